@@ -1,0 +1,383 @@
+package mc
+
+import (
+	"fmt"
+	"math"
+)
+
+// Estimate is a Monte Carlo mean with its statistical error.
+type Estimate struct {
+	Mean float64 `json:"mean"`
+	// Error is the one-sigma error of Mean: sqrt(2 tau_int Var/n) for plain
+	// means, the jackknife error over bins of at least 10 tau_int for the
+	// derived quantities (heat capacity, susceptibility, Binder cumulant).
+	Error float64 `json:"error"`
+	// TauInt is the integrated autocorrelation time in sweeps (measurements)
+	// of the underlying series, from automatic windowing; 0.5 means
+	// uncorrelated. For derived quantities it is the largest tau_int of the
+	// series they are built from.
+	TauInt float64 `json:"tau_int"`
+	// BinningError is the cross-check of Error by a binning analysis (standard
+	// error of the means of bins of at least 10 tau_int); zero when not computed.
+	BinningError float64 `json:"binning_error,omitempty"`
+}
+
+// TempResult is the measurement at one temperature. It is the layout of one
+// entry of "results" in the JSON output of 'isingrbm mc' and of every other
+// sampler of the project ('isingrbm rbm sample').
+//
+// Per-site observables with m = M/N = (1/N) sum_i s_i and E = H(s):
+//
+//	energy_per_site            u   = <E>/N
+//	abs_magnetization_per_site <|m|>
+//	magnetization_per_site     <m>
+//	m2, m4                     <m^2>, <m^4>
+//	heat_capacity_per_site     c   = beta^2 (<E^2> - <E>^2)/N
+//	susceptibility_per_site    chi = beta N (<m^2> - <m>^2)   (the fluctuation-dissipation one, = d<m>/dh)
+//	susceptibility_abs_per_site chi' = beta N (<m^2> - <|m|>^2) (the usual finite-lattice variant at h = 0)
+//	binder                     U4  = 1 - <m^4>/(3 <m^2>^2)
+type TempResult struct {
+	Beta              float64  `json:"beta"`
+	Temperature       float64  `json:"temperature"`
+	Index             int      `json:"index"`        // position in the full temperature list
+	Measurements      int      `json:"measurements"` // number of measured sweeps
+	Energy            Estimate `json:"energy_per_site"`
+	AbsMagnetization  Estimate `json:"abs_magnetization_per_site"`
+	Magnetization     Estimate `json:"magnetization_per_site"`
+	M2                Estimate `json:"m2"`
+	M4                Estimate `json:"m4"`
+	HeatCapacity      Estimate `json:"heat_capacity_per_site"`
+	Susceptibility    Estimate `json:"susceptibility_per_site"`
+	SusceptibilityAbs Estimate `json:"susceptibility_abs_per_site"`
+	Binder            Estimate `json:"binder"`
+	// Acceptance is accepted/attempted single-spin updates for local moves,
+	// and 1 for the rejection-free cluster moves.
+	Acceptance float64 `json:"acceptance"`
+	// MeanClusterSize is spins flipped per cluster (cluster moves only).
+	MeanClusterSize float64 `json:"mean_cluster_size,omitempty"`
+	// Updates is the number of attempted single-spin updates during the
+	// measurement sweeps, or of spins flipped for cluster moves.
+	Updates int64 `json:"updates"`
+	// Seconds is the wall time of the sampling (thermalization included).
+	// It is the only field that differs between two runs with the same seed.
+	Seconds float64 `json:"seconds"`
+	// Warnings are messages about the reliability of the errors (run too
+	// short against tau_int, window not converged); empty when all is well.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// AnalysisOptions tunes Analyze. The zero value gives the defaults.
+type AnalysisOptions struct {
+	// Window is the constant c of the automatic windowing: the summation
+	// window W is the smallest with W >= c tau_int(W). Zero means 6.
+	Window float64
+	// MinTauRuns is the run length, in units of tau_int, below which a
+	// warning is given. Zero means 50.
+	MinTauRuns float64
+}
+
+// TauInt returns the integrated autocorrelation time of x by automatic
+// windowing (Madras and Sokal 1988, J. Stat. Phys. 50, 109; see also
+// U. Wolff, hep-lat/0306017): tau_int(W) = 1/2 + sum_{t=1}^{W} rho(t) with the
+// smallest W such that W >= c tau_int(W). It also returns the window and
+// whether the criterion was met before W reached n/2. A constant series has
+// tau_int = 1/2. c <= 0 means 6.
+func TauInt(x []float64, c float64) (tau float64, window int, ok bool) {
+	if c <= 0 {
+		c = 6
+	}
+	n := len(x)
+	if n < 2 {
+		return 0.5, 0, n == 1
+	}
+	var mean float64
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(n)
+	d := make([]float64, n)
+	var c0 float64
+	for i, v := range x {
+		d[i] = v - mean
+		c0 += d[i] * d[i]
+	}
+	if c0 <= 0 || c0 <= 1e-28*mean*mean*float64(n) {
+		return 0.5, 0, true
+	}
+	tau = 0.5
+	for w := 1; w < n/2; w++ {
+		var s float64
+		a, b := d[:n-w], d[w:]
+		for i := range a {
+			s += a[i] * b[i]
+		}
+		// Normalise by n (the standard biased estimator), as in Madras-Sokal.
+		tau += s / c0
+		if float64(w) >= c*tau {
+			if tau < 0.5 {
+				// Anticorrelated series: do not report an error smaller than the naive one.
+				tau = 0.5
+			}
+			return tau, w, true
+		}
+	}
+	if tau < 0.5 {
+		tau = 0.5
+	}
+	return tau, n / 2, false
+}
+
+// meanVar returns the mean and the (1/n) variance of x.
+func meanVar(x []float64) (mean, v float64) {
+	for _, a := range x {
+		mean += a
+	}
+	mean /= float64(len(x))
+	for _, a := range x {
+		v += (a - mean) * (a - mean)
+	}
+	return mean, v / float64(len(x))
+}
+
+// MeanError returns the mean of x with the error sqrt(2 tau_int Var/n) and
+// tau_int from TauInt with window constant c (<= 0 means 6).
+func MeanError(x []float64, c float64) (Estimate, bool) {
+	if len(x) == 0 {
+		return Estimate{Mean: math.NaN(), Error: math.NaN(), TauInt: math.NaN()}, false
+	}
+	tau, _, ok := TauInt(x, c)
+	m, v := meanVar(x)
+	return Estimate{Mean: m, Error: math.Sqrt(2 * tau * v / float64(len(x))), TauInt: tau}, ok
+}
+
+// BinningError returns the standard error of the mean of x from bins of
+// length l (the last incomplete bin is dropped): sqrt(Var(bin means)/(nb-1)).
+// It returns NaN if there are fewer than 2 bins.
+func BinningError(x []float64, l int) float64 {
+	if l < 1 {
+		l = 1
+	}
+	nb := len(x) / l
+	if nb < 2 {
+		return math.NaN()
+	}
+	means := make([]float64, nb)
+	for b := range means {
+		var s float64
+		for _, v := range x[b*l : (b+1)*l] {
+			s += v
+		}
+		means[b] = s / float64(l)
+	}
+	_, v := meanVar(means)
+	return math.Sqrt(v / float64(nb-1))
+}
+
+// Jackknife returns f evaluated on the full-sample means of the series and
+// its jackknife error from nb blocks of equal length (a trailing remainder is
+// folded into the last block). f receives the means of every series, in the
+// order given. All series must have the same length >= nb >= 2.
+func Jackknife(series [][]float64, nb int, f func(means []float64) float64) (value, err float64) {
+	k := len(series)
+	n := len(series[0])
+	if nb < 2 || n < nb {
+		panic(fmt.Sprintf("mc: Jackknife: %d blocks for %d samples", nb, n))
+	}
+	tot := make([]float64, k)
+	blk := make([][]float64, nb)
+	l := n / nb
+	for b := range blk {
+		blk[b] = make([]float64, k)
+	}
+	for j, s := range series {
+		if len(s) != n {
+			panic("mc: Jackknife: series of different lengths")
+		}
+		for i, v := range s {
+			b := i / l
+			if b >= nb {
+				b = nb - 1
+			}
+			blk[b][j] += v
+			tot[j] += v
+		}
+	}
+	means := make([]float64, k)
+	for j := range means {
+		means[j] = tot[j] / float64(n)
+	}
+	value = f(means)
+	fb := make([]float64, nb)
+	var fbar float64
+	for b := range blk {
+		cnt := l
+		if b == nb-1 {
+			cnt = n - l*(nb-1)
+		}
+		for j := range means {
+			means[j] = (tot[j] - blk[b][j]) / float64(n-cnt)
+		}
+		fb[b] = f(means)
+		fbar += fb[b]
+	}
+	fbar /= float64(nb)
+	var s float64
+	for _, v := range fb {
+		s += (v - fbar) * (v - fbar)
+	}
+	return value, math.Sqrt(s * float64(nb-1) / float64(nb))
+}
+
+// Analyze computes every observable of TempResult from the time series of one
+// chain at inverse temperature beta on n sites: energies[t] is the total energy
+// H(s) and mags[t] the total magnetization sum_i s_i after measurement sweep t.
+// Any sampler can use it. Beta, Temperature, Measurements, the estimates and
+// Warnings are filled in; Index, Acceptance, MeanClusterSize, Updates and
+// Seconds are left for the caller. It panics if the series have different
+// lengths or n < 1 (programmer errors); an empty series gives NaN estimates and
+// a warning.
+func Analyze(beta float64, n int, energies, mags []float64, opt AnalysisOptions) TempResult {
+	if len(energies) != len(mags) {
+		panic(fmt.Sprintf("mc: Analyze: %d energies and %d magnetizations", len(energies), len(mags)))
+	}
+	if n < 1 {
+		panic("mc: Analyze: n < 1")
+	}
+	c := opt.Window
+	if c <= 0 {
+		c = 6
+	}
+	minRuns := opt.MinTauRuns
+	if minRuns <= 0 {
+		minRuns = 50
+	}
+	r := TempResult{Beta: beta, Temperature: 1 / beta, Measurements: len(energies)}
+	nm := len(energies)
+	if nm < 2 {
+		nan := Estimate{Mean: math.NaN(), Error: math.NaN(), TauInt: math.NaN()}
+		r.Energy, r.AbsMagnetization, r.Magnetization, r.M2, r.M4 = nan, nan, nan, nan, nan
+		r.HeatCapacity, r.Susceptibility, r.SusceptibilityAbs, r.Binder = nan, nan, nan, nan
+		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d measurements: no error analysis possible", nm))
+		return r
+	}
+	fn := float64(n)
+	u := make([]float64, nm)
+	m := make([]float64, nm)
+	am := make([]float64, nm)
+	m2 := make([]float64, nm)
+	m4 := make([]float64, nm)
+	for t := range energies {
+		u[t] = energies[t] / fn
+		x := mags[t] / fn
+		m[t], am[t], m2[t], m4[t] = x, math.Abs(x), x*x, x*x*x*x
+	}
+	var notConverged []string
+	est := func(name string, x []float64) Estimate {
+		e, ok := MeanError(x, c)
+		if !ok {
+			notConverged = append(notConverged, name)
+		}
+		return e
+	}
+	r.Energy = est("energy", u)
+	r.AbsMagnetization = est("|m|", am)
+	r.Magnetization = est("m", m)
+	r.M2 = est("m^2", m2)
+	r.M4 = est("m^4", m4)
+	// Fluctuation of the energy, for the tau_int of the heat capacity.
+	ec := make([]float64, nm)
+	for t, v := range u {
+		ec[t] = (v - r.Energy.Mean) * (v - r.Energy.Mean)
+	}
+	tauEC, _, _ := TauInt(ec, c)
+
+	tauMax := 0.5
+	for _, t := range []float64{r.Energy.TauInt, r.AbsMagnetization.TauInt, r.M2.TauInt, r.M4.TauInt, tauEC} {
+		tauMax = math.Max(tauMax, t)
+	}
+	// Bins of at least 10 tau_int and at most 100 of them; at least 10 bins.
+	l := max(nm/100, int(math.Ceil(10*tauMax)))
+	nb := nm / l
+	if nb < 10 {
+		nb = min(10, nm)
+	}
+	lb := nm / nb
+	r.Energy.BinningError = BinningError(u, lb)
+	r.AbsMagnetization.BinningError = BinningError(am, lb)
+	r.Magnetization.BinningError = BinningError(m, lb)
+	r.M2.BinningError = BinningError(m2, lb)
+	r.M4.BinningError = BinningError(m4, lb)
+
+	b2 := beta * beta
+	// c = beta^2 N (<u^2> - <u>^2) with u = E/N.
+	u2 := make([]float64, nm)
+	for t, v := range u {
+		u2[t] = v * v
+	}
+	cv, cerr := Jackknife([][]float64{u, u2}, nb, func(a []float64) float64 { return b2 * fn * (a[1] - a[0]*a[0]) })
+	r.HeatCapacity = Estimate{Mean: cv, Error: cerr, TauInt: math.Max(r.Energy.TauInt, tauEC)}
+	chi, chiErr := Jackknife([][]float64{m, m2}, nb, func(a []float64) float64 { return beta * fn * (a[1] - a[0]*a[0]) })
+	r.Susceptibility = Estimate{Mean: chi, Error: chiErr, TauInt: math.Max(r.Magnetization.TauInt, r.M2.TauInt)}
+	chia, chiaErr := Jackknife([][]float64{am, m2}, nb, func(a []float64) float64 { return beta * fn * (a[1] - a[0]*a[0]) })
+	r.SusceptibilityAbs = Estimate{Mean: chia, Error: chiaErr, TauInt: math.Max(r.AbsMagnetization.TauInt, r.M2.TauInt)}
+	u4, u4err := Jackknife([][]float64{m2, m4}, nb, func(a []float64) float64 {
+		if a[0] == 0 {
+			return 0
+		}
+		return 1 - a[1]/(3*a[0]*a[0])
+	})
+	r.Binder = Estimate{Mean: u4, Error: u4err, TauInt: math.Max(r.M2.TauInt, r.M4.TauInt)}
+
+	if float64(nm) < minRuns*tauMax {
+		r.Warnings = append(r.Warnings, fmt.Sprintf(
+			"beta=%g: %d measurements are only %.1f tau_int (largest tau_int %.3g sweeps); at least %.0f tau_int are needed for reliable error bars: run more sweeps",
+			beta, nm, float64(nm)/tauMax, tauMax, minRuns))
+	}
+	if len(notConverged) > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("beta=%g: autocorrelation window did not converge for %v: run more sweeps", beta, notConverged))
+	}
+	sanitize(&r)
+	return r
+}
+
+// sanitize replaces non-finite numbers (which encoding/json refuses) by 0 and
+// records a warning.
+func sanitize(r *TempResult) {
+	bad := false
+	fix := func(x *float64) {
+		if math.IsNaN(*x) || math.IsInf(*x, 0) {
+			*x = 0
+			bad = true
+		}
+	}
+	for _, e := range []*Estimate{&r.Energy, &r.AbsMagnetization, &r.Magnetization, &r.M2, &r.M4,
+		&r.HeatCapacity, &r.Susceptibility, &r.SusceptibilityAbs, &r.Binder} {
+		fix(&e.Mean)
+		fix(&e.Error)
+		fix(&e.TauInt)
+		fix(&e.BinningError)
+	}
+	fix(&r.Temperature)
+	if bad {
+		r.Warnings = append(r.Warnings, "some estimates were undefined (too few measurements) and are reported as 0")
+	}
+}
+
+// Output is the top-level JSON layout of 'isingrbm mc --json' (and of the
+// --out FILE.json file).
+type Output struct {
+	Algorithm string `json:"algorithm"`
+	Seed      uint64 `json:"seed"`
+	// Config is a hash of the model and of every flag that changes the
+	// numbers (not the output or shard flags); 'isingrbm merge' uses it to
+	// refuse mixing shards of different runs.
+	Config string `json:"config,omitempty"`
+	// Temperatures is the length of the full temperature list.
+	Temperatures int `json:"temperatures,omitempty"`
+	// Shard is "k/n" for one shard of a scaled-out run, empty otherwise.
+	Shard   string       `json:"shard,omitempty"`
+	Results []TempResult `json:"results"`
+	// SwapAcceptance[k] is the parallel-tempering swap acceptance between
+	// temperatures k and k+1 of the list (parallel tempering only).
+	SwapAcceptance []float64 `json:"swap_acceptance,omitempty"`
+}
