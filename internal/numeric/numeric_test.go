@@ -1,0 +1,65 @@
+package numeric
+
+import (
+	"math"
+	"testing"
+)
+
+func TestStableFunctions(t *testing.T) {
+	for _, x := range []float64{-1000, -40, -1, -1e-9, 0, 1e-9, 0.3, 1, 20, 40, 700, 1000, 1e6} {
+		// Softplus: ln(1+e^x) = x + softplus(-x).
+		if d := Softplus(x) - (x + Softplus(-x)); math.Abs(d) > 1e-12*math.Max(1, math.Abs(x)) {
+			t.Errorf("softplus identity at %v: %v", x, d)
+		}
+		if math.IsInf(Softplus(x), 0) || math.IsNaN(Softplus(x)) {
+			t.Errorf("softplus(%v) = %v", x, Softplus(x))
+		}
+		if math.Abs(x) < 20 {
+			if d := RelDiff(Softplus(x), math.Log(1+math.Exp(x))); d > 1e-12 && Softplus(x) > 1e-300 {
+				t.Errorf("softplus(%v) = %v, naive %v", x, Softplus(x), math.Log(1+math.Exp(x)))
+			}
+			if d := math.Abs(LogCosh(x) - math.Log(math.Cosh(x))); d > 1e-14 {
+				t.Errorf("logcosh(%v) off by %v", x, d)
+			}
+			if d := RelDiff(Sigmoid(x), 1/(1+math.Exp(-x))); d > 1e-14 {
+				t.Errorf("sigmoid(%v) off by %v", x, d)
+			}
+		}
+		if d := Log2Cosh(x) - (LogCosh(x) + math.Ln2); math.Abs(d) > 1e-12*math.Max(1, math.Abs(x)) {
+			t.Errorf("log2cosh(%v) inconsistent: %v", x, d)
+		}
+		if s := Sigmoid(x); s < 0 || s > 1 || math.IsNaN(s) {
+			t.Errorf("sigmoid(%v) = %v", x, s)
+		}
+		if d := LogSigmoid(x) - math.Log(Sigmoid(x)); x > -700 && math.Abs(d) > 1e-12 {
+			t.Errorf("logsigmoid(%v) off by %v", x, d)
+		}
+	}
+	if got := LogCosh(1000); math.Abs(got-(1000-math.Ln2)) > 1e-12 {
+		t.Errorf("logcosh(1000) = %v", got)
+	}
+	if got := Softplus(-800); got != 0 && got > 1e-300 {
+		t.Errorf("softplus(-800) = %v", got)
+	}
+}
+
+func TestLogSumExp(t *testing.T) {
+	if got := LogSumExp([]float64{1000, 1000}); math.Abs(got-(1000+math.Ln2)) > 1e-12 {
+		t.Errorf("LogSumExp overflow case: %v", got)
+	}
+	if got := LogSumExp([]float64{-1000, -1000, -1000}); math.Abs(got-(-1000+math.Log(3))) > 1e-12 {
+		t.Errorf("LogSumExp underflow case: %v", got)
+	}
+	if got := LogSumExp(nil); !math.IsInf(got, -1) {
+		t.Errorf("LogSumExp(nil) = %v", got)
+	}
+	if got := LogSumExp([]float64{math.Inf(-1), math.Inf(-1)}); !math.IsInf(got, -1) {
+		t.Errorf("LogSumExp(-Inf...) = %v", got)
+	}
+	if got := LogAddExp(3, math.Inf(-1)); got != 3 {
+		t.Errorf("LogAddExp(3, -Inf) = %v", got)
+	}
+	if got := LogAddExp(0.5, 2); math.Abs(got-math.Log(math.Exp(0.5)+math.Exp(2))) > 1e-14 {
+		t.Errorf("LogAddExp = %v", got)
+	}
+}
