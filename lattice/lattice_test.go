@@ -230,16 +230,16 @@ func TestEdgeListRoundTrip(t *testing.T) {
 
 func TestEdgeListErrors(t *testing.T) {
 	cases := map[string]string{
-		"0 1 1\n1 1 2\n":         "in:2: self-loop",
-		"0 1 x\n":                "in:1: coupling \"x\"",
-		"0 1 NaN\n":              "in:1: coupling \"NaN\"",
-		"sites 2\n0 5 1\n":       "in:2: site index 5 out of range",
-		"0 -1 1\n":               "in:1: site index \"-1\"",
-		"0 1\n":                  "in:1: want \"i j J\"",
-		"h 0\n":                  "in:1: want \"h i value\"",
-		"# only a comment\n\n":   "no sites",
-		"0 3 1\nsites 2\n":       "in:2: sites 2 but index 3",
-		"sites 0\n":              "in:1: sites \"0\"",
+		"0 1 1\n1 1 2\n":        "in:2: self-loop",
+		"0 1 x\n":               "in:1: coupling \"x\"",
+		"0 1 NaN\n":             "in:1: coupling \"NaN\"",
+		"sites 2\n0 5 1\n":      "in:2: site index 5 out of range",
+		"0 -1 1\n":              "in:1: site index \"-1\"",
+		"0 1\n":                 "in:1: want \"i j J\"",
+		"h 0\n":                 "in:1: want \"h i value\"",
+		"# only a comment\n\n":  "no sites",
+		"0 3 1\nsites 2\n":      "in:2: sites 2 but index 3",
+		"sites 0\n":             "in:1: sites \"0\"",
 		"0 1 1 # ok\nh 1 inf\n": "in:2: field \"inf\"",
 	}
 	for in, want := range cases {
