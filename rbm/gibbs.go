@@ -1,0 +1,114 @@
+package rbm
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// The block Gibbs methods work on batches: each row of v (B x N) or h (B x M)
+// is one independent chain. dst must be empty (it is then allocated) or of
+// the right shape (B x M for the hidden methods, B x N for the visible ones);
+// it must not share memory with the input. The methods panic on a shape
+// mismatch (a programmer error). Sampling methods draw from rnd element by
+// element in row-major order, so a given seed gives the same chains whatever
+// the batch is used for.
+//
+// The conditionals follow from the joint energy E(v,h): given the input
+// t_mu = sum_i v_i W_{i mu} (or t_i = sum_mu W_{i mu} h_mu for the visible
+// layer), a unit with bias b is
+//
+//	Bernoulli: 1 with probability sigmoid(b + t)
+//	spin:      +1 with probability sigmoid(2 (b + t))
+//	Gaussian:  N(b + sigma^2 t, sigma^2)
+
+func checkBatch(what string, dst, in *mat.Dense, inCols, outCols int) {
+	r, c := in.Dims()
+	if c != inCols {
+		panic(fmt.Sprintf("rbm: %s: input has %d columns, want %d", what, c, inCols))
+	}
+	if !dst.IsEmpty() {
+		dr, dc := dst.Dims()
+		if dr != r || dc != outCols {
+			panic(fmt.Sprintf("rbm: %s: dst is %d x %d, want %d x %d", what, dr, dc, r, outCols))
+		}
+	}
+}
+
+// HiddenInput computes t = v W (B x M) into dst.
+func (r *RBM) hiddenInput(dst, v *mat.Dense) {
+	n, m := r.Dims()
+	checkBatch("hidden", dst, v, n, m)
+	dst.Mul(v, r.W)
+}
+
+func (r *RBM) visibleInput(dst, h *mat.Dense) {
+	n, m := r.Dims()
+	checkBatch("visible", dst, h, m, n)
+	dst.Mul(h, r.W.T())
+}
+
+// applyMean replaces each input t in d by l.Mean(col, t).
+func applyMean(l *Layer, d *mat.Dense) {
+	raw := d.RawMatrix()
+	for i := 0; i < raw.Rows; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		for j, t := range row {
+			row[j] = l.Mean(j, t)
+		}
+	}
+}
+
+// applySample replaces each input t in d by a draw from the conditional.
+func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand) {
+	raw := d.RawMatrix()
+	gauss := l.Type == Gaussian
+	for i := 0; i < raw.Rows; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		for j, t := range row {
+			var u float64
+			if gauss {
+				u = rnd.NormFloat64()
+			} else {
+				u = rnd.Float64()
+			}
+			row[j] = l.sample(j, t, u)
+		}
+	}
+}
+
+// HiddenMean writes E[h | v] for each row of v (B x N) into dst (B x M):
+// sigmoid(b + t), tanh(b + t) or b + sigma^2 t with t = v W.
+func (r *RBM) HiddenMean(dst, v *mat.Dense) {
+	r.hiddenInput(dst, v)
+	applyMean(&r.Hidden, dst)
+}
+
+// VisibleMean writes E[v | h] for each row of h (B x M) into dst (B x N).
+func (r *RBM) VisibleMean(dst, h *mat.Dense) {
+	r.visibleInput(dst, h)
+	applyMean(&r.Visible, dst)
+}
+
+// SampleHidden draws h ~ p(h | v) for each row of v (B x N) into dst (B x M).
+func (r *RBM) SampleHidden(dst, v *mat.Dense, rnd *rand.Rand) {
+	r.hiddenInput(dst, v)
+	applySample(&r.Hidden, dst, rnd)
+}
+
+// SampleVisible draws v ~ p(v | h) for each row of h (B x M) into dst (B x N).
+func (r *RBM) SampleVisible(dst, h *mat.Dense, rnd *rand.Rand) {
+	r.visibleInput(dst, h)
+	applySample(&r.Visible, dst, rnd)
+}
+
+// Gibbs runs k full block Gibbs sweeps v -> h -> v on the batch v (B x N) in
+// place; h (B x M, or empty) is scratch space and holds the last hidden
+// sample on return.
+func (r *RBM) Gibbs(v, h *mat.Dense, k int, rnd *rand.Rand) {
+	for range k {
+		r.SampleHidden(h, v, rnd)
+		r.SampleVisible(v, h, rnd)
+	}
+}

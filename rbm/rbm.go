@@ -1,0 +1,147 @@
+package rbm
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// RBM is a restricted Boltzmann machine with N visible and M hidden units and
+// weights W (N x M). Its joint energy is
+//
+//	E(v, h) = -sum_i a_i(v_i) - sum_mu b_mu(h_mu) - sum_{i,mu} v_i W_{i mu} h_mu
+//
+// with a_i = Visible.Potential(i, ·) and b_mu = Hidden.Potential(mu, ·).
+// Build it with New (which validates) or Read; fields may be changed in place
+// afterwards (training does) as long as shapes stay consistent.
+type RBM struct {
+	Visible, Hidden Layer
+	W               *mat.Dense
+}
+
+// New returns an RBM with the given layers and weights after checking that W
+// is Visible.Len() x Hidden.Len(), that every number is finite and that
+// Gaussian widths are > 0. The RBM keeps the slices and matrix it is given.
+func New(vis, hid Layer, w *mat.Dense) (*RBM, error) {
+	if err := vis.validate("visible"); err != nil {
+		return nil, err
+	}
+	if err := hid.validate("hidden"); err != nil {
+		return nil, err
+	}
+	if w == nil {
+		return nil, fmt.Errorf("rbm: weights missing: need a %d x %d matrix", vis.Len(), hid.Len())
+	}
+	r, c := w.Dims()
+	if r != vis.Len() || c != hid.Len() {
+		return nil, fmt.Errorf("rbm: weights are %d x %d: need visible x hidden = %d x %d", r, c, vis.Len(), hid.Len())
+	}
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if x := w.At(i, j); math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, fmt.Errorf("rbm: weights[%d][%d] = %v: must be finite", i, j, x)
+			}
+		}
+	}
+	return &RBM{Visible: vis, Hidden: hid, W: w}, nil
+}
+
+// Validate re-checks an RBM whose fields were set by hand (same checks as New).
+func (r *RBM) Validate() error {
+	_, err := New(r.Visible, r.Hidden, r.W)
+	return err
+}
+
+// Dims returns the numbers of visible and hidden units.
+func (r *RBM) Dims() (n, m int) { return r.Visible.Len(), r.Hidden.Len() }
+
+// Clone returns a deep copy of r.
+func (r *RBM) Clone() *RBM {
+	return &RBM{Visible: r.Visible.clone(), Hidden: r.Hidden.clone(), W: mat.DenseCopyOf(r.W)}
+}
+
+// Energy returns the joint energy E(v, h). It panics if the lengths do not
+// match the layers.
+func (r *RBM) Energy(v, h []float64) float64 {
+	n, m := r.Dims()
+	if len(v) != n || len(h) != m {
+		panic(fmt.Sprintf("rbm: Energy: got %d visible, %d hidden values for a %d x %d RBM", len(v), len(h), n, m))
+	}
+	var e float64
+	for i, x := range v {
+		e -= r.Visible.Potential(i, x)
+	}
+	for mu, x := range h {
+		e -= r.Hidden.Potential(mu, x)
+	}
+	raw := r.W.RawMatrix()
+	for i, x := range v {
+		if x == 0 {
+			continue
+		}
+		row := raw.Data[i*raw.Stride : i*raw.Stride+m]
+		var s float64
+		for mu, w := range row {
+			s += w * h[mu]
+		}
+		e -= x * s
+	}
+	return e
+}
+
+// HiddenInput writes t_mu = sum_i v_i W_{i mu} into dst (length M) and returns it;
+// dst nil allocates. It panics on a length mismatch.
+func (r *RBM) HiddenInput(dst, v []float64) []float64 {
+	n, m := r.Dims()
+	if len(v) != n {
+		panic(fmt.Sprintf("rbm: HiddenInput: %d visible values for %d units", len(v), n))
+	}
+	if dst == nil {
+		dst = make([]float64, m)
+	}
+	if len(dst) != m {
+		panic(fmt.Sprintf("rbm: HiddenInput: dst length %d for %d hidden units", len(dst), m))
+	}
+	clear(dst)
+	raw := r.W.RawMatrix()
+	for i, x := range v {
+		if x == 0 {
+			continue
+		}
+		row := raw.Data[i*raw.Stride : i*raw.Stride+m]
+		for mu, w := range row {
+			dst[mu] += x * w
+		}
+	}
+	return dst
+}
+
+// FreeEnergy returns the marginal (free) energy of the visible vector v,
+//
+//	F(v) = -sum_i a_i(v_i) - sum_mu K_mu(sum_i v_i W_{i mu}),
+//
+// with K_mu the cumulant generating function of hidden unit mu's prior
+// (Layer.CGF). With this convention p(v) = exp(-F(v)) / Z with Z = LogZ's
+// exponential; the joint partition function is Z times
+// exp(sum_mu Hidden.LogNorm(mu)). v is not checked to hold allowed values.
+// It panics if len(v) != N.
+func (r *RBM) FreeEnergy(v []float64) float64 {
+	_, m := r.Dims()
+	var buf [64]float64
+	var t []float64
+	if m <= len(buf) {
+		t = buf[:m]
+	} else {
+		t = make([]float64, m)
+	}
+	r.HiddenInput(t, v)
+	var f float64
+	for i, x := range v {
+		f -= r.Visible.Potential(i, x)
+	}
+	for mu, x := range t {
+		f -= r.Hidden.CGF(mu, x)
+	}
+	return f
+}
