@@ -361,4 +361,3 @@ func TestLogZErrors(t *testing.T) {
 		t.Errorf("shape error: %v", err)
 	}
 }
-
