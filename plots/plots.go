@@ -1,0 +1,431 @@
+package plots
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/isingrbm/isingrbm/internal/atomicfile"
+)
+
+// Style is how a Series is drawn. The zero value is Solid.
+type Style int
+
+// Series styles.
+const (
+	Solid      Style = iota // a solid line (exact finite-size curves)
+	Dashed                  // a dashed line (limits, such as Onsager's N -> infinity curve)
+	Points                  // markers, with vertical error bars when YErr is set (Monte Carlo)
+	Dotted                  // a dotted line (guides, fits)
+	LinePoints              // a solid line through markers
+)
+
+// Series is one labelled set of points y(x), with an optional one-sigma error
+// bar on each y. X and Y must have the same length; YErr is nil or has that
+// length too. Points with a NaN coordinate are skipped (they mark a value that
+// is not defined, such as U4 of a state with m = 0).
+type Series struct {
+	Label string
+	X, Y  []float64
+	YErr  []float64
+	Style Style
+	// Color is the index into plotutil.DefaultColors; a negative value picks
+	// the next colour in order. The zero value is the first colour.
+	Color int
+}
+
+// Mark is a labelled reference line at a fixed coordinate, drawn dotted in
+// grey: a vertical line at X (for example T_c) or a horizontal line at Y (for
+// example the universal Binder value).
+type Mark struct {
+	Label string
+	Value float64
+}
+
+// Figure is a two-dimensional line/point figure. Axis labels should carry
+// their units, e.g. "temperature T (J/k_B)". The zero value is an empty figure
+// with linear axes.
+type Figure struct {
+	Title, XLabel, YLabel string
+	LogX, LogY            bool
+	Series                []Series
+	VMarks, HMarks        []Mark
+	// Legend placement: the zero value puts the legend at the top right;
+	// LegendLeft and LegendBottom move it.
+	LegendLeft, LegendBottom bool
+	// When YMin < YMax the y range is extended to include [YMin, YMax] (it is
+	// never shrunk, so no data are clipped); the zero values let the data decide.
+	YMin, YMax float64
+}
+
+// Default figure size for Save.
+var (
+	DefaultWidth  = 6 * vg.Inch
+	DefaultHeight = 4 * vg.Inch
+)
+
+// grey is the colour of reference marks.
+var grey = color.Gray{Y: 110}
+
+func checkSeries(s Series, logX, logY bool) error {
+	if len(s.X) != len(s.Y) {
+		return fmt.Errorf("plots: series %q: %d x values but %d y values", s.Label, len(s.X), len(s.Y))
+	}
+	if s.YErr != nil && len(s.YErr) != len(s.Y) {
+		return fmt.Errorf("plots: series %q: %d errors for %d points", s.Label, len(s.YErr), len(s.Y))
+	}
+	for i := range s.X {
+		x, y := s.X[i], s.Y[i]
+		if math.IsNaN(x) || math.IsNaN(y) {
+			continue
+		}
+		if math.IsInf(x, 0) || math.IsInf(y, 0) {
+			return fmt.Errorf("plots: series %q point %d (%v, %v) is infinite", s.Label, i, x, y)
+		}
+		if logX && x <= 0 {
+			return fmt.Errorf("plots: series %q point %d: x = %v on a log axis, must be > 0", s.Label, i, x)
+		}
+		if logY && y <= 0 {
+			return fmt.Errorf("plots: series %q point %d: y = %v on a log axis, must be > 0", s.Label, i, y)
+		}
+		if s.YErr != nil {
+			e := s.YErr[i]
+			if math.IsNaN(e) || math.IsInf(e, 0) || e < 0 {
+				return fmt.Errorf("plots: series %q point %d: error %v must be finite and >= 0", s.Label, i, e)
+			}
+			if logY && y-e <= 0 {
+				return fmt.Errorf("plots: series %q point %d: error bar %v +- %v reaches <= 0 on a log axis", s.Label, i, y, e)
+			}
+		}
+	}
+	return nil
+}
+
+// xyErr adapts a Series (without NaN points) to the plotter interfaces.
+type xyErr struct {
+	x, y, e []float64
+}
+
+func (p xyErr) Len() int                        { return len(p.x) }
+func (p xyErr) XY(i int) (float64, float64)     { return p.x[i], p.y[i] }
+func (p xyErr) YError(i int) (float64, float64) { return p.e[i], p.e[i] }
+func finite(s Series) xyErr {
+	var out xyErr
+	for i := range s.X {
+		if math.IsNaN(s.X[i]) || math.IsNaN(s.Y[i]) {
+			continue
+		}
+		out.x = append(out.x, s.X[i])
+		out.y = append(out.y, s.Y[i])
+		if s.YErr != nil {
+			out.e = append(out.e, s.YErr[i])
+		}
+	}
+	return out
+}
+
+// newPlot returns a plot with the common look: title, labelled axes, a grid.
+func newPlot(title, xl, yl string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = xl
+	p.Y.Label.Text = yl
+	p.Add(plotter.NewGrid())
+	return p
+}
+
+// XY draws a Figure. It returns an error (and no plot) when a series is
+// inconsistent: mismatched lengths, infinite values, negative error bars, or
+// non-positive values on a log axis (which gonum/plot cannot draw).
+func XY(f Figure) (*plot.Plot, error) {
+	p := newPlot(f.Title, f.XLabel, f.YLabel)
+	if f.LogX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = logTicks{}
+	}
+	if f.LogY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{}
+	}
+	next, entries := 0, 0
+	var any bool
+	for k, s := range f.Series {
+		if err := checkSeries(s, f.LogX, f.LogY); err != nil {
+			return nil, err
+		}
+		d := finite(s)
+		if d.Len() == 0 {
+			continue
+		}
+		any = true
+		ci := s.Color
+		if ci < 0 {
+			ci = next
+		}
+		next = ci + 1
+		col := plotutil.Color(ci)
+		var thumbs []plot.Thumbnailer
+		switch s.Style {
+		case Solid, Dashed, Dotted:
+			l, err := plotter.NewLine(d)
+			if err != nil {
+				return nil, fmt.Errorf("plots: series %q: %w", s.Label, err)
+			}
+			l.Color = col
+			l.Width = vg.Points(1.5)
+			switch s.Style {
+			case Dashed:
+				l.Dashes = []vg.Length{vg.Points(6), vg.Points(3)}
+			case Dotted:
+				l.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+			}
+			p.Add(l)
+			thumbs = append(thumbs, l)
+		case Points, LinePoints:
+			if s.Style == LinePoints {
+				l, err := plotter.NewLine(d)
+				if err != nil {
+					return nil, fmt.Errorf("plots: series %q: %w", s.Label, err)
+				}
+				l.Color = col
+				l.Width = vg.Points(1)
+				p.Add(l)
+				thumbs = append(thumbs, l)
+			}
+			sc, err := plotter.NewScatter(d)
+			if err != nil {
+				return nil, fmt.Errorf("plots: series %q: %w", s.Label, err)
+			}
+			sc.Color = col
+			sc.Shape = plotutil.Shape(k)
+			sc.Radius = vg.Points(2.5)
+			if d.e != nil {
+				eb, err := plotter.NewYErrorBars(d)
+				if err != nil {
+					return nil, fmt.Errorf("plots: series %q: %w", s.Label, err)
+				}
+				eb.Color = col
+				eb.CapWidth = vg.Points(4)
+				p.Add(eb)
+			}
+			p.Add(sc)
+			thumbs = append(thumbs, sc)
+		default:
+			return nil, fmt.Errorf("plots: series %q: unknown style %d", s.Label, s.Style)
+		}
+		if s.Label != "" {
+			p.Legend.Add(s.Label, thumbs...)
+			entries++
+		}
+	}
+	if !any {
+		return nil, errors.New("plots: figure has no data points")
+	}
+	// p.Add has grown the axes to the union of the data ranges.
+	xmin, xmax, ymin, ymax := p.X.Min, p.X.Max, p.Y.Min, p.Y.Max
+	for _, m := range f.VMarks {
+		l := markLine([]float64{m.Value, m.Value}, []float64{ymin, ymax}, f.LogY)
+		if l == nil {
+			continue
+		}
+		p.Add(l)
+		if m.Label != "" {
+			p.Legend.Add(m.Label, l)
+			entries++
+		}
+	}
+	for _, m := range f.HMarks {
+		l := markLine([]float64{xmin, xmax}, []float64{m.Value, m.Value}, f.LogX)
+		if l == nil {
+			continue
+		}
+		p.Add(l)
+		if m.Label != "" {
+			p.Legend.Add(m.Label, l)
+			entries++
+		}
+	}
+	if f.YMin < f.YMax {
+		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, f.YMin), math.Max(p.Y.Max, f.YMax)
+	}
+	headroom(p, entries, f.LegendBottom, f.LogY)
+	p.Legend.Top = !f.LegendBottom
+	p.Legend.Left = f.LegendLeft
+	p.Legend.Padding = vg.Points(2)
+	p.Legend.ThumbnailWidth = vg.Points(22)
+	return p, nil
+}
+
+func markLine(x, y []float64, _ bool) *plotter.Line {
+	if math.IsInf(x[0], 0) || math.IsInf(y[0], 0) || math.IsInf(x[1], 0) || math.IsInf(y[1], 0) {
+		return nil
+	}
+	l, err := plotter.NewLine(plotter.XYs{{X: x[0], Y: y[0]}, {X: x[1], Y: y[1]}})
+	if err != nil {
+		return nil
+	}
+	l.Color = grey
+	l.Width = vg.Points(1)
+	l.Dashes = []vg.Length{vg.Points(2), vg.Points(3)}
+	return l
+}
+
+// headroom grows the y range so that a legend of n entries at the top (or
+// bottom) of the data area does not cover the data.
+func headroom(p *plot.Plot, n int, bottom, logY bool) {
+	if n == 0 {
+		return
+	}
+	h := math.Min(0.075*float64(n)+0.03, 0.6)
+	lo, hi := p.Y.Min, p.Y.Max
+	if logY {
+		lo, hi = math.Log10(lo), math.Log10(hi)
+	}
+	if hi <= lo {
+		hi, lo = hi+1, lo-1
+	}
+	ext := (hi - lo) * h / (1 - h)
+	if bottom {
+		lo -= ext
+	} else {
+		hi += ext
+	}
+	if logY {
+		lo, hi = math.Pow(10, lo), math.Pow(10, hi)
+	}
+	p.Y.Min, p.Y.Max = lo, hi
+}
+
+// logTicks marks every decade (labelled 1e-15, 0.01, 10, ...) with minor
+// ticks at 2..9 when the range spans at most four decades; when it spans at
+// most two, 2 and 5 are labelled too.
+type logTicks struct{}
+
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	if min <= 0 || max <= 0 || max < min {
+		return nil
+	}
+	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	few, minor := hi-lo <= 2, hi-lo <= 4
+	step := 1
+	for (hi-lo)/step > 8 {
+		step++
+	}
+	var t []plot.Tick
+	for e := lo; e <= hi; e++ {
+		d := math.Pow(10, float64(e))
+		for m := 1; m <= 9; m++ {
+			v := float64(m) * d
+			if v < min*(1-1e-9) || v > max*(1+1e-9) || (m > 1 && !minor) {
+				continue
+			}
+			lab := ""
+			if (m == 1 && e%step == 0) || (few && (m == 2 || m == 5)) {
+				lab = decade(m, e)
+			}
+			t = append(t, plot.Tick{Value: v, Label: lab})
+		}
+	}
+	return t
+}
+
+// decade formats m * 10^e compactly: 0.01, 500, 1e-15.
+func decade(m, e int) string {
+	if e >= -3 && e <= 4 {
+		return strconv.FormatFloat(float64(m)*math.Pow(10, float64(e)), 'f', max(0, -e), 64)
+	}
+	return fmt.Sprintf("%de%d", m, e)
+}
+
+// Drawer is anything that draws itself on a canvas: a *plot.Plot or a Panel.
+type Drawer interface {
+	Draw(c draw.Canvas)
+}
+
+// Panel draws several plots side by side, plot k taking the fraction
+// Widths[k]/sum(Widths) of the width (equal widths when Widths is nil).
+type Panel struct {
+	Plots  []*plot.Plot
+	Widths []float64
+}
+
+// Draw implements Drawer. The data areas of the plots are aligned vertically.
+func (pn *Panel) Draw(c draw.Canvas) {
+	w := pn.Widths
+	if w == nil {
+		w = make([]float64, len(pn.Plots))
+		for i := range w {
+			w[i] = 1
+		}
+	}
+	var tot float64
+	for _, v := range w {
+		tot += v
+	}
+	// plot.Align pads every plot so that their data areas line up; use its
+	// vertical extents with our own horizontal split.
+	al := plot.Align([][]*plot.Plot{pn.Plots}, draw.Tiles{Rows: 1, Cols: len(pn.Plots)}, c)
+	x := c.Min.X
+	width := c.Max.X - c.Min.X
+	for i, p := range pn.Plots {
+		dx := width * vg.Length(w[i]/tot)
+		sub := al[0][i]
+		sub.Min.X = x
+		sub.Max.X = x + dx
+		p.Draw(sub)
+		x += dx
+	}
+}
+
+// Formats are the file formats Save can write.
+var Formats = []string{"png", "svg", "pdf"}
+
+// Save writes d to basePath.FORMAT for each format (png, svg or pdf; png and
+// svg when none is given) at the default size, each file atomically. It
+// returns the paths written.
+func Save(d Drawer, basePath string, formats ...string) ([]string, error) {
+	return SaveSize(d, basePath, DefaultWidth, DefaultHeight, formats...)
+}
+
+// SaveSize is Save with an explicit size.
+func SaveSize(d Drawer, basePath string, w, h vg.Length, formats ...string) ([]string, error) {
+	if len(formats) == 0 {
+		formats = []string{"png", "svg"}
+	}
+	var paths []string
+	for _, f := range formats {
+		f = strings.ToLower(f)
+		ok := false
+		for _, a := range Formats {
+			ok = ok || a == f
+		}
+		if !ok {
+			return paths, fmt.Errorf("plots: format %q: allowed %s", f, strings.Join(Formats, ", "))
+		}
+		c, err := draw.NewFormattedCanvas(w, h, f)
+		if err != nil {
+			return paths, fmt.Errorf("plots: %w", err)
+		}
+		d.Draw(draw.New(c))
+		path := basePath + "." + f
+		if err := atomicfile.Write(path, func(wr io.Writer) error {
+			_, err := c.WriteTo(wr)
+			return err
+		}); err != nil {
+			return paths, err
+		}
+		paths = append(paths, filepath.Clean(path))
+	}
+	return paths, nil
+}

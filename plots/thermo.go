@@ -1,0 +1,126 @@
+package plots
+
+import (
+	"fmt"
+
+	"gonum.org/v1/plot"
+)
+
+// Quantity names a per-site thermodynamic observable (conventions of the
+// package documentation).
+type Quantity string
+
+// The thermodynamic quantities drawn against temperature.
+const (
+	Energy         Quantity = "u"    // u = <H>/N, in units of J
+	HeatCapacity   Quantity = "c"    // c = beta^2 (<H^2> - <H>^2)/N, in units of k_B
+	AbsMag         Quantity = "absm" // <|m|>, m = (1/N) sum_i s_i, dimensionless
+	Mag2           Quantity = "m2"   // <m^2>, dimensionless
+	Susceptibility Quantity = "chi"  // chi = beta N (<m^2> - <|m|>^2), in units of 1/J
+	Binder         Quantity = "U4"   // U4 = 1 - <m^4>/(3 <m^2>^2), dimensionless
+	FreeEnergy     Quantity = "f"    // f = -T ln Z / N, in units of J
+)
+
+// Quantities lists every Quantity.
+var Quantities = []Quantity{Energy, HeatCapacity, AbsMag, Mag2, Susceptibility, Binder, FreeEnergy}
+
+// ParseQuantity checks that s names a Quantity.
+func ParseQuantity(s string) (Quantity, error) {
+	for _, q := range Quantities {
+		if string(q) == s {
+			return q, nil
+		}
+	}
+	return "", fmt.Errorf("unknown quantity %q: allowed u, c, absm, m2, chi, U4, f", s)
+}
+
+// Label returns the axis label of q with its unit.
+func (q Quantity) Label() string {
+	switch q {
+	case Energy:
+		return "energy per site u = <H>/N  (J)"
+	case HeatCapacity:
+		return "heat capacity per site c  (k_B)"
+	case AbsMag:
+		return "magnetization <|m|>"
+	case Mag2:
+		return "<m²>"
+	case Susceptibility:
+		return "susceptibility χ = βN(<m²> - <|m|>²)  (1/J)"
+	case Binder:
+		return "Binder cumulant U₄ = 1 - <m⁴>/(3<m²>²)"
+	case FreeEnergy:
+		return "free energy per site f = -T ln Z/N  (J)"
+	}
+	return string(q)
+}
+
+// TempLabel is the label of a temperature axis.
+const TempLabel = "temperature T  (J/k_B)"
+
+// Onsager's critical temperature of the square lattice, T_c = 2/ln(1+sqrt 2) (J = k_B = 1).
+const OnsagerTc = 2.269185314213022
+
+// BinderStar is the universal value of U4 at T_c for the square-lattice torus
+// (Salas and Sokal 2000).
+const BinderStar = 0.61069
+
+// ThermoPlot is a figure of one quantity against temperature T.
+// Exact finite-size curves are solid lines, thermodynamic limits dashed, Monte
+// Carlo estimates points with one-sigma error bars. The Style of each series
+// is set by the group it is in. Tc, when > 0, adds a dotted vertical mark.
+type ThermoPlot struct {
+	Title    string
+	Quantity Quantity
+	Exact    []Series // e.g. transfer matrix, Kaufman, enumeration on a finite lattice
+	Limit    []Series // e.g. Onsager's infinite-lattice curve
+	MC       []Series // Monte Carlo estimates with YErr
+	Tc       float64
+}
+
+// Thermo draws a ThermoPlot.
+func Thermo(t ThermoPlot) (*plot.Plot, error) {
+	f := Figure{Title: t.Title, XLabel: TempLabel, YLabel: t.Quantity.Label()}
+	c := 0
+	add := func(ss []Series, st Style) {
+		for _, s := range ss {
+			s.Style = st
+			s.Color = c
+			c++
+			f.Series = append(f.Series, s)
+		}
+	}
+	add(t.Exact, Solid)
+	add(t.Limit, Dashed)
+	add(t.MC, Points)
+	if t.Tc > 0 {
+		f.VMarks = []Mark{{Label: fmt.Sprintf("T_c = %.4g", t.Tc), Value: t.Tc}}
+	}
+	switch t.Quantity {
+	case Energy, FreeEnergy:
+		f.LegendBottom = true
+		f.LegendLeft = false
+	case AbsMag, Binder:
+		f.LegendLeft = false
+	}
+	return XY(f)
+}
+
+// BinderCrossing draws U4 against T for several lattice sizes (one series
+// each, e.g. labelled "L = 8"), with the universal value BinderStar and T_c
+// marked: the curves of different L cross near (T_c, U4*).
+func BinderCrossing(title string, curves []Series, tc float64) (*plot.Plot, error) {
+	f := Figure{Title: title, XLabel: TempLabel, YLabel: Binder.Label(), LegendBottom: true, LegendLeft: true}
+	for i, s := range curves {
+		if s.Style == Solid && s.YErr != nil {
+			s.Style = LinePoints
+		}
+		s.Color = i
+		f.Series = append(f.Series, s)
+	}
+	if tc > 0 {
+		f.VMarks = []Mark{{Label: fmt.Sprintf("T_c = %.4g", tc), Value: tc}}
+	}
+	f.HMarks = []Mark{{Label: fmt.Sprintf("U₄* = %.5g", BinderStar), Value: BinderStar}}
+	return XY(f)
+}
