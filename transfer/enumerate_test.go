@@ -79,8 +79,13 @@ var allQuantities = []struct {
 
 // compare checks every quantity present in both results. Quantities whose
 // exact value is zero (m at zero field) are compared with absolute tolerance.
+// Variances computed as derivatives of ln Z (c, chi) carry an absolute
+// rounding error of about eps * (scale of the first moment)^2, which is
+// large relative to a tiny variance at low T; their tolerance has that floor:
+// c: tol*beta^2*N*u^2, chi: tol*beta*N*<m^2>.
 func compare(t *testing.T, label string, got, want *Result, tol float64) {
 	t.Helper()
+	n := float64(want.Sites)
 	for _, q := range allQuantities {
 		g, okg := got.Get(q.q)
 		w, okw := want.Get(q.q)
@@ -90,6 +95,16 @@ func compare(t *testing.T, label string, got, want *Result, tol float64) {
 		d := numeric.RelDiff(g, w)
 		if math.Max(math.Abs(g), math.Abs(w)) < 1e-9 {
 			d = math.Abs(g - w)
+		}
+		switch q.q {
+		case HasHeatCapacity:
+			if floor := want.Beta * want.Beta * n * want.Energy * want.Energy; math.Abs(w) < floor {
+				d = math.Abs(g-w) / floor
+			}
+		case HasSusceptibility:
+			if floor := want.Beta * n * want.M2; math.Abs(w) < floor {
+				d = math.Abs(g-w) / floor
+			}
 		}
 		if d > tol || math.IsNaN(d) {
 			t.Errorf("%s beta=%v %s: got %.17g want %.17g (rel %.3g > %.1g)", label, got.Beta, q.name, g, w, d, tol)
