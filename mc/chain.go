@@ -1,0 +1,421 @@
+package mc
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync/atomic"
+	"time"
+)
+
+// RunConfig is the length and recording of a run at one temperature.
+// Zero values: Thermalize 0 (no thermalization), SampleEvery 0 (no spin
+// snapshots kept). Sweeps must be >= 1.
+type RunConfig struct {
+	Thermalize int // sweeps discarded before measuring
+	Sweeps     int // measurement sweeps; one measurement per sweep
+	// SampleEvery > 0 keeps a copy of the spins after every SampleEvery-th
+	// measurement sweep (the first right after thermalization).
+	SampleEvery int
+}
+
+// Validate reports a bad configuration, naming the field.
+func (c RunConfig) Validate() error {
+	if c.Sweeps < 1 {
+		return fmt.Errorf("mc: Sweeps %d: must be >= 1", c.Sweeps)
+	}
+	if c.Thermalize < 0 {
+		return fmt.Errorf("mc: Thermalize %d: must be >= 0", c.Thermalize)
+	}
+	if c.SampleEvery < 0 {
+		return fmt.Errorf("mc: SampleEvery %d: must be >= 0", c.SampleEvery)
+	}
+	return nil
+}
+
+// Series is what a run records at one temperature: the total energy and
+// magnetization after each measurement sweep, optional spin snapshots
+// (row-major, N per snapshot), and counters.
+type Series struct {
+	Energies       []float64
+	Magnetizations []float64
+	Samples        []int8
+	Updates        int64 // attempted single-spin updates, or spins flipped (cluster moves)
+	Accepted       int64 // flips, or clusters (cluster moves)
+	Seconds        float64
+}
+
+func (s *Series) record(k Kernel, t int, cfg RunConfig, buf *[]int8) {
+	s.Energies = append(s.Energies, k.Energy())
+	s.Magnetizations = append(s.Magnetizations, float64(k.Magnetization()))
+	if cfg.SampleEvery > 0 && t%cfg.SampleEvery == 0 {
+		*buf = k.Spins(*buf)
+		s.Samples = append(s.Samples, *buf...)
+	}
+}
+
+// NumSamples returns the number of spin snapshots of n sites.
+func (s *Series) NumSamples(n int) int { return len(s.Samples) / n }
+
+// Result analyses the series of a chain at beta on n sites; cluster selects
+// the acceptance convention (see TempResult.Acceptance).
+func (s *Series) Result(beta float64, n int, cluster bool, opt AnalysisOptions) TempResult {
+	r := Analyze(beta, n, s.Energies, s.Magnetizations, opt)
+	r.Updates = s.Updates
+	r.Seconds = math.Round(s.Seconds*1000) / 1000
+	if cluster {
+		r.Acceptance = 1
+		if s.Accepted > 0 {
+			r.MeanClusterSize = float64(s.Updates) / float64(s.Accepted)
+		}
+	} else if s.Updates > 0 {
+		r.Acceptance = float64(s.Accepted) / float64(s.Updates)
+	}
+	return r
+}
+
+// Chain runs one Kernel at one inverse temperature: cfg.Thermalize sweeps,
+// then cfg.Sweeps measured sweeps. It can be stopped (context) and saved
+// (MarshalBinary) at any sweep boundary and continues bit for bit after
+// UnmarshalBinary.
+type Chain struct {
+	Beta   float64
+	N      int
+	Kernel Kernel
+	Config RunConfig
+	Series Series
+	done   atomic.Int64 // sweeps done, thermalization included
+	buf    []int8
+}
+
+// NewChain returns a chain for kernel k (on n sites at inverse temperature
+// beta). It returns an error for an invalid cfg.
+func NewChain(k Kernel, beta float64, n int, cfg RunConfig) (*Chain, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Chain{Beta: beta, N: n, Kernel: k, Config: cfg}, nil
+}
+
+// Total returns the total number of sweeps of the chain.
+func (c *Chain) Total() int64 { return int64(c.Config.Thermalize + c.Config.Sweeps) }
+
+// Done returns the number of sweeps done. It is safe to call concurrently
+// with Run (for progress bars).
+func (c *Chain) Done() int64 { return c.done.Load() }
+
+// Finished reports whether every sweep has been done.
+func (c *Chain) Finished() bool { return c.Done() >= c.Total() }
+
+// step performs sweep number d (0-based, thermalization included).
+func (c *Chain) step(d int64) {
+	if d == int64(c.Config.Thermalize) {
+		if ad, ok := c.Kernel.(Adapter); ok {
+			ad.EndAdaptation()
+		}
+	}
+	u, a := c.Kernel.Sweep()
+	if t := d - int64(c.Config.Thermalize); t >= 0 {
+		c.Series.Updates += u
+		c.Series.Accepted += a
+		c.Series.record(c.Kernel, int(t), c.Config, &c.buf)
+	}
+}
+
+// checkEvery returns how many sweeps to do between context checks: about
+// 2^16 spin updates, at least 1.
+func checkEvery(n int) int64 { return max(1, 65536/int64(max(n, 1))) }
+
+// Run performs the remaining sweeps. It returns nil when the chain is
+// finished, or ctx.Err() when ctx was cancelled first; the chain then stops
+// at a sweep boundary (within about 2^16 spin updates) and may be saved or
+// continued by calling Run again.
+func (c *Chain) Run(ctx context.Context) error {
+	t0 := time.Now()
+	defer func() { c.Series.Seconds += time.Since(t0).Seconds() }()
+	every := checkEvery(c.N)
+	d := c.Done()
+	for d < c.Total() {
+		for k := int64(0); k < every && d < c.Total(); k++ {
+			c.step(d)
+			d++
+			c.done.Store(d)
+		}
+		if d < c.Total() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Result analyses the chain's series; see Series.Result.
+func (c *Chain) Result(cluster bool, opt AnalysisOptions) TempResult {
+	return c.Series.Result(c.Beta, c.N, cluster, opt)
+}
+
+// chainState is the gob layout of a saved chain.
+type chainState struct {
+	Beta   float64
+	N      int
+	Config RunConfig
+	Done   int64
+	Kernel []byte
+	Series Series
+}
+
+// MarshalBinary saves the chain: kernel state, series and counters.
+func (c *Chain) MarshalBinary() ([]byte, error) {
+	kb, err := c.Kernel.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	err = gob.NewEncoder(&b).Encode(chainState{c.Beta, c.N, c.Config, c.Done(), kb, c.Series})
+	return b.Bytes(), err
+}
+
+// UnmarshalBinary restores a chain saved by MarshalBinary into c, whose
+// Kernel must have been built for the same model, beta and algorithm.
+func (c *Chain) UnmarshalBinary(b []byte) error {
+	var st chainState
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&st); err != nil {
+		return fmt.Errorf("mc: corrupt chain state: %w", err)
+	}
+	if st.Beta != c.Beta || st.N != c.N || st.Config != c.Config {
+		return errors.New("mc: saved chain is for a different temperature, size or run length")
+	}
+	if st.Done < 0 || st.Done > c.Total() || len(st.Series.Energies) != len(st.Series.Magnetizations) {
+		return errors.New("mc: corrupt chain state: inconsistent counters")
+	}
+	if err := c.Kernel.UnmarshalBinary(st.Kernel); err != nil {
+		return err
+	}
+	c.Series = st.Series
+	c.done.Store(st.Done)
+	return nil
+}
+
+// Tempering is parallel tempering (replica exchange; Swendsen and Wang 1986,
+// Hukushima and Nemoto 1996) over a ladder of inverse temperatures Betas[k].
+// One sweep performs one local sweep of every replica, then proposes swaps of
+// the replicas at ladder neighbours (k, k+1) for k = 0, 1, ..., K-2 in that
+// order, each accepted with probability min(1, exp((beta_k - beta_{k+1})
+// (E_k - E_{k+1}))) with total energies E. Measurements are recorded per
+// temperature (whichever replica is there). Swaps use their own random source.
+type Tempering struct {
+	Betas    []float64
+	N        int
+	Replicas []TemperedKernel
+	Config   RunConfig
+	Series   []Series // per temperature
+	// At[k] is the replica currently at temperature k.
+	At         []int
+	SwapTried  []int64 // per ladder pair (k, k+1)
+	SwapAccept []int64
+	src        rand.Source
+	r          *rand.Rand
+	done       atomic.Int64
+	buf        []int8
+}
+
+// NewTempering returns parallel tempering over betas with one replica per
+// temperature (replica k starts at temperature k) and swap source src (which
+// must implement encoding.BinaryMarshaler for checkpoints). It panics if the
+// lengths differ or there are fewer than 2 temperatures.
+func NewTempering(betas []float64, n int, replicas []TemperedKernel, src rand.Source, cfg RunConfig) (*Tempering, error) {
+	if len(betas) != len(replicas) || len(betas) < 2 {
+		panic(fmt.Sprintf("mc: NewTempering: %d temperatures and %d replicas (need equal, >= 2)", len(betas), len(replicas)))
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	t := &Tempering{Betas: betas, N: n, Replicas: replicas, Config: cfg, Series: make([]Series, len(betas)),
+		At: make([]int, len(betas)), SwapTried: make([]int64, len(betas)-1), SwapAccept: make([]int64, len(betas)-1),
+		src: src, r: rand.New(src)}
+	for k := range t.At {
+		t.At[k] = k
+		replicas[k].SetBeta(betas[k])
+	}
+	return t, nil
+}
+
+// Total returns the total number of sweeps.
+func (t *Tempering) Total() int64 { return int64(t.Config.Thermalize + t.Config.Sweeps) }
+
+// Done returns the number of sweeps done (safe concurrently with Run).
+func (t *Tempering) Done() int64 { return t.done.Load() }
+
+// Finished reports whether every sweep has been done.
+func (t *Tempering) Finished() bool { return t.Done() >= t.Total() }
+
+func (t *Tempering) step(d int64) {
+	meas := d >= int64(t.Config.Thermalize)
+	if d == int64(t.Config.Thermalize) {
+		for _, rep := range t.Replicas {
+			if ad, ok := rep.(Adapter); ok {
+				ad.EndAdaptation()
+			}
+		}
+	}
+	for k, rep := range t.At {
+		u, a := t.Replicas[rep].Sweep()
+		if meas {
+			t.Series[k].Updates += u
+			t.Series[k].Accepted += a
+		}
+	}
+	for k := 0; k+1 < len(t.At); k++ {
+		i, j := t.At[k], t.At[k+1]
+		delta := (t.Betas[k] - t.Betas[k+1]) * (t.Replicas[i].Energy() - t.Replicas[j].Energy())
+		t.SwapTried[k]++
+		if delta >= 0 || t.r.Float64() < math.Exp(delta) {
+			t.SwapAccept[k]++
+			t.At[k], t.At[k+1] = j, i
+			t.Replicas[j].SetBeta(t.Betas[k])
+			t.Replicas[i].SetBeta(t.Betas[k+1])
+		}
+	}
+	if meas {
+		tm := int(d - int64(t.Config.Thermalize))
+		for k, rep := range t.At {
+			t.Series[k].record(t.Replicas[rep], tm, t.Config, &t.buf)
+		}
+	}
+}
+
+// Run performs the remaining sweeps; see Chain.Run.
+func (t *Tempering) Run(ctx context.Context) error {
+	t0 := time.Now()
+	defer func() {
+		s := time.Since(t0).Seconds()
+		for k := range t.Series {
+			t.Series[k].Seconds += s
+		}
+	}()
+	every := max(1, checkEvery(t.N)/int64(len(t.Betas)))
+	d := t.Done()
+	for d < t.Total() {
+		for k := int64(0); k < every && d < t.Total(); k++ {
+			t.step(d)
+			d++
+			t.done.Store(d)
+		}
+		if d < t.Total() {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// SwapAcceptance returns the swap acceptance rate of each ladder pair (k, k+1).
+func (t *Tempering) SwapAcceptance() []float64 {
+	out := make([]float64, len(t.SwapTried))
+	for k := range out {
+		if t.SwapTried[k] > 0 {
+			out[k] = float64(t.SwapAccept[k]) / float64(t.SwapTried[k])
+		}
+	}
+	return out
+}
+
+// Results analyses the series of every temperature.
+func (t *Tempering) Results(cluster bool, opt AnalysisOptions) []TempResult {
+	out := make([]TempResult, len(t.Betas))
+	for k := range out {
+		out[k] = t.Series[k].Result(t.Betas[k], t.N, cluster, opt)
+		out[k].Index = k
+	}
+	return out
+}
+
+type temperingState struct {
+	Betas      []float64
+	N          int
+	Config     RunConfig
+	Done       int64
+	Replicas   [][]byte
+	Series     []Series
+	At         []int
+	SwapTried  []int64
+	SwapAccept []int64
+	Source     []byte
+}
+
+// MarshalBinary saves replicas, ladder assignment, swap counters and source.
+func (t *Tempering) MarshalBinary() ([]byte, error) {
+	st := temperingState{Betas: t.Betas, N: t.N, Config: t.Config, Done: t.Done(), Series: t.Series,
+		At: t.At, SwapTried: t.SwapTried, SwapAccept: t.SwapAccept}
+	for _, r := range t.Replicas {
+		b, err := r.MarshalBinary()
+		if err != nil {
+			return nil, err
+		}
+		st.Replicas = append(st.Replicas, b)
+	}
+	bm, ok := t.src.(interface{ MarshalBinary() ([]byte, error) })
+	if !ok {
+		return nil, fmt.Errorf("mc: swap random source %T cannot be saved", t.src)
+	}
+	var err error
+	if st.Source, err = bm.MarshalBinary(); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	err = gob.NewEncoder(&b).Encode(st)
+	return b.Bytes(), err
+}
+
+// UnmarshalBinary restores a state saved by MarshalBinary into t, which must
+// have been built for the same model, ladder and algorithm.
+func (t *Tempering) UnmarshalBinary(b []byte) error {
+	var st temperingState
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&st); err != nil {
+		return fmt.Errorf("mc: corrupt tempering state: %w", err)
+	}
+	if len(st.Betas) != len(t.Betas) || st.N != t.N || st.Config != t.Config {
+		return errors.New("mc: saved tempering state is for a different ladder, size or run length")
+	}
+	for k := range st.Betas {
+		if st.Betas[k] != t.Betas[k] {
+			return errors.New("mc: saved tempering state is for a different ladder")
+		}
+	}
+	K := len(t.Betas)
+	if len(st.Replicas) != K || len(st.Series) != K || len(st.At) != K || len(st.SwapTried) != K-1 ||
+		len(st.SwapAccept) != K-1 || st.Done < 0 || st.Done > t.Total() {
+		return errors.New("mc: corrupt tempering state: inconsistent sizes")
+	}
+	seen := make([]bool, K)
+	for _, a := range st.At {
+		if a < 0 || a >= K || seen[a] {
+			return errors.New("mc: corrupt tempering state: bad replica assignment")
+		}
+		seen[a] = true
+	}
+	for i, rb := range st.Replicas {
+		if err := t.Replicas[i].UnmarshalBinary(rb); err != nil {
+			return err
+		}
+	}
+	bu, ok := t.src.(interface{ UnmarshalBinary([]byte) error })
+	if !ok {
+		return fmt.Errorf("mc: swap random source %T cannot be restored", t.src)
+	}
+	if err := bu.UnmarshalBinary(st.Source); err != nil {
+		return err
+	}
+	t.Series, t.At, t.SwapTried, t.SwapAccept = st.Series, st.At, st.SwapTried, st.SwapAccept
+	for k, rep := range t.At {
+		t.Replicas[rep].SetBeta(t.Betas[k])
+	}
+	t.done.Store(st.Done)
+	return nil
+}
