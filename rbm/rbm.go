@@ -145,3 +145,44 @@ func (r *RBM) FreeEnergy(v []float64) float64 {
 	}
 	return f
 }
+
+// BernoulliVisible returns the RBM over v in {0,1}^N equivalent to r, whose
+// visible layer must be spin, by the exact change of variables s = 2v - 1:
+// visible bias 2a, weights 2W, and hidden unit mu's bias shifted by
+// -sigma_mu^2 d_mu (Gaussian) or -d_mu (discrete), d_mu = sum_i W_{i mu}.
+// p'(v) = p(2v - 1) for every v. It also returns
+// delta = ln Z' - ln Z (LogZ convention), so that F'(v) = F(2v - 1) - delta:
+//
+//	delta = sum_i a_i + sum_mu [ (b_mu^2 - b'_mu^2)/(2 sigma_mu^2) ]                (Gaussian hidden)
+//	delta = sum_i a_i - sum_mu [ LogNorm'(mu) - LogNorm(mu) ]                      (discrete hidden)
+func (r *RBM) BernoulliVisible() (*RBM, float64, error) {
+	if r.Visible.Type != Spin {
+		return nil, 0, fmt.Errorf("rbm: BernoulliVisible: visible layer is %s, need spin", r.Visible.Type)
+	}
+	n, m := r.Dims()
+	out := r.Clone()
+	out.Visible.Type = Bernoulli
+	var delta float64
+	for i := range n {
+		delta += r.Visible.Bias[i]
+		out.Visible.Bias[i] = 2 * r.Visible.Bias[i]
+	}
+	out.W.Scale(2, r.W)
+	for mu := range m {
+		var d float64
+		for i := range n {
+			d += r.W.At(i, mu)
+		}
+		b := r.Hidden.Bias[mu]
+		if r.Hidden.Type == Gaussian {
+			s2 := r.Hidden.Sigma[mu] * r.Hidden.Sigma[mu]
+			nb := b - s2*d
+			out.Hidden.Bias[mu] = nb
+			delta += (b*b - nb*nb) / (2 * s2)
+		} else {
+			out.Hidden.Bias[mu] = b - d
+			delta -= out.Hidden.LogNorm(mu) - r.Hidden.LogNorm(mu)
+		}
+	}
+	return out, delta, nil
+}

@@ -361,3 +361,33 @@ func TestLogZErrors(t *testing.T) {
 		t.Errorf("shape error: %v", err)
 	}
 }
+
+// TestBernoulliVisible: the {0,1} RBM gives every state the same probability
+// as the spin RBM, and the returned delta is ln Z' - ln Z.
+func TestBernoulliVisible(t *testing.T) {
+	for _, ht := range []LayerType{Bernoulli, Spin, Gaussian} {
+		r := randomRBM(t, Spin, ht, 5, 3, 21)
+		b, delta, err := r.BernoulliVisible()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ts, lzs, _ := r.LogProbTable()
+		tb, lzb, _ := b.LogProbTable()
+		for k := range ts {
+			if d := math.Abs(ts[k] - tb[k]); d > 1e-12 {
+				t.Errorf("%v hidden: state %d: ln p spin %v, bernoulli %v", ht, k, ts[k], tb[k])
+			}
+			v := states(Bernoulli, 5, uint64(k))
+			s := states(Spin, 5, uint64(k))
+			if d := math.Abs(b.FreeEnergy(v) - (r.FreeEnergy(s) - delta)); d > 1e-12 {
+				t.Errorf("%v hidden: F'(v) - F(s) + delta = %g", ht, d)
+			}
+		}
+		if d := math.Abs(lzb - lzs - delta); d > 1e-12 {
+			t.Errorf("%v hidden: ln Z' - ln Z = %v, delta %v", ht, lzb-lzs, delta)
+		}
+	}
+	if _, _, err := randomRBM(t, Bernoulli, Spin, 2, 2, 1).BernoulliVisible(); err == nil {
+		t.Error("BernoulliVisible of a bernoulli RBM: no error")
+	}
+}
