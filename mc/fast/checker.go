@@ -1,0 +1,363 @@
+package fast
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+)
+
+// Params describes a periodic square (2 axes) or simple cubic (3 axes)
+// lattice with uniform coupling and field, H = -J sum_<ij> s_i s_j - h sum_i s_i,
+// and the sampling temperature. On an axis of length 2 the pair (i,i+1) and
+// (i,i-1) are both kept, so that pair carries 2J, as in package lattice.
+type Params struct {
+	// Dims holds Lx, Ly (and Lz): sites are x + Lx*(y + Ly*z), as in
+	// lattice.Square and lattice.Cubic. Every axis is periodic. The
+	// checkerboard kernel needs every length even and >= 2; the replica and
+	// cluster kernels need lengths >= 2.
+	Dims []int
+	// J is the uniform coupling; the zero value means free spins.
+	J float64
+	// H is the uniform field; the zero value means no field.
+	H float64
+	// Beta is the inverse temperature, finite and >= 0.
+	Beta float64
+	// Algorithm is the update rule; the zero value is Metropolis.
+	Algorithm Algorithm
+}
+
+func (p *Params) validate(even bool) error {
+	if len(p.Dims) != 2 && len(p.Dims) != 3 {
+		return fmt.Errorf("fast: Dims %v: need 2 (square) or 3 (cubic) axes", p.Dims)
+	}
+	n := 1
+	for a, l := range p.Dims {
+		if l < 2 {
+			return fmt.Errorf("fast: Dims[%d] = %d: must be >= 2", a, l)
+		}
+		if even && l%2 != 0 {
+			return fmt.Errorf("fast: Dims[%d] = %d: the checkerboard kernel needs even lengths", a, l)
+		}
+		if n > math.MaxInt32/l/8 {
+			return fmt.Errorf("fast: Dims %v: too many sites", p.Dims)
+		}
+		n *= l
+	}
+	if math.IsNaN(p.J) || math.IsInf(p.J, 0) {
+		return fmt.Errorf("fast: J = %v: must be finite", p.J)
+	}
+	if math.IsNaN(p.H) || math.IsInf(p.H, 0) {
+		return fmt.Errorf("fast: H = %v: must be finite", p.H)
+	}
+	if math.IsNaN(p.Beta) || math.IsInf(p.Beta, 0) || p.Beta < 0 {
+		return fmt.Errorf("fast: Beta = %v: must be finite and >= 0", p.Beta)
+	}
+	if p.Algorithm != Metropolis && p.Algorithm != HeatBath {
+		return fmt.Errorf("fast: Algorithm %d: allowed Metropolis or HeatBath", int(p.Algorithm))
+	}
+	return nil
+}
+
+// Checkerboard is the multi-spin-coded single-lattice kernel: the two
+// checkerboard sublattices are stored as bits of uint64 words (bit set means
+// s = +1), and one Sweep updates first every even site (x+y+z even), then
+// every odd site, 64 sites per word operation, each with its own exact
+// Bernoulli decision (see the package documentation).
+//
+// Layout: each row (fixed y, z) of Lx sites holds Lx/2 sites of each colour,
+// indexed by m = x/2. These are stored in wd words of nl lanes, nl the largest
+// divisor of Lx/2 not above 64, with m = j + wd*k in word j, lane k, so the
+// x-neighbours of a word are the same word or the next/previous one (rotated by
+// one lane at the row's end), and the y/z-neighbours are the same word of the
+// adjacent rows.
+//
+// A Checkerboard is not safe for concurrent use.
+type Checkerboard struct {
+	p         Params
+	lx, ly    int
+	lz, d, z  int
+	n         int
+	wd, nl    int
+	lanes     uint64
+	rows      int
+	par       []uint8
+	perp      []int32 // per row, 2(d-1) word offsets of the adjacent rows
+	s         [2][]uint64
+	dec       decider
+	field     bool
+	sweeps    uint64
+	scratchTb *probTable
+}
+
+// NewCheckerboard returns a kernel for p with all spins +1, drawing its
+// random numbers from a generator seeded by src (use internal/rng.New). It
+// returns an error naming the offending field if p is invalid.
+func NewCheckerboard(p Params, src rand.Source) (*Checkerboard, error) {
+	if err := p.validate(true); err != nil {
+		return nil, err
+	}
+	p.Dims = append([]int(nil), p.Dims...)
+	k := &Checkerboard{p: p, lx: p.Dims[0], ly: p.Dims[1], lz: 1, d: len(p.Dims)}
+	if k.d == 3 {
+		k.lz = p.Dims[2]
+	}
+	k.z = 2 * k.d
+	k.n = k.lx * k.ly * k.lz
+	half := k.lx / 2
+	for nl := min(64, half); nl >= 1; nl-- {
+		if half%nl == 0 {
+			k.nl = nl
+			break
+		}
+	}
+	k.wd = half / k.nl
+	if k.nl == 64 {
+		k.lanes = ^uint64(0)
+	} else {
+		k.lanes = 1<<uint(k.nl) - 1
+	}
+	k.rows = k.ly * k.lz
+	k.par = make([]uint8, k.rows)
+	np := 2 * (k.d - 1)
+	k.perp = make([]int32, k.rows*np)
+	for z := 0; z < k.lz; z++ {
+		for y := 0; y < k.ly; y++ {
+			r := y + k.ly*z
+			k.par[r] = uint8((y + z) & 1)
+			nb := []int{(y+1)%k.ly + k.ly*z, (y+k.ly-1)%k.ly + k.ly*z}
+			if k.d == 3 {
+				nb = append(nb, y+k.ly*((z+1)%k.lz), y+k.ly*((z+k.lz-1)%k.lz))
+			}
+			for i, rr := range nb {
+				k.perp[r*np+i] = int32(rr * k.wd)
+			}
+		}
+	}
+	for c := range k.s {
+		k.s[c] = make([]uint64, k.rows*k.wd)
+		for i := range k.s[c] {
+			k.s[c][i] = k.lanes
+		}
+	}
+	k.dec.g = newGen(src)
+	if err := k.SetBeta(p.Beta); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// N returns the number of sites.
+func (k *Checkerboard) N() int { return k.n }
+
+// Params returns the kernel's parameters.
+func (k *Checkerboard) Params() Params {
+	p := k.p
+	p.Dims = append([]int(nil), p.Dims...)
+	return p
+}
+
+// SetBeta changes the inverse temperature (finite, >= 0).
+func (k *Checkerboard) SetBeta(beta float64) error {
+	if math.IsNaN(beta) || math.IsInf(beta, 0) || beta < 0 {
+		return fmt.Errorf("fast: Beta = %v: must be finite and >= 0", beta)
+	}
+	k.p.Beta = beta
+	k.field = k.p.H != 0
+	nc := k.z + 1
+	if k.field {
+		nc *= 2
+	}
+	t, err := newProbTable(nc, k.lanes, func(c, _ int) float64 {
+		u, sb := c%(k.z+1), c/(k.z+1)
+		return flipProb(k.p.Algorithm, beta, k.p.J, k.p.H, k.z, u, 2*sb-1)
+	})
+	if err != nil {
+		return err
+	}
+	k.dec.setTable(t, k.z, k.field)
+	k.scratchTb = t
+	return nil
+}
+
+// Sweeps returns the number of sweeps done.
+func (k *Checkerboard) Sweeps() uint64 { return k.sweeps }
+
+func (k *Checkerboard) rotUp(w uint64) uint64 {
+	return (w<<1 | w>>uint(k.nl-1)) & k.lanes
+}
+
+func (k *Checkerboard) rotDown(w uint64) uint64 {
+	return w>>1 | (w&1)<<uint(k.nl-1)
+}
+
+// xnb returns the x-neighbour word of word j of a row starting at base in O
+// that is not the same word: m-1 for q = 0, m+1 for q = 1.
+func (k *Checkerboard) xnb(o []uint64, base, j, q int) uint64 {
+	if q == 0 {
+		if j > 0 {
+			return o[base+j-1]
+		}
+		return k.rotUp(o[base+k.wd-1])
+	}
+	if j < k.wd-1 {
+		return o[base+j+1]
+	}
+	return k.rotDown(o[base])
+}
+
+// Sweep updates every site once (even sublattice, then odd).
+func (k *Checkerboard) Sweep() {
+	sel := uint64(0)
+	if !k.field {
+		sel = ^uint64(0)
+	}
+	wd := k.wd
+	for c := 0; c < 2; c++ {
+		S, O := k.s[c], k.s[1-c]
+		if k.d == 2 {
+			for r := 0; r < k.rows; r++ {
+				q := (c + int(k.par[r])) & 1
+				base := r * wd
+				pa, pb := int(k.perp[2*r]), int(k.perp[2*r+1])
+				for j := 0; j < wd; j++ {
+					s := S[base+j]
+					a1 := s ^ O[base+j]
+					a2 := s ^ k.xnb(O, base, j, q)
+					a3 := s ^ O[pa+j]
+					a4 := s ^ O[pb+j]
+					s1, c1 := a1^a2, a1&a2
+					s2, c2 := a3^a4, a3&a4
+					u0, c3 := s1^s2, s1&s2
+					u1, u2 := c1^c2^c3, c1&c2
+					S[base+j] = s ^ k.dec.flips(u0, u1, u2, s|sel)
+				}
+			}
+		} else {
+			for r := 0; r < k.rows; r++ {
+				q := (c + int(k.par[r])) & 1
+				base := r * wd
+				pp := k.perp[4*r : 4*r+4]
+				pa, pb, pc, pd := int(pp[0]), int(pp[1]), int(pp[2]), int(pp[3])
+				for j := 0; j < wd; j++ {
+					s := S[base+j]
+					a1 := s ^ O[base+j]
+					a2 := s ^ k.xnb(O, base, j, q)
+					a3 := s ^ O[pa+j]
+					a4 := s ^ O[pb+j]
+					a5 := s ^ O[pc+j]
+					a6 := s ^ O[pd+j]
+					u0, u1, u2 := add6(a1, a2, a3, a4, a5, a6)
+					S[base+j] = s ^ k.dec.flips(u0, u1, u2, s|sel)
+				}
+			}
+		}
+	}
+	k.sweeps++
+}
+
+// add6 returns the bit-sliced sum u = a1+...+a6 as bits u0, u1, u2.
+func add6(a1, a2, a3, a4, a5, a6 uint64) (u0, u1, u2 uint64) {
+	t1 := a1 ^ a2
+	s1, c1 := t1^a3, a1&a2|t1&a3
+	t2 := a4 ^ a5
+	s2, c2 := t2^a6, a4&a5|t2&a6
+	u0, c3 := s1^s2, s1&s2
+	u1 = c1 ^ c2 ^ c3
+	u2 = c1&c2 | c1&c3 | c2&c3
+	return
+}
+
+// unsat returns the number of unsatisfied bonds (s_i != s_j), counting a
+// doubled pair twice.
+func (k *Checkerboard) unsat() int {
+	S, O := k.s[0], k.s[1]
+	np := 2 * (k.d - 1)
+	u := 0
+	for r := 0; r < k.rows; r++ {
+		q := int(k.par[r]) & 1
+		base := r * k.wd
+		for j := 0; j < k.wd; j++ {
+			s := S[base+j]
+			u += bits.OnesCount64(s^O[base+j]) + bits.OnesCount64(s^k.xnb(O, base, j, q))
+			for _, pr := range k.perp[r*np : r*np+np] {
+				u += bits.OnesCount64(s ^ O[int(pr)+j])
+			}
+		}
+	}
+	return u
+}
+
+// up returns the number of +1 spins.
+func (k *Checkerboard) up() int {
+	n := 0
+	for c := range k.s {
+		for _, w := range k.s[c] {
+			n += bits.OnesCount64(w)
+		}
+	}
+	return n
+}
+
+// Magnetization returns the total magnetization sum_i s_i.
+func (k *Checkerboard) Magnetization() float64 { return float64(2*k.up() - k.n) }
+
+// Energy returns the total energy H(s).
+func (k *Checkerboard) Energy() float64 {
+	nb := k.n * k.d
+	e := -k.p.J * float64(nb-2*k.unsat())
+	if k.p.H != 0 {
+		e -= k.p.H * k.Magnetization()
+	}
+	return e
+}
+
+// loc returns the word index and lane of site i in colour c's array.
+func (k *Checkerboard) loc(i int) (c, w, lane int) {
+	x := i % k.lx
+	y := i / k.lx % k.ly
+	z := i / (k.lx * k.ly)
+	c = (x + y + z) & 1
+	m := x >> 1
+	r := y + k.ly*z
+	return c, r*k.wd + m%k.wd, m / k.wd
+}
+
+// Spins writes the configuration (site order x + Lx*(y + Ly*z)) into dst,
+// which is grown if needed, and returns it.
+func (k *Checkerboard) Spins(dst []int8) []int8 {
+	dst = grow(dst, k.n)
+	for i := range dst {
+		c, w, l := k.loc(i)
+		dst[i] = int8(2*int(k.s[c][w]>>uint(l)&1) - 1)
+	}
+	return dst
+}
+
+// SetSpins sets the configuration. It panics if len(s) != N() or a spin is
+// not ±1 (programmer errors).
+func (k *Checkerboard) SetSpins(s []int8) {
+	if len(s) != k.n {
+		panic(fmt.Sprintf("fast: SetSpins: %d spins for %d sites", len(s), k.n))
+	}
+	for c := range k.s {
+		clear(k.s[c])
+	}
+	for i, v := range s {
+		c, w, l := k.loc(i)
+		switch v {
+		case 1:
+			k.s[c][w] |= 1 << uint(l)
+		case -1:
+		default:
+			panic(fmt.Sprintf("fast: SetSpins: spin %d at site %d is not ±1", v, i))
+		}
+	}
+}
+
+func grow(dst []int8, n int) []int8 {
+	if cap(dst) < n {
+		return make([]int8, n)
+	}
+	return dst[:n]
+}

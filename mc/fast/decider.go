@@ -1,0 +1,136 @@
+package fast
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/isingrbm/isingrbm/internal/numeric"
+)
+
+// Algorithm selects the single-spin update rule of the multi-spin kernels.
+type Algorithm int
+
+// The update rules. The zero value is Metropolis.
+const (
+	// Metropolis flips a spin with probability min(1, exp(-beta dE)).
+	Metropolis Algorithm = iota
+	// HeatBath sets a spin from its conditional distribution, which is a flip
+	// with probability 1/(1+exp(beta dE)).
+	HeatBath
+)
+
+func (a Algorithm) String() string {
+	switch a {
+	case Metropolis:
+		return "metropolis"
+	case HeatBath:
+		return "heatbath"
+	}
+	return fmt.Sprintf("Algorithm(%d)", int(a))
+}
+
+// flipProb returns the probability of flipping a spin of value sp (±1) with u
+// unsatisfied bonds out of z, so that dE = 2J(z-2u) + 2h sp.
+func flipProb(alg Algorithm, beta, j, h float64, z, u, sp int) float64 {
+	dE := 2*j*float64(z-2*u) + 2*h*float64(sp)
+	if alg == HeatBath {
+		return numeric.Sigmoid(-beta * dE)
+	}
+	if dE <= 0 {
+		return 1
+	}
+	return math.Exp(-beta * dE)
+}
+
+// decider turns the bit-sliced neighbour counts of a word into an exact flip
+// mask (see probTable for the method). Classes are c = u + (z+1) sbit, where u
+// is the number of unsatisfied bonds (bits u0,u1,u2) and sbit = 1 for s = +1
+// (only with a field; without one the spin word passed is all ones).
+type decider struct {
+	g          gen
+	lanes      uint64
+	complement bool
+	nu, ns     int
+	uf         [maxClasses][5]uint64 // per uncertain class: xor selectors of u0,u1,u2,s and its lane mask
+	sf         [maxClasses][5]uint64 // per sure class (only used when !complement)
+	rows       []uint64
+	nrounds    int
+	tracing    bool
+	trace      []int32 // words drawn per call, when tracing
+}
+
+func selectors(c, z int, lanes uint64) [5]uint64 {
+	u := c % (z + 1)
+	sb := c / (z + 1)
+	var f [5]uint64
+	for b := 0; b < 3; b++ {
+		if u>>uint(b)&1 == 0 {
+			f[b] = ^uint64(0)
+		}
+	}
+	if sb == 0 {
+		f[3] = ^uint64(0)
+	}
+	f[4] = lanes
+	return f
+}
+
+// setTable installs the probabilities of t for coordination z; field says
+// whether classes distinguish the spin value.
+func (d *decider) setTable(t *probTable, z int, field bool) {
+	d.lanes = t.lanes
+	d.complement = t.complement
+	d.nu, d.ns = len(t.unc), len(t.sure)
+	for i, c := range t.unc {
+		d.uf[i] = selectors(c, z, t.uncLanes[c])
+		if !field {
+			d.uf[i][3] = 0
+		}
+	}
+	for i, c := range t.sure {
+		d.sf[i] = selectors(c, z, t.sureLns[c])
+		if !field {
+			d.sf[i][3] = 0
+		}
+	}
+	d.rows, d.nrounds = t.rows, t.nrounds
+}
+
+// flips returns the lanes to flip for a word with unsatisfied-bond count bits
+// u0,u1,u2 and spin word sel (all ones when there is no field).
+func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
+	var mu [maxClasses]uint64
+	var und, acc uint64
+	nu := d.nu
+	for i := 0; i < nu; i++ {
+		f := &d.uf[i]
+		m := (u0 ^ f[0]) & (u1 ^ f[1]) & (u2 ^ f[2]) & (sel ^ f[3]) & f[4]
+		mu[i] = m
+		und |= m
+	}
+	if d.complement {
+		acc = d.lanes &^ und
+	} else {
+		for i := 0; i < d.ns; i++ {
+			f := &d.sf[i]
+			acc |= (u0 ^ f[0]) & (u1 ^ f[1]) & (u2 ^ f[2]) & (sel ^ f[3]) & f[4]
+		}
+	}
+	words := 0
+	rows := d.rows
+	for j := 0; und != 0 && j < d.nrounds; j++ {
+		r := d.g.next()
+		words++
+		row := rows[j*nu : j*nu+nu]
+		var p uint64
+		for i, b := range row {
+			p |= mu[i] & b
+		}
+		acc |= und & p &^ r
+		und &^= p ^ r
+	}
+	if d.tracing {
+		d.trace = append(d.trace, int32(words))
+	}
+	return acc
+}

@@ -1,0 +1,106 @@
+package fast
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/internal/rng"
+)
+
+// blockMean returns the mean of x and its error from nb non-overlapping
+// blocks (the block length must exceed the autocorrelation time many times;
+// the callers use blocks of >= 1000 sweeps on lattices whose tau is < 50).
+func blockMean(x []float64, nb int) (mean, sigma float64) {
+	bl := len(x) / nb
+	var s, s2 float64
+	for b := 0; b < nb; b++ {
+		m := 0.0
+		for _, v := range x[b*bl : (b+1)*bl] {
+			m += v
+		}
+		m /= float64(bl)
+		s += m
+		s2 += m * m
+	}
+	mean = s / float64(nb)
+	v := (s2/float64(nb) - mean*mean) * float64(nb) / float64(nb-1)
+	return mean, math.Sqrt(v / float64(nb))
+}
+
+// series runs sweeps and returns per-sweep u = E/N, m^2 and |m|.
+type sampler interface {
+	Sweep()
+	Energy() float64
+	Magnetization() float64
+	N() int
+}
+
+func series(k sampler, therm, n int) (u, m2, am []float64) {
+	for range therm {
+		k.Sweep()
+	}
+	nn := float64(k.N())
+	u, m2, am = make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		k.Sweep()
+		m := k.Magnetization() / nn
+		u[i], m2[i], am[i] = k.Energy()/nn, m*m, math.Abs(m)
+	}
+	return
+}
+
+// checkAgainst compares the three series with exact values, failing beyond
+// nsig standard errors from blocking.
+func checkAgainst(t *testing.T, name string, ex exactMoments, u, m2, am []float64, nsig float64) {
+	t.Helper()
+	for _, q := range []struct {
+		n     string
+		x     []float64
+		exact float64
+	}{{"u", u, ex.u}, {"m2", m2, ex.m2}, {"|m|", am, ex.absM}} {
+		if math.IsNaN(q.exact) {
+			continue
+		}
+		mean, sig := blockMean(q.x, 50)
+		if sig == 0 {
+			sig = 1e-12
+		}
+		if d := math.Abs(mean - q.exact); d > nsig*sig {
+			t.Errorf("%s %s: MC %.6f ± %.6f, exact %.6f (%.1f sigma)", name, q.n, mean, sig, q.exact, d/sig)
+		} else {
+			t.Logf("%s %s: MC %.6f ± %.6f, exact %.6f (%.1f sigma)", name, q.n, mean, sig, q.exact, d/sig)
+		}
+	}
+}
+
+// TestCheckerboardExact checks the single-lattice kernel against exact
+// enumeration (4x4) and transfer-matrix results (8x8) for both update rules,
+// several temperatures, with and without a field.
+func TestCheckerboardExact(t *testing.T) {
+	cases := []struct {
+		l       int
+		beta, h float64
+		n       int
+	}{
+		{4, 0.3, 0, 200000}, {4, betaC, 0, 200000}, {4, 0.6, 0, 200000}, {4, 0.35, 0.2, 200000},
+		{8, 0.3, 0, 100000}, {8, betaC, 0, 100000}, {8, 0.35, 0.1, 100000},
+	}
+	for ci, c := range cases {
+		var ex exactMoments
+		if c.l == 4 {
+			ex = enumerate(t, 4, 4, c.beta, 1, c.h)
+		} else {
+			ex = transferMoments(c.l, c.l, c.beta, 1, c.h)
+		}
+		for _, alg := range []Algorithm{Metropolis, HeatBath} {
+			name := fmt.Sprintf("%dx%d beta=%.4f h=%v %v", c.l, c.l, c.beta, c.h, alg)
+			k, err := NewCheckerboard(Params{Dims: []int{c.l, c.l}, J: 1, H: c.h, Beta: c.beta, Algorithm: alg}, rng.New(42, uint64(10*ci+int(alg))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, m2, am := series(k, 1000, c.n)
+			checkAgainst(t, name, ex, u, m2, am, 4.5)
+		}
+	}
+}
