@@ -1,0 +1,687 @@
+package rbm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/isingrbm/isingrbm/internal/rng"
+)
+
+// Training maximises the mean log-likelihood of the data,
+//
+//	d ln p(v)/d theta = < d(-E)/d theta >_{h|v} - < d(-E)/d theta >_{model},
+//
+// with d(-E)/dW_{i mu} = v_i h_mu, d(-E)/da_i = v_i (discrete visible units)
+// and d(-E)/db_mu = h_mu (discrete hidden) or (h_mu - b_mu)/sigma_mu^2
+// (Gaussian hidden; sigma is not trained). The data term uses E[h | v]
+// exactly; the model term is estimated by contrastive divergence (CD-k,
+// Hinton 2002: k block Gibbs sweeps started at the minibatch) or persistent
+// CD (PCD, Tieleman 2008: persistent chains carried across updates, like
+// scikit-learn's BernoulliRBM), with E[h | v] of the chains' visible states.
+
+// Method is the estimator of the model term of the gradient.
+type Method int
+
+// The estimators. The zero value is CD.
+const (
+	CD  Method = iota // contrastive divergence: chains start at the minibatch
+	PCD               // persistent contrastive divergence
+)
+
+// String returns "cd" or "pcd".
+func (m Method) String() string {
+	switch m {
+	case CD:
+		return "cd"
+	case PCD:
+		return "pcd"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// ParseMethod parses "cd" or "pcd".
+func ParseMethod(s string) (Method, error) {
+	switch s {
+	case "cd":
+		return CD, nil
+	case "pcd":
+		return PCD, nil
+	}
+	return 0, fmt.Errorf("unknown training method %q: allowed cd or pcd", s)
+}
+
+// ErrDiverged is returned (wrapped) when training produces a non-finite
+// parameter or gradient; the model is left at its last finite state.
+var ErrDiverged = errors.New("training diverged")
+
+// Stream ids of the training random sources.
+const (
+	streamTrainShuffle uint64 = 0x747368756666 // "tshuff"
+	streamTrainGibbs   uint64 = 0x74676962     // "tgib"
+	streamTrainInit    uint64 = 0x74696e6974   // "tinit"
+)
+
+// TrainConfig sets up Train. Every zero value means the documented default.
+type TrainConfig struct {
+	Method    Method // CD (zero value) or PCD
+	K         int    // Gibbs sweeps per update; 0 means 1
+	Epochs    int    // passes over the data; 0 means 1
+	BatchSize int    // samples per minibatch; 0 means min(100, samples)
+	Chains    int    // PCD persistent chains; 0 means BatchSize
+
+	LearningRate float64 // eta; 0 means 0.01
+	// LRDecay sets the schedule eta_e = eta / (1 + LRDecay * e) at epoch
+	// e = 0, 1, ...; 0 keeps eta constant.
+	LRDecay  float64
+	Momentum float64 // classical momentum in [0, 1) for SGD; 0 means none
+	// Adam selects Adam (Kingma & Ba 2015) instead of SGD with momentum;
+	// Beta1, Beta2, Epsilon default to 0.9, 0.999, 1e-8.
+	Adam                  bool
+	Beta1, Beta2, Epsilon float64
+
+	L1, L2 float64 // penalties lambda1 |W|_1 + lambda2 |W|^2/2 on the weights; 0 means none
+
+	// Centered uses the centered gradient (Montavon & Müller 2012; Melchior,
+	// Fischer & Wiskott 2016) with visible offsets the data means and hidden
+	// offsets a running mean (rate 0.01) of E[h | v] on the data.
+	Centered bool
+
+	Seed uint64 // seed of the shuffles, chains and initial hidden samples
+
+	// Monitor, if non-nil, is called after every MonitorEvery epochs (0
+	// means 1) and after the last one with the epoch's statistics; an error
+	// stops training and is returned. The statistics are computed on the
+	// first MonitorSamples rows of the data (0 means 1000).
+	Monitor        func(EpochStats) error
+	MonitorEvery   int
+	MonitorSamples int
+	// ExactMaxUnits enables the exact log-likelihood in the statistics when
+	// the smaller discrete layer has at most this many units (0 means 16;
+	// negative disables).
+	ExactMaxUnits int
+	// TargetLogProb, if non-nil, is ln p_target(s) over the 2^N visible
+	// states (state k: unit i up iff bit i of k is set, as
+	// transfer.LogProbabilities returns it); the statistics then include
+	// KL(p_target || p_RBM).
+	TargetLogProb []float64
+
+	// OnBatch, if non-nil, is called after every update with the number of
+	// updates done and the total (for progress bars).
+	OnBatch func(done, total int)
+}
+
+// EpochStats are the monitoring statistics after an epoch. Fields that were
+// not computed are NaN.
+type EpochStats struct {
+	Epoch        int     `json:"epoch"` // 1-based
+	LearningRate float64 `json:"learning_rate"`
+	ReconError   float64 `json:"recon_error"`     // mean squared one-step reconstruction error
+	PseudoLogLik float64 `json:"pseudo_log_lik"`  // mean exact pseudo-log-likelihood
+	LogZ         float64 `json:"log_z"`           // exact ln Z, when affordable
+	LogLik       float64 `json:"log_likelihood"`  // mean exact ln p(v) on the monitored samples
+	KL           float64 `json:"kl_target_model"` // KL(p_target || p_RBM)
+	Seconds      float64 `json:"seconds"`         // wall time since the start
+}
+
+func (c *TrainConfig) defaults(rows int) error {
+	if c.K == 0 {
+		c.K = 1
+	}
+	if c.Epochs == 0 {
+		c.Epochs = 1
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = min(100, rows)
+	}
+	if c.Chains == 0 {
+		c.Chains = c.BatchSize
+	}
+	if c.LearningRate == 0 {
+		c.LearningRate = 0.01
+	}
+	if c.Beta1 == 0 {
+		c.Beta1 = 0.9
+	}
+	if c.Beta2 == 0 {
+		c.Beta2 = 0.999
+	}
+	if c.Epsilon == 0 {
+		c.Epsilon = 1e-8
+	}
+	if c.MonitorEvery == 0 {
+		c.MonitorEvery = 1
+	}
+	if c.MonitorSamples == 0 {
+		c.MonitorSamples = 1000
+	}
+	if c.ExactMaxUnits == 0 {
+		c.ExactMaxUnits = 16
+	}
+	switch {
+	case c.Method != CD && c.Method != PCD:
+		return fmt.Errorf("rbm: train: method %d: allowed cd or pcd", int(c.Method))
+	case c.K < 1:
+		return fmt.Errorf("rbm: train: k = %d: must be >= 1", c.K)
+	case c.Epochs < 1:
+		return fmt.Errorf("rbm: train: epochs = %d: must be >= 1", c.Epochs)
+	case c.BatchSize < 1:
+		return fmt.Errorf("rbm: train: batch size %d: must be >= 1", c.BatchSize)
+	case c.Chains < 1:
+		return fmt.Errorf("rbm: train: chains %d: must be >= 1", c.Chains)
+	case !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 0):
+		return fmt.Errorf("rbm: train: learning rate %v: must be finite and > 0", c.LearningRate)
+	case !(c.LRDecay >= 0) || math.IsInf(c.LRDecay, 0):
+		return fmt.Errorf("rbm: train: lr decay %v: must be finite and >= 0", c.LRDecay)
+	case !(c.Momentum >= 0 && c.Momentum < 1):
+		return fmt.Errorf("rbm: train: momentum %v: allowed [0, 1)", c.Momentum)
+	case !(c.Beta1 >= 0 && c.Beta1 < 1) || !(c.Beta2 >= 0 && c.Beta2 < 1):
+		return fmt.Errorf("rbm: train: Adam betas %v, %v: allowed [0, 1)", c.Beta1, c.Beta2)
+	case !(c.Epsilon > 0):
+		return fmt.Errorf("rbm: train: Adam epsilon %v: must be > 0", c.Epsilon)
+	case !(c.L1 >= 0) || !(c.L2 >= 0) || math.IsInf(c.L1, 0) || math.IsInf(c.L2, 0):
+		return fmt.Errorf("rbm: train: penalties l1 = %v, l2 = %v: must be finite and >= 0", c.L1, c.L2)
+	case c.MonitorEvery < 1 || c.MonitorSamples < 1:
+		return fmt.Errorf("rbm: train: monitor every %d epochs on %d samples: both must be >= 1", c.MonitorEvery, c.MonitorSamples)
+	}
+	return nil
+}
+
+// InitRBM returns an RBM for training with n visible units of type vis and m
+// hidden units of type hid: weights N(0, 0.01^2), zero hidden biases (sigma
+// 1 for Gaussian hidden units), visible biases zero, or, when data (rows of
+// visible values in vis's encoding) is given, the maximum-likelihood biases of
+// independent units (Hinton 2010, "A practical guide", sec. 8), clamped so
+// that the data means stay within [1e-3, 1 - 1e-3] of the range.
+func InitRBM(n, m int, vis, hid LayerType, data *mat.Dense, seed uint64) (*RBM, error) {
+	if n < 1 || m < 1 {
+		return nil, fmt.Errorf("rbm: %d visible and %d hidden units: need at least 1 of each", n, m)
+	}
+	if !vis.Discrete() {
+		return nil, fmt.Errorf("rbm: visible type %s: training needs bernoulli or spin visible units", vis)
+	}
+	rnd := rng.NewRand(seed, streamTrainInit)
+	w := mat.NewDense(n, m, nil)
+	raw := w.RawMatrix()
+	for i := range raw.Data {
+		raw.Data[i] = 0.01 * rnd.NormFloat64()
+	}
+	lv := Layer{Type: vis, Bias: make([]float64, n)}
+	lh := Layer{Type: hid, Bias: make([]float64, m)}
+	if hid == Gaussian {
+		lh.Sigma = make([]float64, m)
+		for i := range lh.Sigma {
+			lh.Sigma[i] = 1
+		}
+	}
+	if data != nil {
+		rows, cols := data.Dims()
+		if cols != n {
+			return nil, fmt.Errorf("rbm: data has %d columns for %d visible units", cols, n)
+		}
+		off, on := vis.values()
+		for i := 0; i < n; i++ {
+			var s float64
+			for k := 0; k < rows; k++ {
+				s += data.At(k, i)
+			}
+			p := (s/float64(rows) - off) / (on - off) // fraction "on"
+			p = math.Min(math.Max(p, 1e-3), 1-1e-3)
+			b := math.Log(p / (1 - p))
+			if vis == Spin {
+				b /= 2
+			}
+			lv.Bias[i] = b
+		}
+	}
+	return New(lv, lh, w)
+}
+
+// trainer holds the scratch state of one Train call.
+type trainer struct {
+	r          *RBM
+	cfg        TrainConfig
+	n, m       int
+	gibbs      *rand.Rand
+	vb, hp     *mat.Dense // minibatch and E[h|v] on it (full batch size)
+	vn, hn, hs *mat.Dense // chain visible, E[h|v] of chains, hidden samples
+	persist    *mat.Dense // PCD persistent hidden samples
+	gW, tmp    *mat.Dense
+	ga, gb     []float64
+	dv, dh     []float64
+	// optimizer state
+	vW      *mat.Dense
+	va, vb2 []float64
+	mW      *mat.Dense
+	ma, mb  []float64
+	step    int
+	// centering offsets
+	mu, lambda []float64
+}
+
+// Train fits r to data (rows are samples in the encoding of r's visible
+// layer, see ConvertData) and modifies r in place. It returns the
+// statistics reported to cfg.Monitor. Training is deterministic for a given
+// cfg.Seed, whatever GOMAXPROCS is.
+//
+// If ctx is cancelled, Train returns after the current update with ctx's
+// error (wrapped); r is then a consistent model trained up to that update, so
+// the caller can save it. If a gradient or parameter becomes non-finite,
+// Train restores the parameters of the start of the epoch and returns an
+// error wrapping ErrDiverged that names the epoch and update.
+func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]EpochStats, error) {
+	n, m := r.Dims()
+	rows, cols := data.Dims()
+	if cols != n {
+		return nil, fmt.Errorf("rbm: train: data has %d columns for %d visible units", cols, n)
+	}
+	if !r.Visible.Type.Discrete() {
+		return nil, fmt.Errorf("rbm: train: visible layer is %s: need bernoulli or spin", r.Visible.Type)
+	}
+	if err := cfg.defaults(rows); err != nil {
+		return nil, err
+	}
+	if cfg.BatchSize > rows {
+		cfg.BatchSize = rows
+	}
+	if cfg.TargetLogProb != nil && (n > MaxTable || len(cfg.TargetLogProb) != 1<<n) {
+		return nil, fmt.Errorf("rbm: train: target table has %d entries, want 2^%d (N <= %d)", len(cfg.TargetLogProb), n, MaxTable)
+	}
+	t := &trainer{r: r, cfg: cfg, n: n, m: m, gibbs: rng.NewRand(cfg.Seed, streamTrainGibbs)}
+	t.alloc()
+	if cfg.Centered {
+		t.mu = make([]float64, n)
+		for i := 0; i < n; i++ {
+			var s float64
+			for k := 0; k < rows; k++ {
+				s += data.At(k, i)
+			}
+			t.mu[i] = s / float64(rows)
+		}
+		t.lambda = make([]float64, m)
+		var h mat.Dense
+		r.HiddenMean(&h, data.Slice(0, min(rows, 1000), 0, n).(*mat.Dense))
+		hr, _ := h.Dims()
+		for mu := 0; mu < m; mu++ {
+			var s float64
+			for k := 0; k < hr; k++ {
+				s += h.At(k, mu)
+			}
+			t.lambda[mu] = s / float64(hr)
+		}
+	}
+	if cfg.Method == PCD {
+		// Persistent chains start from hidden samples given random data rows.
+		init := mat.NewDense(cfg.Chains, n, nil)
+		for c := 0; c < cfg.Chains; c++ {
+			init.SetRow(c, data.RawRowView(t.gibbs.IntN(rows)))
+		}
+		t.persist = mat.NewDense(cfg.Chains, m, nil)
+		r.HiddenMean(t.persist, init)
+		t.sampleFromMean(t.persist)
+	}
+	shuffle := rng.NewRand(cfg.Seed, streamTrainShuffle)
+	perm := make([]int, rows)
+	for i := range perm {
+		perm[i] = i
+	}
+	nb := (rows + cfg.BatchSize - 1) / cfg.BatchSize
+	total := nb * cfg.Epochs
+	var stats []EpochStats
+	start := time.Now()
+	snap := r.Clone()
+	done := 0
+	for epoch := 0; epoch < cfg.Epochs; epoch++ {
+		snapshotInto(snap, r)
+		shuffle.Shuffle(rows, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
+		lr := cfg.LearningRate / (1 + cfg.LRDecay*float64(epoch))
+		for b := 0; b < nb; b++ {
+			if err := ctx.Err(); err != nil {
+				return stats, fmt.Errorf("rbm: training stopped at epoch %d, update %d: %w", epoch+1, b, err)
+			}
+			lo, hi := b*cfg.BatchSize, min((b+1)*cfg.BatchSize, rows)
+			vb := t.vb.Slice(0, hi-lo, 0, n).(*mat.Dense)
+			for k := lo; k < hi; k++ {
+				vb.SetRow(k-lo, data.RawRowView(perm[k]))
+			}
+			if err := t.update(vb, lr); err != nil {
+				snapshotInto(r, snap)
+				return stats, fmt.Errorf("rbm: %w at epoch %d, update %d of %d (learning rate %g): %v; parameters restored to the start of the epoch (lower the learning rate or add an L2 penalty)",
+					ErrDiverged, epoch+1, b+1, nb, lr, err)
+			}
+			done++
+			if cfg.OnBatch != nil {
+				cfg.OnBatch(done, total)
+			}
+		}
+		if cfg.Monitor != nil && ((epoch+1)%cfg.MonitorEvery == 0 || epoch == cfg.Epochs-1) {
+			st, err := Evaluate(r, data.Slice(0, min(rows, cfg.MonitorSamples), 0, n).(*mat.Dense), cfg.ExactMaxUnits, cfg.TargetLogProb)
+			if err != nil {
+				return stats, err
+			}
+			st.Epoch, st.LearningRate, st.Seconds = epoch+1, lr, time.Since(start).Seconds()
+			stats = append(stats, st)
+			if err := cfg.Monitor(st); err != nil {
+				return stats, err
+			}
+		}
+	}
+	return stats, nil
+}
+
+// snapshotInto copies the parameters of src into dst (same shapes).
+func snapshotInto(dst, src *RBM) {
+	copy(dst.Visible.Bias, src.Visible.Bias)
+	copy(dst.Hidden.Bias, src.Hidden.Bias)
+	dst.W.Copy(src.W)
+}
+
+func (t *trainer) alloc() {
+	n, m, B, C := t.n, t.m, t.cfg.BatchSize, t.cfg.Chains
+	t.vb = mat.NewDense(B, n, nil)
+	t.hp = mat.NewDense(B, m, nil)
+	nc := B
+	if t.cfg.Method == PCD {
+		nc = C
+	}
+	t.vn = mat.NewDense(nc, n, nil)
+	t.hn = mat.NewDense(nc, m, nil)
+	t.hs = mat.NewDense(nc, m, nil)
+	t.gW = mat.NewDense(n, m, nil)
+	t.tmp = mat.NewDense(n, m, nil)
+	t.ga = make([]float64, n)
+	t.dv = make([]float64, n)
+	t.dh = make([]float64, m)
+	t.gb = make([]float64, m)
+	t.vW = mat.NewDense(n, m, nil)
+	t.va = make([]float64, n)
+	t.vb2 = make([]float64, m)
+	if t.cfg.Adam {
+		t.mW = mat.NewDense(n, m, nil)
+		t.ma = make([]float64, n)
+		t.mb = make([]float64, m)
+	}
+}
+
+// sampleFromMean replaces conditional means of the hidden layer by samples:
+// Bernoulli u < p, spin u < (1 + m)/2, Gaussian mean + sigma z.
+func (t *trainer) sampleFromMean(h *mat.Dense) {
+	l := &t.r.Hidden
+	raw := h.RawMatrix()
+	for i := 0; i < raw.Rows; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		switch l.Type {
+		case Bernoulli:
+			for j, p := range row {
+				if t.gibbs.Float64() < p {
+					row[j] = 1
+				} else {
+					row[j] = 0
+				}
+			}
+		case Spin:
+			for j, p := range row {
+				if t.gibbs.Float64() < (1+p)/2 {
+					row[j] = 1
+				} else {
+					row[j] = -1
+				}
+			}
+		default:
+			for j, x := range row {
+				row[j] = x + l.Sigma[j]*t.gibbs.NormFloat64()
+			}
+		}
+	}
+}
+
+// colMeans writes the column means of a into dst.
+func colMeans(dst []float64, a *mat.Dense) {
+	clear(dst)
+	raw := a.RawMatrix()
+	for i := 0; i < raw.Rows; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		for j, x := range row {
+			dst[j] += x
+		}
+	}
+	inv := 1 / float64(raw.Rows)
+	for j := range dst {
+		dst[j] *= inv
+	}
+}
+
+func finiteAll(x []float64) bool {
+	var s float64
+	for _, v := range x {
+		s += v * 0
+	}
+	return s == 0
+}
+
+// update performs one gradient step on the minibatch vb.
+func (t *trainer) update(vb *mat.Dense, lr float64) error {
+	r, n, m := t.r, t.n, t.m
+	B, _ := vb.Dims()
+	hp := t.hp.Slice(0, B, 0, m).(*mat.Dense)
+	r.HiddenMean(hp, vb)
+
+	// Negative phase.
+	var vn, hn, hs *mat.Dense
+	if t.cfg.Method == PCD {
+		vn, hn, hs = t.vn, t.hn, t.persist
+	} else {
+		vn = t.vn.Slice(0, B, 0, n).(*mat.Dense)
+		hn = t.hn.Slice(0, B, 0, m).(*mat.Dense)
+		hs = t.hs.Slice(0, B, 0, m).(*mat.Dense)
+		hs.Copy(hp)
+		t.sampleFromMean(hs)
+	}
+	for k := 0; k < t.cfg.K; k++ {
+		r.SampleVisible(vn, hs, t.gibbs)
+		r.HiddenMean(hn, vn)
+		if t.cfg.Method == PCD || k+1 < t.cfg.K {
+			hs.Copy(hn)
+			t.sampleFromMean(hs)
+		}
+	}
+	t.gradient(vb, hp, vn, hn, nil)
+	// Penalties on the weights.
+	if t.cfg.L1 != 0 || t.cfg.L2 != 0 {
+		gw, w := t.gW.RawMatrix(), r.W.RawMatrix()
+		for i := 0; i < n; i++ {
+			grow := gw.Data[i*gw.Stride : i*gw.Stride+m]
+			wrow := w.Data[i*w.Stride : i*w.Stride+m]
+			for j, x := range wrow {
+				pen := t.cfg.L2 * x
+				if x > 0 {
+					pen += t.cfg.L1
+				} else if x < 0 {
+					pen -= t.cfg.L1
+				}
+				grow[j] -= pen
+			}
+		}
+	}
+	gw := t.gW.RawMatrix()
+	if !finiteAll(gw.Data) || !finiteAll(t.ga) || !finiteAll(t.gb) {
+		return errors.New("non-finite gradient")
+	}
+	t.step++
+	t.apply(lr)
+	if !finiteAll(r.W.RawMatrix().Data) || !finiteAll(r.Visible.Bias) || !finiteAll(r.Hidden.Bias) {
+		return errors.New("non-finite parameters")
+	}
+	return nil
+}
+
+// apply ascends the gradient (gW, ga, gb) with SGD+momentum or Adam.
+func (t *trainer) apply(lr float64) {
+	r := t.r
+	w := r.W.RawMatrix()
+	gw := t.gW.RawMatrix()
+	if !t.cfg.Adam {
+		mom := t.cfg.Momentum
+		sgd := func(p, g, v []float64) {
+			for k := range p {
+				v[k] = mom*v[k] + lr*g[k]
+				p[k] += v[k]
+			}
+		}
+		vw := t.vW.RawMatrix()
+		for i := 0; i < t.n; i++ {
+			sgd(w.Data[i*w.Stride:i*w.Stride+t.m], gw.Data[i*gw.Stride:i*gw.Stride+t.m], vw.Data[i*vw.Stride:i*vw.Stride+t.m])
+		}
+		sgd(r.Visible.Bias, t.ga, t.va)
+		sgd(r.Hidden.Bias, t.gb, t.vb2)
+		return
+	}
+	b1, b2, eps := t.cfg.Beta1, t.cfg.Beta2, t.cfg.Epsilon
+	c1 := 1 - math.Pow(b1, float64(t.step))
+	c2 := 1 - math.Pow(b2, float64(t.step))
+	adam := func(p, g, m1, m2 []float64) {
+		for k := range p {
+			m1[k] = b1*m1[k] + (1-b1)*g[k]
+			m2[k] = b2*m2[k] + (1-b2)*g[k]*g[k]
+			p[k] += lr * (m1[k] / c1) / (math.Sqrt(m2[k]/c2) + eps)
+		}
+	}
+	mw, vw := t.mW.RawMatrix(), t.vW.RawMatrix()
+	for i := 0; i < t.n; i++ {
+		adam(w.Data[i*w.Stride:i*w.Stride+t.m], gw.Data[i*gw.Stride:i*gw.Stride+t.m],
+			mw.Data[i*mw.Stride:i*mw.Stride+t.m], vw.Data[i*vw.Stride:i*vw.Stride+t.m])
+	}
+	adam(r.Visible.Bias, t.ga, t.ma, t.va)
+	adam(r.Hidden.Bias, t.gb, t.mb, t.vb2)
+}
+
+// gradient writes the log-likelihood gradient (without penalties) into gW,
+// ga, gb: data term from the minibatch vb and its hidden means hp, model term
+// from the chain states vn and their hidden means hn, uniformly weighted (wn
+// nil) or with the probabilities wn (exact expectations over enumerated
+// states).
+func (t *trainer) gradient(vb, hp, vn, hn *mat.Dense, wn []float64) {
+	r, n, m := t.r, t.n, t.m
+	B, _ := vb.Dims()
+
+	// Gradient of the mean log-likelihood.
+	t.gW.Mul(vb.T(), hp)
+	t.gW.Scale(1/float64(B), t.gW)
+	if wn == nil {
+		C, _ := vn.Dims()
+		t.tmp.Mul(vn.T(), hn)
+		t.tmp.Scale(1/float64(C), t.tmp)
+		colMeans(t.ga, vn)
+		colMeans(t.gb, hn)
+	} else {
+		// Weighted negative phase: scale the rows of hn by wn first.
+		var hw mat.Dense
+		hw.CloneFrom(hn)
+		for k, w := range wn {
+			row := hw.RawRowView(k)
+			for j := range row {
+				row[j] *= w
+			}
+		}
+		t.tmp.Mul(vn.T(), &hw)
+		weightedMeans(t.ga, vn, wn)
+		weightedMeans(t.gb, hn, wn)
+	}
+	t.gW.Sub(t.gW, t.tmp)
+	dv, dh := t.dv, t.dh
+	colMeans(dv, vb)
+	for i := range dv {
+		dv[i] -= t.ga[i]
+	}
+	colMeans(dh, hp)
+	for j := range dh {
+		dh[j] -= t.gb[j]
+	}
+	if t.cfg.Centered {
+		// dW_c = dW - mu dh^T - dv lambda^T; da = dv - dW_c lambda; db = dh - dW_c^T mu.
+		gw := t.gW.RawMatrix()
+		for i := 0; i < n; i++ {
+			row := gw.Data[i*gw.Stride : i*gw.Stride+m]
+			for j := range row {
+				row[j] -= t.mu[i]*dh[j] + dv[i]*t.lambda[j]
+			}
+		}
+		for i := 0; i < n; i++ {
+			row := gw.Data[i*gw.Stride : i*gw.Stride+m]
+			s := dv[i]
+			for j, g := range row {
+				s -= g * t.lambda[j]
+			}
+			t.ga[i] = s
+		}
+		for j := 0; j < m; j++ {
+			s := dh[j]
+			for i := 0; i < n; i++ {
+				s -= gw.Data[i*gw.Stride+j] * t.mu[i]
+			}
+			t.gb[j] = s
+		}
+		// Running mean of the hidden offsets.
+		colMeans(dh, hp)
+		for j := range t.lambda {
+			t.lambda[j] += 0.01 * (dh[j] - t.lambda[j])
+		}
+	} else {
+		copy(t.ga, dv)
+		copy(t.gb, dh)
+	}
+	if r.Hidden.Type == Gaussian {
+		for j := range t.gb {
+			s := r.Hidden.Sigma[j]
+			t.gb[j] /= s * s
+		}
+	}
+}
+
+// weightedMeans writes sum_k w_k a_k (a_k the rows of a) into dst.
+func weightedMeans(dst []float64, a *mat.Dense, w []float64) {
+	clear(dst)
+	for k, wk := range w {
+		for j, x := range a.RawRowView(k) {
+			dst[j] += wk * x
+		}
+	}
+}
+
+// ExactGradient returns the exact gradient of the mean log-likelihood of
+// data (rows in the visible encoding) with respect to the weights, the
+// visible biases and the hidden biases, computing the model term by
+// enumerating the 2^N visible states (N <= 20). It is the gradient Train
+// estimates by sampling, computed by the same code; tests use it against
+// finite differences.
+func ExactGradient(r *RBM, data *mat.Dense) (gW *mat.Dense, ga, gb []float64, err error) {
+	n, m := r.Dims()
+	if !r.Visible.Type.Discrete() || n > 20 {
+		return nil, nil, nil, fmt.Errorf("rbm: exact gradient needs <= 20 discrete visible units, have %d %s", n, r.Visible.Type)
+	}
+	if _, c := data.Dims(); c != n {
+		return nil, nil, nil, fmt.Errorf("rbm: exact gradient: data has %d columns for %d visible units", c, n)
+	}
+	lp, _, err := r.LogProbTable()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rows, _ := data.Dims()
+	t := &trainer{r: r, cfg: TrainConfig{BatchSize: rows, Chains: 1}, n: n, m: m}
+	t.alloc()
+	vn := mat.NewDense(1<<n, n, nil)
+	for k := range lp {
+		stateVector(vn.RawRowView(k), uint64(k), r.Visible.Type)
+		lp[k] = math.Exp(lp[k])
+	}
+	var hp, hn mat.Dense
+	r.HiddenMean(&hp, data)
+	r.HiddenMean(&hn, vn)
+	t.gradient(data, &hp, vn, &hn, lp)
+	return t.gW, t.ga, t.gb, nil
+}
