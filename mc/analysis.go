@@ -367,7 +367,9 @@ func sanitize(r *TempResult) {
 // --out FILE.json file).
 type Output struct {
 	Algorithm string `json:"algorithm"`
-	Seed      uint64 `json:"seed"`
+	// Local is the local move of parallel tempering (algorithm "pt" only).
+	Local string `json:"local,omitempty"`
+	Seed  uint64 `json:"seed"`
 	// Config is a hash of the model and of every flag that changes the
 	// numbers (not the output or shard flags); 'isingrbm merge' uses it to
 	// refuse mixing shards of different runs.
