@@ -79,7 +79,7 @@ func ReadNPY(r io.Reader) (*mat.Dense, error) {
 	n := rows * cols
 	data := make([]float64, n)
 	dt := rd.Header.Descr.Type
-	kind := strings.TrimLeft(dt, "<>|=")
+	kind := strings.TrimLeft(strings.Trim(dt, "'\" "), "<>|=")
 	readInto := func(ptr any, conv func(i int)) error {
 		if err := rd.Read(ptr); err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("npy: reading %s data: %w", dt, err)
