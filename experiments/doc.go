@@ -1,3 +1,67 @@
 // Package experiments reads the TOML experiment specifications shipped in this
-// directory and runs them end to end. (Being built: see issue 7.)
+// directory and runs them end to end: exact thermodynamics (package
+// transfer), Monte Carlo with error bars (mc), the Hubbard–Stratonovich
+// equivalence (hs), RBM Gibbs sampling and the cumulant expansion (rbm), then
+// the comparison figures (plots).
+//
+// # Conventions
+//
+// Spins s_i in {-1,+1}; H(s) = -sum_{bonds} J_ij s_i s_j - sum_i h_i s_i;
+// p(s) = exp(-beta H(s))/Z with k_B = 1, T = 1/beta in units of J. State k of
+// an enumeration table has s_i = +1 iff bit i of k is set. Per-site
+// observables are those of transfer.Result and mc.TempResult.
+//
+// # Spec format
+//
+//	name = "quickstart"              # required, [A-Za-z0-9_-]+
+//	description = "..."
+//	seed = 1                         # master seed of every random stream
+//
+//	[lattice]                        # lattice.Spec: kind, size, boundary, J, h, disorder, ...
+//	kind = "square"
+//	size = "4x4"                     # or, at top level, sizes = ["4x4", "8x8"]
+//
+//	[exact]                          # methods: enumerate (N <= 24), chain
+//	T_range = [1.0, 4.0, 0.05]       # or T = [...] or beta = [...]
+//
+//	[mc]                             # algorithms: metropolis, heatbath, wolff, sw
+//	algorithms = ["metropolis", "wolff"]
+//	T = [1.5, 2.0, 2.5]
+//	thermalize = 1000                # zero value: sweeps/10
+//	sweeps = 20000                   # required, >= 100
+//	snapshot_T = 2.25                # optional spin snapshot figure
+//
+//	[hs]                             # state-by-state HS equivalence at one T
+//	T = 2.5
+//	hidden = ["gaussian", "bond"]
+//	extra = [{ kind = "complete", size = "10", scale = "sqrtn", disorder = "gaussian", sigma = 1 }]
+//	continuum = { kind = "chain", size = "3" }   # Gauss–Hermite check of the continuum integral
+//
+//	[rbm_sampling]                   # block Gibbs on the Gaussian-hidden HS RBM
+//	T = [2.0, 2.5]
+//	sweeps = 20000
+//
+//	[cumulants]                      # random RBMs: exact couplings vs cumulant series
+//	visible = 10
+//	hidden = 6
+//	hidden_types = ["bernoulli", "gaussian"]
+//	order = 8
+//
+//	[figures]
+//	formats = ["png", "svg"]         # png, svg, pdf
+//	thermo = ["u", "c", "absm", "chi_abs", "U4"]
+//
+// Unknown keys, wrong types and bad values are errors of the form
+// FILE:LINE: key: problem (allowed values).
+//
+// # Reproducibility
+//
+// Every random stream is internal/rng.New(seed, id) with id a hash of what it
+// is used for ("mc/wolff/4x4/3": algorithm, size, temperature index), so the
+// data files are byte-identical between runs and independent of the number
+// of workers. Wall times go to manifest.json only. A run writes into
+// DIR/.staging-* and moves data/ and figures/ into place, then writes
+// manifest.json, only when every computation succeeded; an interrupted run
+// leaves DIR as it was (a killed process may leave a .staging-* directory,
+// never a half-written output file).
 package experiments

@@ -11,7 +11,9 @@
 // p(s) = exp(-beta H(s))/Z with k_B = 1, so T is in units of J/k_B, energies
 // in units of J, heat capacities in units of k_B. Per-site observables use
 // m = (1/N) sum_i s_i: u = <H>/N, c = beta^2 (<H^2> - <H>^2)/N, <|m|>,
-// chi = beta N (<m^2> - <|m|>^2) (the finite-lattice variant with <|m|>),
+// chi = beta N (<m^2> - <m>^2) (= d<m>/dh; at zero field on a finite lattice
+// <m> = 0 exactly, so chi = beta N <m^2>), chi' = beta N (<m^2> - <|m|>^2)
+// (the finite-lattice variant with <|m|>),
 // U4 = 1 - <m^4>/(3 <m^2>^2).
 //
 // # Styles

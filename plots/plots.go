@@ -232,7 +232,21 @@ func XY(f Figure) (*plot.Plot, error) {
 	if !any {
 		return nil, errors.New("plots: figure has no data points")
 	}
-	// p.Add has grown the axes to the union of the data ranges.
+	// Marks span the final ranges: p.Add has grown the axes to the union of
+	// the data ranges; extend for YMin/YMax and the legend first.
+	if f.YMin < f.YMax {
+		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, f.YMin), math.Max(p.Y.Max, f.YMax)
+	}
+	nMarks := 0
+	for _, m := range append(append([]Mark(nil), f.VMarks...), f.HMarks...) {
+		if m.Label != "" {
+			nMarks++
+		}
+	}
+	for _, m := range f.HMarks {
+		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, m.Value), math.Max(p.Y.Max, m.Value)
+	}
+	headroom(p, entries+nMarks, f.LegendBottom, f.LogY)
 	xmin, xmax, ymin, ymax := p.X.Min, p.X.Max, p.Y.Min, p.Y.Max
 	for _, m := range f.VMarks {
 		l := markLine([]float64{m.Value, m.Value}, []float64{ymin, ymax}, f.LogY)
@@ -242,7 +256,6 @@ func XY(f Figure) (*plot.Plot, error) {
 		p.Add(l)
 		if m.Label != "" {
 			p.Legend.Add(m.Label, l)
-			entries++
 		}
 	}
 	for _, m := range f.HMarks {
@@ -253,13 +266,8 @@ func XY(f Figure) (*plot.Plot, error) {
 		p.Add(l)
 		if m.Label != "" {
 			p.Legend.Add(m.Label, l)
-			entries++
 		}
 	}
-	if f.YMin < f.YMax {
-		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, f.YMin), math.Max(p.Y.Max, f.YMax)
-	}
-	headroom(p, entries, f.LegendBottom, f.LogY)
 	p.Legend.Top = !f.LegendBottom
 	p.Legend.Left = f.LegendLeft
 	p.Legend.Padding = vg.Points(2)

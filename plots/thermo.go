@@ -12,17 +12,18 @@ type Quantity string
 
 // The thermodynamic quantities drawn against temperature.
 const (
-	Energy         Quantity = "u"    // u = <H>/N, in units of J
-	HeatCapacity   Quantity = "c"    // c = beta^2 (<H^2> - <H>^2)/N, in units of k_B
-	AbsMag         Quantity = "absm" // <|m|>, m = (1/N) sum_i s_i, dimensionless
-	Mag2           Quantity = "m2"   // <m^2>, dimensionless
-	Susceptibility Quantity = "chi"  // chi = beta N (<m^2> - <|m|>^2), in units of 1/J
-	Binder         Quantity = "U4"   // U4 = 1 - <m^4>/(3 <m^2>^2), dimensionless
-	FreeEnergy     Quantity = "f"    // f = -T ln Z / N, in units of J
+	Energy         Quantity = "u"       // u = <H>/N, in units of J
+	HeatCapacity   Quantity = "c"       // c = beta^2 (<H^2> - <H>^2)/N, in units of k_B
+	AbsMag         Quantity = "absm"    // <|m|>, m = (1/N) sum_i s_i, dimensionless
+	Mag2           Quantity = "m2"      // <m^2>, dimensionless
+	Susceptibility Quantity = "chi"     // chi = beta N (<m^2> - <m>^2), in units of 1/J
+	SusceptAbs     Quantity = "chi_abs" // chi' = beta N (<m^2> - <|m|>^2), in units of 1/J
+	Binder         Quantity = "U4"      // U4 = 1 - <m^4>/(3 <m^2>^2), dimensionless
+	FreeEnergy     Quantity = "f"       // f = -T ln Z / N, in units of J
 )
 
 // Quantities lists every Quantity.
-var Quantities = []Quantity{Energy, HeatCapacity, AbsMag, Mag2, Susceptibility, Binder, FreeEnergy}
+var Quantities = []Quantity{Energy, HeatCapacity, AbsMag, Mag2, Susceptibility, SusceptAbs, Binder, FreeEnergy}
 
 // ParseQuantity checks that s names a Quantity.
 func ParseQuantity(s string) (Quantity, error) {
@@ -31,7 +32,7 @@ func ParseQuantity(s string) (Quantity, error) {
 			return q, nil
 		}
 	}
-	return "", fmt.Errorf("unknown quantity %q: allowed u, c, absm, m2, chi, U4, f", s)
+	return "", fmt.Errorf("unknown quantity %q: allowed u, c, absm, m2, chi, chi_abs, U4, f", s)
 }
 
 // Label returns the axis label of q with its unit.
@@ -46,7 +47,9 @@ func (q Quantity) Label() string {
 	case Mag2:
 		return "<m²>"
 	case Susceptibility:
-		return "susceptibility χ = βN(<m²> - <|m|>²)  (1/J)"
+		return "susceptibility χ = βN(<m²> - <m>²)  (1/J)"
+	case SusceptAbs:
+		return "susceptibility χ' = βN(<m²> - <|m|>²)  (1/J)"
 	case Binder:
 		return "Binder cumulant U₄ = 1 - <m⁴>/(3<m²>²)"
 	case FreeEnergy:
@@ -108,16 +111,12 @@ func Thermo(t ThermoPlot) (*plot.Plot, error) {
 
 // BinderCrossing draws U4 against T for several lattice sizes (one series
 // each, e.g. labelled "L = 8"), with the universal value BinderStar and T_c
-// marked: the curves of different L cross near (T_c, U4*).
+// marked: the curves of different L cross near (T_c, U4*). The series keep
+// their Style and Color, so that exact curves and Monte Carlo points of one
+// size can share a colour.
 func BinderCrossing(title string, curves []Series, tc float64) (*plot.Plot, error) {
 	f := Figure{Title: title, XLabel: TempLabel, YLabel: Binder.Label(), LegendBottom: true, LegendLeft: true}
-	for i, s := range curves {
-		if s.Style == Solid && s.YErr != nil {
-			s.Style = LinePoints
-		}
-		s.Color = i
-		f.Series = append(f.Series, s)
-	}
+	f.Series = append(f.Series, curves...)
 	if tc > 0 {
 		f.VMarks = []Mark{{Label: fmt.Sprintf("T_c = %.4g", tc), Value: tc}}
 	}

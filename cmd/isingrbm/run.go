@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/isingrbm/isingrbm/experiments"
+)
+
+func init() { register(runCommand) }
+
+func runCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "run",
+		Usage:     "run an experiment spec (experiments/NAME.toml): data, figures and a manifest",
+		ArgsUsage: "SPEC.toml",
+		Description: "Writes DIR/data (CSV and JSON), DIR/figures (PNG, SVG, optionally PDF) and DIR/manifest.json\n" +
+			"(spec, version, seeds, wall times, Go version). Rerunning gives byte-identical data files.\n" +
+			"Everything is staged in DIR/.staging-* and moved into place only when the run succeeds, so an\n" +
+			"interrupted run leaves DIR as it was. Example:\n\n" +
+			"   isingrbm run experiments/quickstart.toml --out out/",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Category: catOutput,
+				Usage: "output directory DIR (created if needed)"},
+			&cli.StringFlag{Name: "formats", Category: catOutput,
+				Usage: "figure formats, comma separated: png, svg, pdf (default: the spec's figures.formats, or png,svg)"},
+			&cli.BoolFlag{Name: "check", Category: catOutput,
+				Usage: "only parse and validate the spec, run nothing"},
+			&cli.IntFlag{Name: "workers", Value: 0,
+				Usage: "goroutines (>= 0; 0 means GOMAXPROCS); the data do not depend on it"},
+		},
+		Action: runRun,
+	}
+}
+
+// runTrailingFlags applies flags written after the spec file (urfave/cli stops
+// parsing flags at the first argument, but 'isingrbm run SPEC.toml --out DIR'
+// is the documented form). It returns the remaining positional arguments.
+func runTrailingFlags(c *cli.Context) ([]string, error) {
+	args := c.Args().Slice()
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		name := strings.TrimLeft(a, "-")
+		val, hasVal := "", false
+		if k := strings.IndexByte(name, '='); k >= 0 {
+			name, val, hasVal = name[:k], name[k+1:], true
+		}
+		if name == "o" {
+			name = "out"
+		}
+		switch name {
+		case "check":
+			if !hasVal {
+				val = "true"
+			}
+		case "out", "formats", "workers":
+			if !hasVal {
+				if i+1 >= len(args) {
+					return nil, fmt.Errorf("--%s needs a value", name)
+				}
+				i++
+				val = args[i]
+			}
+		default:
+			return nil, fmt.Errorf("unknown flag %q for run: allowed --out DIR, --formats LIST, --check, --workers N", a)
+		}
+		if err := c.Set(name, val); err != nil {
+			return nil, fmt.Errorf("--%s %q: %w", name, val, err)
+		}
+	}
+	return pos, nil
+}
+
+func runRun(c *cli.Context) error {
+	args, err := runTrailingFlags(c)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return fmt.Errorf("run needs exactly one spec file (got %d arguments): isingrbm run SPEC.toml --out DIR", len(args))
+	}
+	path := args[0]
+	if _, err := checkExt("spec", path, "toml"); err != nil {
+		return fmt.Errorf("spec file %q: want a .toml file", path)
+	}
+	if c.Int("workers") < 0 {
+		return fmt.Errorf("--workers %d: must be >= 0", c.Int("workers"))
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	spec, err := experiments.Parse(src, path)
+	if err != nil {
+		return err
+	}
+	if f := c.String("formats"); f != "" {
+		var fs []string
+		for _, x := range strings.Split(f, ",") {
+			x = strings.ToLower(strings.TrimSpace(x))
+			if x != "png" && x != "svg" && x != "pdf" {
+				return fmt.Errorf("--formats %q: %q is not allowed: use png, svg, pdf", f, x)
+			}
+			fs = append(fs, x)
+		}
+		spec.Figures.Formats = fs
+	}
+	if c.Bool("check") {
+		fmt.Fprintf(c.App.Writer, "%s: spec %q is valid\n", path, spec.Name)
+		return nil
+	}
+	out := c.String("out")
+	if out == "" {
+		return fmt.Errorf("--out: give an output directory")
+	}
+	man, err := experiments.Run(c.Context, spec, out, experiments.Options{
+		Version: buildVersion(), Source: src, SpecPath: path, Workers: c.Int("workers"),
+		Logf: func(format string, a ...any) { fmt.Fprintf(c.App.ErrWriter, format+"\n", a...) },
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.App.Writer, "%s: %d data files, %d figures in %s (%.1f s)\n", spec.Name, len(man.Data), len(man.Figures), out, man.WallSeconds["total"])
+	for _, k := range sortedCheckKeys(man.Checks) {
+		fmt.Fprintf(c.App.Writer, "  %s = %.3g\n", k, man.Checks[k])
+	}
+	return nil
+}
+
+// sortedCheckKeys returns the keys of the run's checks in order.
+func sortedCheckKeys(m map[string]float64) []string {
+	k := make([]string, 0, len(m))
+	for s := range m {
+		k = append(k, s)
+	}
+	for i := 1; i < len(k); i++ {
+		for j := i; j > 0 && k[j] < k[j-1]; j-- {
+			k[j], k[j-1] = k[j-1], k[j]
+		}
+	}
+	return k
+}

@@ -1,0 +1,244 @@
+package experiments
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/isingrbm/isingrbm/internal/atomicfile"
+	"github.com/isingrbm/isingrbm/lattice"
+	"github.com/isingrbm/isingrbm/plots"
+)
+
+// Options configures Run. The zero value runs silently on every core.
+type Options struct {
+	// Version is the isingrbm version recorded in the manifest.
+	Version string
+	// Source is the spec file's text, recorded verbatim in the manifest.
+	Source []byte
+	// SpecPath is the spec file's path, recorded in the manifest.
+	SpecPath string
+	// Logf receives progress messages; nil discards them.
+	Logf func(format string, a ...any)
+	// Workers bounds the number of goroutines; 0 means runtime.GOMAXPROCS(0).
+	// The data files do not depend on it.
+	Workers int
+}
+
+// Manifest records how the files of a run were made. It is written to
+// DIR/manifest.json; it is the only output that changes between two runs of
+// the same spec (wall times).
+type Manifest struct {
+	Name        string             `json:"name"`
+	Description string             `json:"description,omitempty"`
+	SpecPath    string             `json:"spec_path,omitempty"`
+	SpecTOML    string             `json:"spec_toml,omitempty"`
+	Spec        *Spec              `json:"spec"`
+	Version     string             `json:"version"`
+	GoVersion   string             `json:"go_version"`
+	Platform    string             `json:"platform"`
+	Seeds       []SeedRecord       `json:"seeds"`
+	WallSeconds map[string]float64 `json:"wall_seconds"`
+	Data        []string           `json:"data"`
+	Figures     []string           `json:"figures"`
+	// Checks are the headline numbers of the run (for example the largest
+	// |ln p_RBM - ln p_Ising|), also found in the data files.
+	Checks map[string]float64 `json:"checks,omitempty"`
+}
+
+// SeedRecord names one random stream: the computation, the master seed and
+// the stream id passed to internal/rng.New.
+type SeedRecord struct {
+	What   string `json:"what"`
+	Seed   uint64 `json:"seed"`
+	Stream uint64 `json:"stream"`
+}
+
+// streamID derives a stream id from a description such as "mc/wolff/8x8/T3",
+// so that each chain has its own random sequence whatever the run order.
+func streamID(what string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(what))
+	return h.Sum64()
+}
+
+// run holds the state of one Run.
+type run struct {
+	ctx     context.Context
+	spec    *Spec
+	opt     Options
+	dataDir string
+	figDir  string
+	man     *Manifest
+	models  []*lattice.Model
+	labels  []string
+
+	exact map[string][]exactRow // by size label
+	mc    map[string][]mcRow
+	rbms  map[string][]mcRow
+}
+
+func (r *run) logf(format string, a ...any) {
+	if r.opt.Logf != nil {
+		r.opt.Logf(format, a...)
+	}
+}
+
+func (r *run) workers() int {
+	if r.opt.Workers > 0 {
+		return r.opt.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (r *run) saveTable(t *table) error {
+	files, err := t.save(r.dataDir, true)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		r.man.Data = append(r.man.Data, "data/"+f)
+	}
+	return nil
+}
+
+func (r *run) saveFigure(d plots.Drawer, name string) error {
+	return r.saveFigureSize(d, name, plots.DefaultWidth, plots.DefaultHeight)
+}
+
+func (r *run) saveFigureSize(d plots.Drawer, name string, w, h vg.Length) error {
+	paths, err := plots.SaveSize(d, filepath.Join(r.figDir, name), w, h, r.spec.Figures.Formats...)
+	if err != nil {
+		return fmt.Errorf("figure %s: %w", name, err)
+	}
+	for _, p := range paths {
+		r.man.Figures = append(r.man.Figures, "figures/"+filepath.Base(p))
+	}
+	return nil
+}
+
+func (r *run) timed(name string, fn func() error) error {
+	t0 := time.Now()
+	err := fn()
+	r.man.WallSeconds[name] = math.Round(time.Since(t0).Seconds()*1000) / 1000
+	return err
+}
+
+// Run performs every computation of s, writing DIR/data (CSV and JSON),
+// DIR/figures (PNG, SVG, ...) and DIR/manifest.json. Everything is first
+// written to a staging directory DIR/.staging-* that is renamed into place
+// only when the whole run succeeded; on error or cancellation the staging
+// directory is removed and DIR is left as it was. Data files are
+// byte-identical between runs of the same spec, whatever Options.Workers.
+func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	stage, err := os.MkdirTemp(dir, ".staging-")
+	if err != nil {
+		return nil, fmt.Errorf("--out: %w", err)
+	}
+	defer os.RemoveAll(stage)
+	r := &run{ctx: ctx, spec: s, opt: opt,
+		dataDir: filepath.Join(stage, "data"), figDir: filepath.Join(stage, "figures"),
+		exact: map[string][]exactRow{}, mc: map[string][]mcRow{}, rbms: map[string][]mcRow{}}
+	for _, d := range []string{r.dataDir, r.figDir} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	r.man = &Manifest{Name: s.Name, Description: s.Description, SpecPath: opt.SpecPath, SpecTOML: string(opt.Source),
+		Spec: s, Version: opt.Version, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
+		WallSeconds: map[string]float64{}, Checks: map[string]float64{}}
+	r.models, r.labels, err = s.Models()
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range r.models {
+		m.Neighbors() // build once before sharing across goroutines
+	}
+	t0 := time.Now()
+	steps := []struct {
+		name string
+		on   bool
+		fn   func() error
+	}{
+		{"exact", s.Exact != nil, r.runExact},
+		{"mc", s.MC != nil, r.runMC},
+		{"rbm_sampling", s.RBMSampling != nil, r.runRBMSampling},
+		{"thermo_figures", s.Exact != nil || s.MC != nil || s.RBMSampling != nil, r.thermoFigures},
+		{"hs", s.HS != nil, r.runHS},
+		{"cumulants", s.Cumulants != nil, r.runCumulants},
+	}
+	for _, st := range steps {
+		if !st.on {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r.logf("%s: %s", s.Name, st.name)
+		if err := r.timed(st.name, st.fn); err != nil {
+			return nil, fmt.Errorf("%s: %w", st.name, err)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	r.man.WallSeconds["total"] = math.Round(time.Since(t0).Seconds()*1000) / 1000
+	sort.Strings(r.man.Data)
+	sort.Strings(r.man.Figures)
+	sort.Slice(r.man.Seeds, func(i, j int) bool { return r.man.Seeds[i].What < r.man.Seeds[j].What })
+	// Move the finished directories into place, then write the manifest.
+	for _, sub := range []string{"data", "figures"} {
+		dst := filepath.Join(dir, sub)
+		old := filepath.Join(stage, "old-"+sub)
+		if _, err := os.Stat(dst); err == nil {
+			if err := os.Rename(dst, old); err != nil {
+				return nil, err
+			}
+		}
+		if err := os.Rename(filepath.Join(stage, sub), dst); err != nil {
+			return nil, err
+		}
+	}
+	if err := atomicfile.Write(filepath.Join(dir, "manifest.json"), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r.man)
+	}); err != nil {
+		return nil, err
+	}
+	return r.man, nil
+}
+
+// forEach runs fn(i) for i in [0, n) on the run's workers and returns the
+// first error; results must be stored by index so that the order of
+// completion does not matter.
+func (r *run) forEach(n int, fn func(ctx context.Context, i int) error) error {
+	g, ctx := errgroup.WithContext(r.ctx)
+	g.SetLimit(r.workers())
+	for i := 0; i < n; i++ {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return fn(ctx, i)
+		})
+	}
+	return g.Wait()
+}
+
+var errNoData = errors.New("no data")

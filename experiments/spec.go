@@ -1,0 +1,611 @@
+package experiments
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/isingrbm/isingrbm/hs"
+	"github.com/isingrbm/isingrbm/lattice"
+	"github.com/isingrbm/isingrbm/mc"
+	"github.com/isingrbm/isingrbm/plots"
+)
+
+// Spec is an experiment: one model (or one model at several sizes), the
+// computations to run on it and the figures to draw. It is read from TOML by
+// Parse; see the package documentation for the format. The zero value of every
+// optional section is "not run".
+type Spec struct {
+	Name        string       `toml:"name" json:"name"`               // required: [A-Za-z0-9_-]+, used in file names
+	Description string       `toml:"description" json:"description"` // free text, copied to the manifest
+	Seed        uint64       `toml:"seed" json:"seed"`               // master seed of every random stream; zero value 0 is a valid seed
+	Lattice     lattice.Spec `toml:"lattice" json:"lattice"`         // the model; lattice.size is ignored when sizes is given
+	// Sizes, when non-empty, runs every computation at each size in turn
+	// (for example ["4x4", "8x8", "16x16"] for a Binder crossing).
+	Sizes []string `toml:"sizes" json:"sizes,omitempty"`
+
+	Exact       *ExactSpec       `toml:"exact" json:"exact,omitempty"`
+	MC          *MCSpec          `toml:"mc" json:"mc,omitempty"`
+	HS          *HSSpec          `toml:"hs" json:"hs,omitempty"`
+	RBMSampling *RBMSamplingSpec `toml:"rbm_sampling" json:"rbm_sampling,omitempty"`
+	Cumulants   *CumulantSpec    `toml:"cumulants" json:"cumulants,omitempty"`
+	Figures     FigureSpec       `toml:"figures" json:"figures"`
+}
+
+// Temps is a temperature list: exactly one of T (temperatures > 0, in units of
+// J/k_B), T_range ([start, stop, step], stop included) or beta (inverse
+// temperatures >= 0) must be given.
+type Temps struct {
+	T      []float64 `toml:"T" json:"T,omitempty"`
+	TRange []float64 `toml:"T_range" json:"T_range,omitempty"`
+	Beta   []float64 `toml:"beta" json:"beta,omitempty"`
+}
+
+// ExactSpec asks for exact thermodynamics at every temperature. Methods are
+// "enumerate" (all 2^N states, N <= 24 here), "chain" (closed form, chain
+// lattices only) and "onsager" (infinite square lattice, drawn dashed). The
+// zero value of Methods means ["enumerate"].
+type ExactSpec struct {
+	Temps
+	Methods []string `toml:"methods" json:"methods,omitempty"`
+}
+
+// MCSpec asks for Monte Carlo estimates with error bars at every temperature,
+// for each algorithm (metropolis, heatbath, wolff, sw). Zero values:
+// Algorithms ["wolff"], Order "random", Thermalize Sweeps/10; Sweeps is
+// required (>= 100). Snapshot > 0 saves a spin configuration of the lattice
+// after the last sweep at the temperature nearest to Snapshot (2D lattices).
+type MCSpec struct {
+	Temps
+	Algorithms []string `toml:"algorithms" json:"algorithms,omitempty"`
+	Order      string   `toml:"order" json:"order,omitempty"`
+	Thermalize int      `toml:"thermalize" json:"thermalize"`
+	Sweeps     int      `toml:"sweeps" json:"sweeps"`
+	Snapshot   float64  `toml:"snapshot_T" json:"snapshot_T,omitempty"`
+}
+
+// HSSpec asks for the Hubbard–Stratonovich equivalence check at one
+// temperature: the RBM of each hidden kind ("gaussian", "bond"; zero value
+// ["gaussian"]) is built and ln p_RBM(s) is compared with ln p_Ising(s) on all
+// 2^N states (N <= 24). Extra lists further models checked the same way (for
+// example an SK instance), as inline tables with the keys of [lattice].
+//
+// Continuum, when set, is a model of at most hs.MaxContinuumSites sites whose
+// ln Z is also computed from the continuum Hubbard–Stratonovich integral by
+// Gauss–Hermite quadrature with each number of ContinuumNodes (zero value
+// [2, 4, 8, 16, 32]) and compared with enumeration.
+type HSSpec struct {
+	T              float64        `toml:"T" json:"T"` // required, > 0
+	Hidden         []string       `toml:"hidden" json:"hidden,omitempty"`
+	Extra          []lattice.Spec `toml:"extra" json:"extra,omitempty"`
+	Continuum      *lattice.Spec  `toml:"continuum" json:"continuum,omitempty"`
+	ContinuumNodes []int          `toml:"continuum_nodes" json:"continuum_nodes,omitempty"`
+}
+
+// RBMSamplingSpec asks for a block-Gibbs chain of the Gaussian-hidden HS RBM
+// of the model at every temperature, analysed like a Monte Carlo chain
+// (error bars from tau_int) and compared with exact and Ising Monte Carlo
+// results. Chains is the number of independent chains run as one batch (zero
+// value 1); Sweeps is required (>= 100); Thermalize zero value Sweeps/10.
+type RBMSamplingSpec struct {
+	Temps
+	Chains     int `toml:"chains" json:"chains,omitempty"`
+	Thermalize int `toml:"thermalize" json:"thermalize"`
+	Sweeps     int `toml:"sweeps" json:"sweeps"`
+}
+
+// CumulantSpec asks for the effective couplings of random RBMs, one per hidden
+// type ("bernoulli", "spin", "gaussian"; zero value ["bernoulli", "gaussian"]),
+// with Visible spin units (N <= 16), Hidden units (>= 1), weights N(0,
+// WeightSigma^2) (zero value 0.5) and hidden biases N(0, BiasSigma^2) drawn from
+// the experiment seed, compared order by order with the cumulant series
+// truncated at Order (1..12, zero value 8).
+type CumulantSpec struct {
+	Visible     int      `toml:"visible" json:"visible"`
+	Hidden      int      `toml:"hidden" json:"hidden"`
+	HiddenTypes []string `toml:"hidden_types" json:"hidden_types,omitempty"`
+	WeightSigma float64  `toml:"weight_sigma" json:"weight_sigma,omitempty"`
+	BiasSigma   float64  `toml:"bias_sigma" json:"bias_sigma,omitempty"`
+	Order       int      `toml:"order" json:"order,omitempty"`
+}
+
+// FigureSpec chooses the figures. Zero values: Formats ["png", "svg"],
+// Thermo ["u", "c", "absm", "chi", "U4"] (the quantities drawn against T).
+type FigureSpec struct {
+	Formats []string `toml:"formats" json:"formats,omitempty"`
+	Thermo  []string `toml:"thermo" json:"thermo,omitempty"`
+}
+
+// SpecError is an error in a spec file, at a line when one is known.
+type SpecError struct {
+	File string
+	Line int    // 0 when unknown
+	Key  string // dotted key, e.g. "mc.sweeps"; empty for syntax errors
+	Msg  string
+}
+
+func (e *SpecError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Key != "" {
+		b.WriteString(e.Key + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Limits of the parser, so that a spec cannot ask for absurd work by mistake.
+const (
+	MaxTemps     = 1000
+	MaxSweeps    = 100_000_000
+	MaxHSSites   = 24
+	MaxCumVis    = 16
+	MaxCumHidden = 64
+	MaxCumOrder  = 12
+	MaxSizes     = 16
+)
+
+// Parse reads a spec from TOML source; name is used in error messages
+// (name:line: key: problem). Unknown keys, wrong types and bad values are
+// errors.
+func Parse(src []byte, name string) (*Spec, error) {
+	var s Spec
+	md, err := toml.NewDecoder(bytes.NewReader(src)).Decode(&s)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &SpecError{File: name, Line: pe.Position.Line, Msg: pe.Message}
+		}
+		return nil, &SpecError{File: name, Msg: err.Error()}
+	}
+	loc := newLocator(src)
+	if und := md.Undecoded(); len(und) > 0 {
+		k := und[0]
+		return nil, &SpecError{File: name, Line: loc.line(k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}
+	}
+	if err := s.validate(); err != nil {
+		var ve *valueError
+		if errors.As(err, &ve) {
+			return nil, &SpecError{File: name, Line: loc.line(strings.Split(ve.key, ".")), Key: ve.key, Msg: ve.msg}
+		}
+		return nil, &SpecError{File: name, Msg: err.Error()}
+	}
+	return &s, nil
+}
+
+// knownKeys lists the allowed keys of the table of k, for the error message.
+func knownKeys(k toml.Key) string {
+	allowed := map[string]string{
+		"":             "name, description, seed, lattice, sizes, exact, mc, hs, rbm_sampling, cumulants, figures",
+		"lattice":      "kind, size, boundary, J, h, disorder, sigma, h_disorder, h_sigma, disorder_seed, scale, edges",
+		"exact":        "T, T_range, beta, methods",
+		"mc":           "T, T_range, beta, algorithms, order, thermalize, sweeps, snapshot_T",
+		"hs":           "T, hidden, extra, continuum, continuum_nodes",
+		"rbm_sampling": "T, T_range, beta, chains, thermalize, sweeps",
+		"cumulants":    "visible, hidden, hidden_types, weight_sigma, bias_sigma, order",
+		"figures":      "formats, thermo",
+	}
+	parent := ""
+	if len(k) > 1 {
+		parent = k[0]
+	}
+	if len(k) > 2 && k[0] == "hs" && (k[1] == "extra" || k[1] == "continuum") {
+		parent = "lattice"
+	}
+	if a, ok := allowed[parent]; ok {
+		return " (allowed here: " + a + ")"
+	}
+	return ""
+}
+
+type valueError struct{ key, msg string }
+
+func (e *valueError) Error() string { return e.key + ": " + e.msg }
+
+func bad(key, format string, a ...any) error {
+	return &valueError{key: key, msg: fmt.Sprintf(format, a...)}
+}
+
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// Betas returns the inverse temperatures of t in the order given.
+func (t Temps) Betas() []float64 {
+	switch {
+	case len(t.Beta) > 0:
+		return append([]float64(nil), t.Beta...)
+	case len(t.T) > 0:
+		out := make([]float64, len(t.T))
+		for i, v := range t.T {
+			out[i] = 1 / v
+		}
+		return out
+	case len(t.TRange) == 3:
+		start, stop, step := t.TRange[0], t.TRange[1], t.TRange[2]
+		n := int(math.Floor((stop-start)/step+1e-6)) + 1
+		out := make([]float64, n)
+		for i := range out {
+			// Rounded to 12 significant digits so that 0.1 steps print cleanly.
+			x, _ := strconv.ParseFloat(strconv.FormatFloat(start+float64(i)*step, 'g', 12, 64), 64)
+			out[i] = 1 / x
+		}
+		return out
+	}
+	return nil
+}
+
+func (t Temps) validate(sec string) error {
+	given := 0
+	for _, l := range [][]float64{t.T, t.TRange, t.Beta} {
+		if len(l) > 0 {
+			given++
+		}
+	}
+	if given != 1 {
+		return bad(sec, "give exactly one of T (list of temperatures > 0), T_range ([start, stop, step]) or beta (list >= 0)")
+	}
+	for _, v := range t.T {
+		if !finite(v) || v <= 0 {
+			return bad(sec+".T", "temperature %v: must be finite and > 0", v)
+		}
+	}
+	for _, v := range t.Beta {
+		if !finite(v) || v < 0 {
+			return bad(sec+".beta", "inverse temperature %v: must be finite and >= 0", v)
+		}
+	}
+	if len(t.TRange) > 0 {
+		if len(t.TRange) != 3 {
+			return bad(sec+".T_range", "want [start, stop, step], got %d numbers", len(t.TRange))
+		}
+		start, stop, step := t.TRange[0], t.TRange[1], t.TRange[2]
+		if !finite(start) || !finite(stop) || !finite(step) || start <= 0 || step <= 0 || stop < start {
+			return bad(sec+".T_range", "[%v, %v, %v]: want 0 < start <= stop and step > 0", start, stop, step)
+		}
+		if n := (stop-start)/step + 1; n > MaxTemps {
+			return bad(sec+".T_range", "%.0f temperatures: at most %d", n, MaxTemps)
+		}
+	}
+	if n := len(t.T) + len(t.Beta); n > MaxTemps {
+		return bad(sec, "%d temperatures: at most %d", n, MaxTemps)
+	}
+	return nil
+}
+
+func oneOf(key, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return bad(key, "%q: allowed %s", v, strings.Join(allowed, ", "))
+}
+
+func checkSweeps(sec string, therm, sweeps int) error {
+	if sweeps < 100 || sweeps > MaxSweeps {
+		return bad(sec+".sweeps", "%d: must be in 100..%d", sweeps, MaxSweeps)
+	}
+	if therm < 0 || therm > MaxSweeps {
+		return bad(sec+".thermalize", "%d: must be in 0..%d", therm, MaxSweeps)
+	}
+	return nil
+}
+
+// Models returns the models of the spec, one per size (or the single
+// lattice), with their size labels.
+func (s *Spec) Models() ([]*lattice.Model, []string, error) {
+	sizes := s.Sizes
+	if len(sizes) == 0 {
+		sizes = []string{s.Lattice.Size}
+	}
+	var ms []*lattice.Model
+	var labels []string
+	for _, sz := range sizes {
+		ls := s.Lattice
+		ls.Size = sz
+		m, err := ls.Build()
+		if err != nil {
+			return nil, nil, err
+		}
+		ms = append(ms, m)
+		labels = append(labels, sizeLabel(m, sz))
+	}
+	return ms, labels, nil
+}
+
+func sizeLabel(m *lattice.Model, sz string) string {
+	if sz == "" {
+		return fmt.Sprintf("N%d", m.N)
+	}
+	return strings.ToLower(sz)
+}
+
+func (s *Spec) validate() error {
+	if s.Name == "" {
+		return bad("name", "missing: give the experiment a name ([A-Za-z0-9_-]+)")
+	}
+	for _, r := range s.Name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return bad("name", "%q: use only letters, digits, - and _", s.Name)
+		}
+	}
+	if s.Lattice.Kind == "" {
+		return bad("lattice", "missing [lattice] table with at least kind and size")
+	}
+	if len(s.Sizes) > MaxSizes {
+		return bad("sizes", "%d sizes: at most %d", len(s.Sizes), MaxSizes)
+	}
+	if len(s.Sizes) > 0 && s.Lattice.Size != "" {
+		return bad("sizes", "give either lattice.size or sizes, not both")
+	}
+	ms, _, err := s.Models()
+	if err != nil {
+		var fe *lattice.FieldError
+		if errors.As(err, &fe) {
+			key := "lattice." + strings.ReplaceAll(fe.Field, "-", "_")
+			if fe.Field == "lattice" {
+				key = "lattice.kind"
+			}
+			if fe.Field == "disorder-seed" {
+				key = "lattice.disorder_seed"
+			}
+			if fe.Field == "size" && len(s.Sizes) > 0 {
+				key = "sizes"
+			}
+			return bad(key, "%v", fe.Err)
+		}
+		return bad("lattice", "%v", err)
+	}
+	maxN := 0
+	for _, m := range ms {
+		maxN = max(maxN, m.N)
+	}
+	if s.Exact == nil && s.MC == nil && s.HS == nil && s.RBMSampling == nil && s.Cumulants == nil {
+		return bad("exact", "no computation: add at least one of [exact], [mc], [hs], [rbm_sampling], [cumulants]")
+	}
+	if e := s.Exact; e != nil {
+		if err := e.validate("exact"); err != nil {
+			return err
+		}
+		if len(e.Methods) == 0 {
+			e.Methods = []string{"enumerate"}
+		}
+		for _, me := range e.Methods {
+			if err := oneOf("exact.methods", me, "enumerate", "chain", "onsager"); err != nil {
+				return err
+			}
+			switch me {
+			case "enumerate":
+				if maxN > MaxHSSites {
+					return bad("exact.methods", "enumerate needs N <= %d sites, the model has %d", MaxHSSites, maxN)
+				}
+			case "chain":
+				if s.Lattice.Kind != "chain" || s.Lattice.Disorder != "" && s.Lattice.Disorder != "none" || s.Lattice.HDisord != "" && s.Lattice.HDisord != "none" {
+					return bad("exact.methods", "chain needs a uniform chain lattice")
+				}
+			case "onsager":
+				if s.Lattice.Kind != "square" {
+					return bad("exact.methods", "onsager is the infinite square lattice: needs lattice.kind = \"square\"")
+				}
+			}
+		}
+	}
+	if m := s.MC; m != nil {
+		if err := m.validate("mc"); err != nil {
+			return err
+		}
+		if len(m.Algorithms) == 0 {
+			m.Algorithms = []string{"wolff"}
+		}
+		for _, a := range m.Algorithms {
+			alg, err := mc.ParseAlgorithm(a)
+			if err != nil || alg == mc.PT {
+				return bad("mc.algorithms", "%q: allowed metropolis, heatbath, wolff, sw", a)
+			}
+		}
+		if m.Order == "" {
+			m.Order = "random"
+		}
+		if _, err := mc.ParseOrder(m.Order); err != nil {
+			return bad("mc.order", "%q: allowed random or sequential", m.Order)
+		}
+		if m.Thermalize == 0 {
+			m.Thermalize = m.Sweeps / 10
+		}
+		if err := checkSweeps("mc", m.Thermalize, m.Sweeps); err != nil {
+			return err
+		}
+		if !finite(m.Snapshot) || m.Snapshot < 0 {
+			return bad("mc.snapshot_T", "%v: must be a temperature > 0 (or 0 for none)", m.Snapshot)
+		}
+	}
+	if h := s.HS; h != nil {
+		if !finite(h.T) || h.T <= 0 {
+			return bad("hs.T", "%v: must be a temperature > 0", h.T)
+		}
+		if len(h.Hidden) == 0 {
+			h.Hidden = []string{"gaussian"}
+		}
+		for _, k := range h.Hidden {
+			if err := oneOf("hs.hidden", k, "gaussian", "bond"); err != nil {
+				return err
+			}
+		}
+		if maxN > MaxHSSites {
+			return bad("hs", "the state-by-state check needs N <= %d sites, the model has %d", MaxHSSites, maxN)
+		}
+		if h.Continuum != nil {
+			m, err := h.Continuum.Build()
+			if err != nil {
+				return bad("hs.continuum", "%v", err)
+			}
+			if m.N > hs.MaxContinuumSites {
+				return bad("hs.continuum", "%d sites: the tensor quadrature allows at most %d", m.N, hs.MaxContinuumSites)
+			}
+			if len(h.ContinuumNodes) == 0 {
+				h.ContinuumNodes = []int{2, 4, 8, 16, 32}
+			}
+			for _, n := range h.ContinuumNodes {
+				if n < 1 || n > 200 {
+					return bad("hs.continuum_nodes", "%d: must be in 1..200", n)
+				}
+			}
+		} else if len(h.ContinuumNodes) > 0 {
+			return bad("hs.continuum_nodes", "needs hs.continuum, the model to integrate")
+		}
+		for i, ls := range h.Extra {
+			m, err := ls.Build()
+			if err != nil {
+				return bad("hs.extra", "model %d: %v", i+1, err)
+			}
+			if m.N > MaxHSSites {
+				return bad("hs.extra", "model %d has %d sites: at most %d", i+1, m.N, MaxHSSites)
+			}
+		}
+	}
+	if r := s.RBMSampling; r != nil {
+		if err := r.validate("rbm_sampling"); err != nil {
+			return err
+		}
+		if r.Chains == 0 {
+			r.Chains = 1
+		}
+		if r.Chains < 1 || r.Chains > 1024 {
+			return bad("rbm_sampling.chains", "%d: must be in 1..1024", r.Chains)
+		}
+		if r.Thermalize == 0 {
+			r.Thermalize = r.Sweeps / 10
+		}
+		if err := checkSweeps("rbm_sampling", r.Thermalize, r.Sweeps); err != nil {
+			return err
+		}
+	}
+	if c := s.Cumulants; c != nil {
+		if c.Visible < 1 || c.Visible > MaxCumVis {
+			return bad("cumulants.visible", "%d: must be in 1..%d", c.Visible, MaxCumVis)
+		}
+		if c.Hidden < 1 || c.Hidden > MaxCumHidden {
+			return bad("cumulants.hidden", "%d: must be in 1..%d", c.Hidden, MaxCumHidden)
+		}
+		if len(c.HiddenTypes) == 0 {
+			c.HiddenTypes = []string{"bernoulli", "gaussian"}
+		}
+		for _, t := range c.HiddenTypes {
+			if err := oneOf("cumulants.hidden_types", t, "bernoulli", "spin", "gaussian"); err != nil {
+				return err
+			}
+		}
+		if c.WeightSigma == 0 {
+			c.WeightSigma = 0.5
+		}
+		if !finite(c.WeightSigma) || c.WeightSigma <= 0 || c.WeightSigma > 10 {
+			return bad("cumulants.weight_sigma", "%v: must be in (0, 10]", c.WeightSigma)
+		}
+		if !finite(c.BiasSigma) || c.BiasSigma < 0 || c.BiasSigma > 10 {
+			return bad("cumulants.bias_sigma", "%v: must be in [0, 10]", c.BiasSigma)
+		}
+		if c.Order == 0 {
+			c.Order = 8
+		}
+		if c.Order < 1 || c.Order > MaxCumOrder {
+			return bad("cumulants.order", "%d: must be in 1..%d", c.Order, MaxCumOrder)
+		}
+	}
+	f := &s.Figures
+	if len(f.Formats) == 0 {
+		f.Formats = []string{"png", "svg"}
+	}
+	for _, x := range f.Formats {
+		if err := oneOf("figures.formats", x, plots.Formats...); err != nil {
+			return err
+		}
+	}
+	if len(f.Thermo) == 0 {
+		f.Thermo = []string{"u", "c", "absm", "chi", "U4"}
+	}
+	for _, q := range f.Thermo {
+		if _, err := plots.ParseQuantity(q); err != nil {
+			return bad("figures.thermo", "%v", err)
+		}
+	}
+	return nil
+}
+
+// locator finds the line of a dotted key in TOML source: it tracks the
+// current [table] header and the keys assigned under it. It is a best-effort
+// scanner for error messages (multi-line strings are not tracked).
+type locator struct {
+	lines map[string]int // dotted key or table -> first line
+}
+
+func newLocator(src []byte) *locator {
+	l := &locator{lines: map[string]int{}}
+	table := ""
+	for i, raw := range strings.Split(string(src), "\n") {
+		line := strings.TrimSpace(raw)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if line[0] == '[' {
+			end := strings.IndexByte(line, ']')
+			if end < 0 {
+				continue
+			}
+			table = strings.Trim(strings.TrimSpace(strings.Trim(line[:end], "[]")), " ")
+			table = normKey(table)
+			if _, ok := l.lines[table]; !ok {
+				l.lines[table] = i + 1
+			}
+			continue
+		}
+		eq := strings.IndexByte(line, '=')
+		if eq <= 0 {
+			continue
+		}
+		key := normKey(strings.TrimSpace(line[:eq]))
+		if table != "" {
+			key = table + "." + key
+		}
+		if _, ok := l.lines[key]; !ok {
+			l.lines[key] = i + 1
+		}
+	}
+	return l
+}
+
+func normKey(k string) string {
+	parts := strings.Split(k, ".")
+	for i, p := range parts {
+		parts[i] = strings.Trim(strings.TrimSpace(p), `"'`)
+	}
+	return strings.Join(parts, ".")
+}
+
+// line returns the line of the longest prefix of key that is known, or 0.
+func (l *locator) line(key []string) int {
+	for n := len(key); n > 0; n-- {
+		if ln, ok := l.lines[strings.Join(key[:n], ".")]; ok {
+			return ln
+		}
+	}
+	return 0
+}
+
+// sortedKeys is used by tests and the manifest.
+func sortedKeys[V any](m map[string]V) []string {
+	k := make([]string, 0, len(m))
+	for s := range m {
+		k = append(k, s)
+	}
+	sort.Strings(k)
+	return k
+}

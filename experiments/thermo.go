@@ -1,0 +1,342 @@
+package experiments
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/isingrbm/isingrbm/hs"
+	"github.com/isingrbm/isingrbm/internal/rng"
+	"github.com/isingrbm/isingrbm/lattice"
+	"github.com/isingrbm/isingrbm/mc"
+	"github.com/isingrbm/isingrbm/plots"
+	"github.com/isingrbm/isingrbm/transfer"
+)
+
+type exactRow struct {
+	method string
+	res    *transfer.Result
+}
+
+type mcRow struct {
+	algorithm string
+	res       mc.TempResult
+}
+
+func temperature(beta float64) float64 {
+	if beta == 0 {
+		return math.Inf(1)
+	}
+	return 1 / beta
+}
+
+// exactValue returns quantity q of an exact result, NaN if the method does not give it.
+func exactValue(res *transfer.Result, q plots.Quantity) float64 {
+	get := func(h transfer.Quantity) float64 {
+		v, ok := res.Get(h)
+		if !ok {
+			return math.NaN()
+		}
+		return v
+	}
+	switch q {
+	case plots.Energy:
+		return get(transfer.HasEnergy)
+	case plots.HeatCapacity:
+		return get(transfer.HasHeatCapacity)
+	case plots.AbsMag:
+		return get(transfer.HasAbsMagnetization)
+	case plots.Mag2:
+		return get(transfer.HasM2)
+	case plots.Susceptibility:
+		return get(transfer.HasSusceptibility)
+	case plots.SusceptAbs:
+		m2, am := get(transfer.HasM2), get(transfer.HasAbsMagnetization)
+		return res.Beta * float64(res.Sites) * (m2 - am*am)
+	case plots.Binder:
+		return get(transfer.HasBinder)
+	case plots.FreeEnergy:
+		return get(transfer.HasFreeEnergy)
+	}
+	return math.NaN()
+}
+
+// mcValue returns quantity q of a Monte Carlo result with its error.
+func mcValue(res mc.TempResult, q plots.Quantity) (float64, float64) {
+	var e mc.Estimate
+	switch q {
+	case plots.Energy:
+		e = res.Energy
+	case plots.HeatCapacity:
+		e = res.HeatCapacity
+	case plots.AbsMag:
+		e = res.AbsMagnetization
+	case plots.Mag2:
+		e = res.M2
+	case plots.Susceptibility:
+		e = res.Susceptibility
+	case plots.SusceptAbs:
+		e = res.SusceptibilityAbs
+	case plots.Binder:
+		e = res.Binder
+	default:
+		return math.NaN(), math.NaN()
+	}
+	return e.Mean, e.Error
+}
+
+var exactColumns = []string{"size", "N", "method", "T", "beta", "ln_z", "f", "u", "c", "abs_m", "m2", "m4", "U4", "chi", "chi_abs"}
+
+func (r *run) runExact() error {
+	e := r.spec.Exact
+	betas := e.Betas()
+	t := newTable("exact", exactColumns...)
+	for k, m := range r.models {
+		label := r.labels[k]
+		var rows []exactRow
+		for _, method := range e.Methods {
+			var res []*transfer.Result
+			switch method {
+			case "enumerate":
+				var err error
+				res, err = transfer.EnumerateBetas(r.ctx, m, betas, transfer.EnumOptions{Workers: r.opt.Workers})
+				if err != nil {
+					return err
+				}
+			case "chain":
+				j := 1.0
+				if r.spec.Lattice.J != nil {
+					j = *r.spec.Lattice.J
+				}
+				for _, b := range betas {
+					x, err := transfer.Chain(m.N, j, r.spec.Lattice.H, b, m.Geometry.Boundary[0])
+					if err != nil {
+						return err
+					}
+					res = append(res, x)
+				}
+			case "onsager":
+				return fmt.Errorf("method onsager: not available in this build of package transfer")
+			}
+			for _, x := range res {
+				rows = append(rows, exactRow{method: method, res: x})
+				t.add(label, m.N, method, temperature(x.Beta), x.Beta, x.LnZ,
+					exactValue(x, plots.FreeEnergy), exactValue(x, plots.Energy), exactValue(x, plots.HeatCapacity),
+					exactValue(x, plots.AbsMag), exactValue(x, plots.Mag2), x.M4, exactValue(x, plots.Binder),
+					exactValue(x, plots.Susceptibility), exactValue(x, plots.SusceptAbs))
+			}
+		}
+		r.exact[label] = rows
+	}
+	return r.saveTable(t)
+}
+
+var mcColumns = []string{"size", "N", "algorithm", "T", "beta", "measurements",
+	"u", "u_err", "u_tau", "c", "c_err", "abs_m", "abs_m_err", "abs_m_tau", "m2", "m2_err",
+	"chi", "chi_err", "chi_abs", "chi_abs_err", "U4", "U4_err", "acceptance", "mean_cluster_size", "warnings"}
+
+func mcTableRow(t *table, label string, n int, alg string, x mc.TempResult) {
+	t.add(label, n, alg, x.Temperature, x.Beta, x.Measurements,
+		x.Energy.Mean, x.Energy.Error, x.Energy.TauInt, x.HeatCapacity.Mean, x.HeatCapacity.Error,
+		x.AbsMagnetization.Mean, x.AbsMagnetization.Error, x.AbsMagnetization.TauInt, x.M2.Mean, x.M2.Error,
+		x.Susceptibility.Mean, x.Susceptibility.Error, x.SusceptibilityAbs.Mean, x.SusceptibilityAbs.Error,
+		x.Binder.Mean, x.Binder.Error, x.Acceptance, x.MeanClusterSize, strings.Join(x.Warnings, "; "))
+}
+
+func (r *run) runMC() error {
+	p := r.spec.MC
+	betas := p.Betas()
+	order, _ := mc.ParseOrder(p.Order)
+	type job struct {
+		size, alg, temp int
+	}
+	var jobs []job
+	for s := range r.models {
+		for a := range p.Algorithms {
+			for k := range betas {
+				jobs = append(jobs, job{s, a, k})
+			}
+		}
+	}
+	out := make([]mcRow, len(jobs))
+	var snap []int8
+	snapSize, snapTemp := len(r.models)-1, -1
+	if p.Snapshot > 0 && len(r.models[snapSize].Geometry.Dims) == 2 {
+		best := math.Inf(1)
+		for k, b := range betas {
+			if d := math.Abs(temperature(b) - p.Snapshot); d < best {
+				best, snapTemp = d, k
+			}
+		}
+	}
+	for _, j := range jobs {
+		what := fmt.Sprintf("mc/%s/%s/%d", p.Algorithms[j.alg], r.labels[j.size], j.temp)
+		r.man.Seeds = append(r.man.Seeds, SeedRecord{What: what, Seed: r.spec.Seed, Stream: streamID(what)})
+	}
+	err := r.forEach(len(jobs), func(ctx context.Context, i int) error {
+		j := jobs[i]
+		m := r.models[j.size]
+		alg, _ := mc.ParseAlgorithm(p.Algorithms[j.alg])
+		what := fmt.Sprintf("mc/%s/%s/%d", p.Algorithms[j.alg], r.labels[j.size], j.temp)
+		k, err := mc.NewKernel(m, betas[j.temp], alg, order, rng.New(r.spec.Seed, streamID(what)))
+		if err != nil {
+			return err
+		}
+		ch, err := mc.NewChain(k, betas[j.temp], m.N, mc.RunConfig{Thermalize: p.Thermalize, Sweeps: p.Sweeps})
+		if err != nil {
+			return err
+		}
+		if err := ch.Run(ctx); err != nil {
+			return err
+		}
+		res := ch.Result(alg.Cluster(), mc.AnalysisOptions{})
+		res.Index = j.temp
+		res.Seconds = 0 // wall time goes to the manifest only
+		out[i] = mcRow{algorithm: p.Algorithms[j.alg], res: res}
+		if j.size == snapSize && j.alg == 0 && j.temp == snapTemp {
+			snap = k.Spins(nil)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	t := newTable("mc", mcColumns...)
+	for i, j := range jobs {
+		label := r.labels[j.size]
+		r.mc[label] = append(r.mc[label], out[i])
+		mcTableRow(t, label, r.models[j.size].N, out[i].algorithm, out[i].res)
+	}
+	if err := r.saveTable(t); err != nil {
+		return err
+	}
+	if snap != nil {
+		m := r.models[snapSize]
+		lx, ly := m.Geometry.Dims[0], m.Geometry.Dims[1]
+		st := newTable("snapshot", "x", "y", "s")
+		for i, v := range snap {
+			st.add(i%lx, i/lx, int(v))
+		}
+		if err := r.saveTable(st); err != nil {
+			return err
+		}
+		title := fmt.Sprintf("%s: spins after %d sweeps at T = %.3g", algName[p.Algorithms[0]], p.Thermalize+p.Sweeps, temperature(betas[snapTemp]))
+		pl, err := plots.Snapshot(title, snap, lx, ly)
+		if err != nil {
+			return err
+		}
+		w, h := plots.SnapshotSize(lx, ly, 5*vg.Inch)
+		if err := r.saveFigureSize(pl, "snapshot", w, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// runRBMSampling runs block Gibbs on the Gaussian-hidden HS RBM of each model.
+func (r *run) runRBMSampling() error {
+	p := r.spec.RBMSampling
+	betas := p.Betas()
+	type job struct{ size, temp int }
+	var jobs []job
+	for s := range r.models {
+		for k := range betas {
+			jobs = append(jobs, job{s, k})
+		}
+	}
+	out := make([]mc.TempResult, len(jobs))
+	for _, j := range jobs {
+		what := fmt.Sprintf("rbm_sampling/%s/%d", r.labels[j.size], j.temp)
+		r.man.Seeds = append(r.man.Seeds, SeedRecord{What: what, Seed: r.spec.Seed, Stream: streamID(what)})
+	}
+	err := r.forEach(len(jobs), func(ctx context.Context, i int) error {
+		j := jobs[i]
+		m := r.models[j.size]
+		beta := betas[j.temp]
+		what := fmt.Sprintf("rbm_sampling/%s/%d", r.labels[j.size], j.temp)
+		res, err := gibbsRun(ctx, m, beta, p, rng.NewRand(r.spec.Seed, streamID(what)))
+		if err != nil {
+			return err
+		}
+		res.Index = j.temp
+		out[i] = res
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	t := newTable("rbm_sampling", mcColumns...)
+	for i, j := range jobs {
+		label := r.labels[j.size]
+		r.rbms[label] = append(r.rbms[label], mcRow{algorithm: "rbm-gibbs", res: out[i]})
+		mcTableRow(t, label, r.models[j.size].N, "rbm-gibbs", out[i])
+	}
+	return r.saveTable(t)
+}
+
+// gibbsRun samples the Ising model m at beta through the visible marginal of
+// its Hubbard–Stratonovich RBM (Gaussian hidden units, spin visible units):
+// p.Chains independent block-Gibbs chains from random starts run as one
+// batch, each thermalized for p.Thermalize sweeps; the measurement series of
+// the chains (total energy H(s) and magnetization after every v -> h -> v
+// sweep) are concatenated chain after chain and analysed like a Monte Carlo
+// series by mc.Analyze.
+func gibbsRun(ctx context.Context, m *lattice.Model, beta float64, p *RBMSamplingSpec, rnd *rand.Rand) (mc.TempResult, error) {
+	hr, err := hs.Build(m, beta, hs.Config{})
+	if err != nil {
+		return mc.TempResult{}, err
+	}
+	n, hid := hr.RBM.Dims()
+	b := p.Chains
+	v := mat.NewDense(b, n, nil)
+	for c := 0; c < b; c++ {
+		for i := 0; i < n; i++ {
+			if rnd.Uint64()&1 == 0 {
+				v.Set(c, i, -1)
+			} else {
+				v.Set(c, i, 1)
+			}
+		}
+	}
+	h := mat.NewDense(b, max(hid, 1), nil)
+	if hid == 0 {
+		h = &mat.Dense{}
+	}
+	energies := make([][]float64, b)
+	mags := make([][]float64, b)
+	s := make([]int8, n)
+	for sweep := 0; sweep < p.Thermalize+p.Sweeps; sweep++ {
+		if sweep%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return mc.TempResult{}, err
+			}
+		}
+		hr.RBM.Gibbs(v, h, 1, rnd)
+		if sweep < p.Thermalize {
+			continue
+		}
+		for c := 0; c < b; c++ {
+			var mg int
+			for i := 0; i < n; i++ {
+				s[i] = int8(v.At(c, i))
+				mg += int(s[i])
+			}
+			energies[c] = append(energies[c], m.Energy(s))
+			mags[c] = append(mags[c], float64(mg))
+		}
+	}
+	var es, ms []float64
+	for c := 0; c < b; c++ {
+		es = append(es, energies[c]...)
+		ms = append(ms, mags[c]...)
+	}
+	res := mc.Analyze(beta, n, es, ms, mc.AnalysisOptions{})
+	res.Acceptance = 1
+	res.Updates = int64(p.Sweeps) * int64(b) * int64(n)
+	return res, nil
+}
