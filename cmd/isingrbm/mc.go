@@ -313,7 +313,12 @@ type mcCheckpoint struct {
 
 const mcCheckpointMagic = "isingrbm-mc-checkpoint-1"
 
-func (r *mcRun) checkpointID() string { return r.configHash + " shard " + r.shard }
+func (r *mcRun) checkpointID() string {
+	if r.shard == "" {
+		return r.configHash
+	}
+	return r.configHash + "-shard-" + r.shard
+}
 
 func saveCheckpoint(path, id string, us []mcUnit) error {
 	cp := mcCheckpoint{Magic: mcCheckpointMagic, Config: id}

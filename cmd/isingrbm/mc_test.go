@@ -1,0 +1,225 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/isingrbm/isingrbm/mc"
+)
+
+// mcApp runs the app in-process with ctx and returns stdout, stderr and the error.
+func mcApp(ctx context.Context, args ...string) (string, string, error) {
+	var out, errb bytes.Buffer
+	app := newApp()
+	app.Writer = &out
+	app.ErrWriter = &errb
+	err := app.RunContext(ctx, append([]string{"isingrbm"}, args...))
+	return out.String(), errb.String(), err
+}
+
+func TestMCBadInput(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.ckpt")
+	os.WriteFile(corrupt, []byte("this is not a checkpoint"), 0o644)
+	if _, _, err := mcApp(context.Background(), "mc", "--beta", "0", "--sweeps", "10"); err == nil || !strings.Contains(err.Error(), "--beta 0: must be > 0") {
+		t.Errorf("--beta 0: error %v", err)
+	}
+	base := []string{"mc", "--size", "4x4", "--T", "2.0", "--sweeps", "100", "--progress=false"}
+	for _, c := range []struct {
+		args []string
+		want []string // substrings of the error
+	}{
+		{[]string{"--sweeps", "0"}, []string{"--sweeps", ">= 1"}},
+		{[]string{"--sweeps", "-3"}, []string{"--sweeps", ">= 1"}},
+		{[]string{"--thermalize", "-1"}, []string{"--thermalize", ">= 0"}},
+		{[]string{"--T", "3:1:0.1"}, []string{"--T", "stop must be >= start"}},
+		{[]string{"--T", "1:2"}, []string{"--T", "start:stop:step"}},
+		{[]string{"--T", "-1"}, []string{"--T", "> 0"}},
+		{[]string{"--algorithm", "glauber"}, []string{"--algorithm", "metropolis, heatbath, wolff, sw, pt"}},
+		{[]string{"--order", "zigzag"}, []string{"--order", "random or sequential"}},
+		{[]string{"--kernel", "turbo"}, []string{"--kernel", "auto, generic or fast"}},
+		{[]string{"--algorithm", "pt"}, []string{"pt", "at least 2 temperatures"}},
+		{[]string{"--algorithm", "pt", "--T", "2,3", "--local", "pt"}, []string{"--local", "metropolis, heatbath, wolff or sw"}},
+		{[]string{"--algorithm", "pt", "--T", "2,3", "--shard", "1/2"}, []string{"--shard", "pt"}},
+		{[]string{"--shard", "0/2"}, []string{"--shard", "1 <= k <= n"}},
+		{[]string{"--shard", "3/2"}, []string{"--shard", "1 <= k <= n"}},
+		{[]string{"--shard", "a/b"}, []string{"--shard", "1 <= k <= n"}},
+		{[]string{"--out", "x.txt"}, []string{"--out", ".csv, .json"}},
+		{[]string{"--save-samples", "x.txt"}, []string{"--save-samples", ".csv, .npy"}},
+		{[]string{"--sample-every", "0"}, []string{"--sample-every", ">= 1"}},
+		{[]string{"--window", "0"}, []string{"--window", "> 0"}},
+		{[]string{"--resume"}, []string{"--resume", "--checkpoint"}},
+		{[]string{"--checkpoint", corrupt, "--resume"}, []string{"--checkpoint", "corrupt"}},
+		{[]string{"--checkpoint", corrupt}, []string{"--checkpoint", "exists", "--resume"}},
+		{[]string{"--size", "4x"}, []string{"--size"}},
+	} {
+		_, _, err := mcApp(context.Background(), append(append([]string{}, base...), c.args...)...)
+		if err == nil {
+			t.Errorf("%v: no error", c.args)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: error %q does not mention %q", c.args, err, w)
+			}
+		}
+	}
+}
+
+// mcJSON runs mc with --json and returns the parsed output and raw bytes.
+func mcJSON(t *testing.T, args ...string) (mc.Output, string) {
+	t.Helper()
+	out, _, err := mcApp(context.Background(), append([]string{"mc", "--json", "--seconds=false", "--progress=false"}, args...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o mc.Output
+	if err := json.Unmarshal([]byte(out), &o); err != nil {
+		t.Fatal(err)
+	}
+	return o, out
+}
+
+func TestMCJSONLayout(t *testing.T) {
+	_, raw := mcJSON(t, "--size", "4x4", "--T", "2.27", "--sweeps", "2000", "--algorithm", "wolff")
+	var m map[string]any
+	json.Unmarshal([]byte(raw), &m)
+	for _, k := range []string{"algorithm", "seed", "results"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("top-level key %q missing", k)
+		}
+	}
+	r := m["results"].([]any)[0].(map[string]any)
+	for _, k := range []string{"beta", "temperature", "energy_per_site", "abs_magnetization_per_site", "heat_capacity_per_site",
+		"susceptibility_per_site", "binder", "acceptance", "updates", "seconds", "m2", "m4", "magnetization_per_site"} {
+		if _, ok := r[k]; !ok {
+			t.Errorf("result key %q missing", k)
+		}
+	}
+	for _, k := range []string{"mean", "error", "tau_int"} {
+		if _, ok := r["energy_per_site"].(map[string]any)[k]; !ok {
+			t.Errorf("energy_per_site.%s missing", k)
+		}
+	}
+}
+
+// TestMCDeterministicAcrossGOMAXPROCS runs the same multi-temperature run
+// with 1 and 4 Ps and compares the output bytes.
+func TestMCDeterministicAcrossGOMAXPROCS(t *testing.T) {
+	args := []string{"--size", "6x6", "--T", "1.5:3.5:0.5", "--sweeps", "3000", "--seed", "42"}
+	for _, alg := range []string{"metropolis", "wolff", "pt"} {
+		a := append([]string{"--algorithm", alg}, args...)
+		old := runtime.GOMAXPROCS(1)
+		_, one := mcJSON(t, a...)
+		runtime.GOMAXPROCS(4)
+		_, four := mcJSON(t, a...)
+		runtime.GOMAXPROCS(old)
+		if one != four {
+			t.Errorf("%s: output differs between GOMAXPROCS=1 and 4", alg)
+		}
+		_, other := mcJSON(t, append(a, "--seed", "43")...)
+		if other == one {
+			t.Errorf("%s: seeds 42 and 43 gave the same output", alg)
+		}
+	}
+}
+
+// TestMCCheckpointResume interrupts a run (as SIGINT would, through the
+// command's context), resumes it from the checkpoint and compares the result
+// with an uninterrupted run; it also checks that a checkpoint of other flags is
+// refused.
+func TestMCCheckpointResume(t *testing.T) {
+	dir := t.TempDir()
+	ck := filepath.Join(dir, "run.ckpt")
+	for _, alg := range []string{"heatbath", "pt"} {
+		os.Remove(ck)
+		args := []string{"mc", "--size", "24x24", "--T", "2.1,2.4", "--sweeps", "8000", "--algorithm", alg,
+			"--seconds=false", "--progress=false", "--json", "--save-samples", filepath.Join(dir, "s.npy"), "--sample-every", "500"}
+		full, _, err := mcApp(context.Background(), args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ckArgs := append(append([]string{}, args...), "--checkpoint", ck, "--checkpoint-every", "30ms")
+		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
+		_, _, err = mcApp(ctx, ckArgs...)
+		cancel()
+		if err == nil {
+			t.Fatalf("%s: run was not interrupted (machine too fast?): increase --sweeps", alg)
+		}
+		if !strings.Contains(err.Error(), "interrupted") || !strings.Contains(err.Error(), "--resume") {
+			t.Fatalf("%s: interruption error %q", alg, err)
+		}
+		if _, err := os.Stat(ck); err != nil {
+			t.Fatalf("%s: no checkpoint written: %v", alg, err)
+		}
+		// Different flags: refused.
+		bad := append(append([]string{}, ckArgs...), "--resume", "--seed", "7")
+		if _, _, err := mcApp(context.Background(), bad...); err == nil || !strings.Contains(err.Error(), "different model, flags") {
+			t.Errorf("%s: checkpoint of other flags: error %v", alg, err)
+		}
+		resumed, _, err := mcApp(context.Background(), append(ckArgs, "--resume")...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resumed != full {
+			t.Errorf("%s: resumed output differs from the uninterrupted run", alg)
+		}
+	}
+}
+
+func TestMCSamplesAndSeries(t *testing.T) {
+	dir := t.TempDir()
+	s1 := filepath.Join(dir, "one.npy")
+	mcJSON(t, "--size", "3x4", "--T", "2.5", "--sweeps", "1000", "--save-samples", s1, "--sample-every", "10",
+		"--save-series", filepath.Join(dir, "series.csv"))
+	f, err := os.Open(s1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s, n, err := mc.ReadSamples(f, "npy")
+	if err != nil || n != 12 || len(s) != 100*12 {
+		t.Errorf("samples: n=%d len=%d err=%v, want 12 sites x 100 samples", n, len(s), err)
+	}
+	ser, _ := os.ReadFile(filepath.Join(dir, "series.csv"))
+	if lines := strings.Count(string(ser), "\n"); lines != 1001 {
+		t.Errorf("series.csv has %d lines, want header + 1000", lines)
+	}
+	// Several temperatures: one file each, named by the index in the full list.
+	mcJSON(t, "--size", "3x4", "--T", "2,2.5,3", "--sweeps", "100", "--save-samples", filepath.Join(dir, "m.csv"), "--sample-every", "50", "--shard", "2/2")
+	if _, err := os.Stat(filepath.Join(dir, "m_1.csv")); err != nil {
+		t.Errorf("per-temperature sample file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "m_0.csv")); err == nil {
+		t.Errorf("shard 2/2 wrote the sample file of temperature 0")
+	}
+}
+
+func TestMCTemperingSwaps(t *testing.T) {
+	o, _ := mcJSON(t, "--size", "4x4", "--T", "2,2.5,3", "--sweeps", "2000", "--algorithm", "pt", "--local", "sw")
+	if len(o.SwapAcceptance) != 2 || len(o.Results) != 3 || o.Local != "sw" {
+		t.Fatalf("pt output: %d swap rates, %d results, local %q", len(o.SwapAcceptance), len(o.Results), o.Local)
+	}
+	for i, r := range o.Results {
+		if r.Index != i || r.MeanClusterSize <= 0 {
+			t.Errorf("result %d: index %d, mean cluster size %v", i, r.Index, r.MeanClusterSize)
+		}
+	}
+}
+
+func TestMCWarnsShortRun(t *testing.T) {
+	_, stderr, err := mcApp(context.Background(), "mc", "--size", "16x16", "--T", "2.27", "--sweeps", "200", "--thermalize", "0", "--progress=false")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "warning") || !strings.Contains(stderr, "tau_int") {
+		t.Errorf("no tau_int warning on stderr for a 200-sweep run at T_c: %q", stderr)
+	}
+}
