@@ -38,7 +38,7 @@ import (
 type AISConfig struct {
 	Runs   int // independent chains; 0 means 100
 	Steps  int // intermediate temperatures (linear in beta); 0 means 10000
-	BurnIn int // Gibbs sweeps of the RBM before reverse AIS; 0 means 1000
+	BurnIn int // Gibbs sweeps of the RBM before reverse AIS; 0 means 1000, negative none
 	// Sweeps per intermediate temperature; 0 means 1.
 	Sweeps int
 	// BaseBias are the base-rate visible biases a0; nil means the biases of
@@ -225,9 +225,9 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 	if cfg.Sigmas == 0 {
 		cfg.Sigmas = 3
 	}
-	if cfg.Runs < 2 || cfg.Steps < 1 || cfg.BurnIn < 0 || cfg.Sweeps < 1 || !(cfg.Sigmas > 0) {
-		return nil, fmt.Errorf("rbm: AIS: runs %d (>= 2), steps %d (>= 1), burn-in %d (>= 0), sweeps %d (>= 1), sigmas %v (> 0)",
-			cfg.Runs, cfg.Steps, cfg.BurnIn, cfg.Sweeps, cfg.Sigmas)
+	if cfg.Runs < 2 || cfg.Steps < 1 || cfg.Sweeps < 1 || !(cfg.Sigmas > 0) {
+		return nil, fmt.Errorf("rbm: AIS: runs %d (>= 2), steps %d (>= 1), sweeps %d (>= 1), sigmas %v (> 0)",
+			cfg.Runs, cfg.Steps, cfg.Sweeps, cfg.Sigmas)
 	}
 	off, on := r.Visible.Type.values()
 	a0 := cfg.BaseBias

@@ -1,0 +1,303 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/urfave/cli/v2"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/isingrbm/isingrbm/lattice"
+	"github.com/isingrbm/isingrbm/rbm"
+	"github.com/isingrbm/isingrbm/transfer"
+)
+
+func init() { registerRBM(rbmEvalCommand) }
+
+const catEval = "Evaluation"
+
+func rbmEvalCommand() *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "model", Required: true, Category: catEval, Usage: "RBM model FILE.json"},
+		&cli.StringFlag{Name: "data", Category: catEval, Usage: "samples FILE.npy or FILE.csv (±1 or 0/1) for log_likelihood, pseudo_log_likelihood and recon_error"},
+		&cli.StringFlag{Name: "log-z", Value: "auto", Category: catEval,
+			Usage: "ln Z method: auto (exact when the enumerated layer has <= --exact-max units, else AIS), exact or ais"},
+		&cli.IntFlag{Name: "exact-max", Value: 24, Category: catEval, Usage: "largest enumerated layer for the exact ln Z with --log-z auto, 0..30"},
+		&cli.IntFlag{Name: "ais-runs", Value: 100, Category: catEval, Usage: "AIS chains per direction, >= 2"},
+		&cli.IntFlag{Name: "ais-steps", Value: 10000, Category: catEval, Usage: "AIS intermediate temperatures, >= 1"},
+		&cli.IntFlag{Name: "ais-burn-in", Value: 1000, Category: catEval, Usage: "Gibbs sweeps of the RBM before reverse AIS, >= 0"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Category: catEval, Usage: "seed of AIS"},
+		&cli.BoolFlag{Name: "json", Category: catOutput, Usage: "print the results as JSON on stdout"},
+	}
+	flags = append(flags, latticeFlags()...)
+	flags = append(flags, temperatureFlags(false)...)
+	return &cli.Command{
+		Name:  "eval",
+		Usage: "evaluate an RBM: ln Z (exact or AIS bracket), log-likelihood of data, KL to the exact Ising model",
+		Description: "With --beta (or --T) the lattice flags give an Ising model with N = visible units <= 24; eval then\n" +
+			"reports kl_exact_model = KL(p_Ising || p_RBM) and the exact observables of both distributions (visible\n" +
+			"{0,1} units are mapped to spins s = 2v - 1). Without an exact ln Z, log_z is an object with the forward\n" +
+			"AIS estimate (a stochastic lower bound), the reverse AIS estimate (an upper bound when its chains are\n" +
+			"equilibrated) and the bracket [estimate - 3 se, reverse + 3 se].",
+		Flags:  flags,
+		Action: runRBMEval,
+	}
+}
+
+// rbmObservables are exact per-site observables of a distribution over spin
+// states under a lattice Hamiltonian (keys as in isingrbm exact).
+type rbmObservables struct {
+	Energy           float64 `json:"energy_per_site"`
+	HeatCapacity     float64 `json:"heat_capacity_per_site"`
+	Magnetization    float64 `json:"magnetization_per_site"`
+	AbsMagnetization float64 `json:"abs_magnetization_per_site"`
+	M2               float64 `json:"m2"`
+	M4               float64 `json:"m4"`
+	Binder           float64 `json:"binder"`
+	Susceptibility   float64 `json:"susceptibility_per_site"`
+}
+
+// rbmEvalResult is the JSON of 'isingrbm rbm eval --json'.
+type rbmEvalResult struct {
+	Visible     int      `json:"visible"`
+	Hidden      int      `json:"hidden"`
+	VisibleType string   `json:"visible_type"`
+	HiddenType  string   `json:"hidden_type"`
+	LogZMethod  string   `json:"log_z_method"`
+	LogZ        any      `json:"log_z"`
+	Samples     int      `json:"samples,omitempty"`
+	LogLik      *float64 `json:"log_likelihood,omitempty"`
+	// With AIS, the log-likelihood bracket implied by the ln Z bracket.
+	LogLikLower  *float64 `json:"log_likelihood_lower,omitempty"`
+	LogLikUpper  *float64 `json:"log_likelihood_upper,omitempty"`
+	PseudoLogLik *float64 `json:"pseudo_log_likelihood,omitempty"`
+	ReconError   *float64 `json:"recon_error,omitempty"`
+	Beta         *float64 `json:"beta,omitempty"`
+	KL           *float64 `json:"kl_exact_model,omitempty"`
+	KLReverse    *float64 `json:"kl_model_exact,omitempty"`
+	Observables  *struct {
+		Ising rbmObservables `json:"ising"`
+		RBM   rbmObservables `json:"rbm"`
+	} `json:"observables,omitempty"`
+}
+
+// rbmExactObservables computes the observables of the distribution with
+// log-probabilities lp over the 2^N spin states of m at inverse temperature beta.
+func rbmExactObservables(m *lattice.Model, lp []float64, beta float64) rbmObservables {
+	n := m.N
+	s := make([]int8, n)
+	var e1, e2, mm, ma, m2, m4 float64
+	for k, l := range lp {
+		p := math.Exp(l)
+		if p == 0 {
+			continue
+		}
+		var sum int
+		for i := range s {
+			if k>>i&1 == 1 {
+				s[i] = 1
+			} else {
+				s[i] = -1
+			}
+			sum += int(s[i])
+		}
+		e := m.Energy(s)
+		x := float64(sum) / float64(n)
+		e1 += p * e
+		e2 += p * e * e
+		mm += p * x
+		ma += p * math.Abs(x)
+		m2 += p * x * x
+		m4 += p * x * x * x * x
+	}
+	o := rbmObservables{Energy: e1 / float64(n), HeatCapacity: beta * beta * (e2 - e1*e1) / float64(n),
+		Magnetization: mm, AbsMagnetization: ma, M2: m2, M4: m4, Susceptibility: beta * float64(n) * (m2 - mm*mm)}
+	if m2 > 0 {
+		o.Binder = 1 - m4/(3*m2*m2)
+	}
+	return o
+}
+
+func runRBMEval(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	r, err := rbmReadModel("model", c.String("model"))
+	if err != nil {
+		return err
+	}
+	n, m := r.Dims()
+	if !r.Visible.Type.Discrete() {
+		return fmt.Errorf("--model: visible layer is %s: eval needs bernoulli or spin visible units", r.Visible.Type)
+	}
+	method := c.String("log-z")
+	switch method {
+	case "auto", "exact", "ais":
+	default:
+		return fmt.Errorf("--log-z %q: allowed auto, exact or ais", method)
+	}
+	exactMax := c.Int("exact-max")
+	if exactMax < 0 || exactMax > rbm.MaxEnumerate {
+		return fmt.Errorf("--exact-max %d: allowed 0..%d", exactMax, rbm.MaxEnumerate)
+	}
+	aisCfg := rbm.AISConfig{Runs: c.Int("ais-runs"), Steps: c.Int("ais-steps"), BurnIn: c.Int("ais-burn-in"), Seed: c.Uint64("seed")}
+	if aisCfg.Runs < 2 {
+		return fmt.Errorf("--ais-runs %d: must be >= 2", aisCfg.Runs)
+	}
+	if aisCfg.Steps < 1 {
+		return fmt.Errorf("--ais-steps %d: must be >= 1", aisCfg.Steps)
+	}
+	if aisCfg.BurnIn < 0 {
+		return fmt.Errorf("--ais-burn-in %d: must be >= 0", aisCfg.BurnIn)
+	}
+	if aisCfg.BurnIn == 0 {
+		aisCfg.BurnIn = -1 // AISConfig: 0 is the default, negative is none
+	}
+	res := rbmEvalResult{Visible: n, Hidden: m, VisibleType: r.Visible.Type.String(), HiddenType: r.Hidden.Type.String()}
+
+	// Data.
+	var data *mat.Dense
+	if p := c.String("data"); p != "" {
+		d, err := rbmLoadData("data", p, n, r.Visible.Type)
+		if err != nil {
+			return err
+		}
+		data = d
+		res.Samples, _ = d.Dims()
+		aisCfg.Data = d
+	}
+
+	// Exact Ising model.
+	var model *lattice.Model
+	var beta float64
+	if c.IsSet("beta") || c.IsSet("T") {
+		betas, err := betasFromFlags(c, nil)
+		if err != nil {
+			return err
+		}
+		if len(betas) != 1 {
+			return fmt.Errorf("--beta/--T: give one temperature, got %d", len(betas))
+		}
+		beta = betas[0]
+		if model, _, err = modelFromFlags(c); err != nil {
+			return err
+		}
+		if model.N != n {
+			return fmt.Errorf("the lattice has %d sites but the model has %d visible units: check --size/--lattice", model.N, n)
+		}
+		if n > rbm.MaxWalshUnits {
+			return fmt.Errorf("the lattice has %d sites: the exact comparison needs N <= %d", n, rbm.MaxWalshUnits)
+		}
+		res.Beta = &beta
+	}
+
+	// ln Z.
+	var logZ float64
+	var ais *rbm.AISResult
+	enumerated := rbmEnumerated(r)
+	useExact := method == "exact" || (method == "auto" && enumerated >= 0 && enumerated <= exactMax)
+	var lq []float64
+	if useExact {
+		if model != nil {
+			lq, logZ, err = r.LogProbTable()
+		} else {
+			logZ, err = r.LogZ()
+		}
+		if err != nil {
+			if errors.Is(err, rbm.ErrTooLarge) {
+				return fmt.Errorf("--log-z exact: %w (use --log-z ais)", err)
+			}
+			return err
+		}
+		res.LogZMethod, res.LogZ = "exact", logZ
+	} else {
+		ais, err = r.AIS(c.Context, aisCfg)
+		if err != nil {
+			return err
+		}
+		res.LogZMethod, res.LogZ, logZ = "ais", ais, ais.LogZ
+	}
+	if data != nil {
+		ll := r.MeanLogLikelihood(data, logZ)
+		res.LogLik = &ll
+		if ais != nil {
+			lo, hi := ll+ais.LogZ-ais.Upper, ll+ais.LogZ-ais.Lower
+			res.LogLikLower, res.LogLikUpper = &lo, &hi
+		}
+		pl, err := r.PseudoLogLikelihood(data)
+		if err != nil {
+			return err
+		}
+		re := r.ReconstructionError(data)
+		res.PseudoLogLik, res.ReconError = &pl, &re
+	}
+	if model != nil {
+		lp, err := transfer.LogProbabilities(model, beta)
+		if err != nil {
+			return err
+		}
+		if lq == nil {
+			if lq, _, err = r.LogProbTable(); err != nil {
+				return err
+			}
+		}
+		kl, klr := rbm.KLDivergence(lp, lq), rbm.KLDivergence(lq, lp)
+		res.KL, res.KLReverse = &kl, &klr
+		res.Observables = &struct {
+			Ising rbmObservables `json:"ising"`
+			RBM   rbmObservables `json:"rbm"`
+		}{rbmExactObservables(model, lp, beta), rbmExactObservables(model, lq, beta)}
+	}
+	if c.Bool("json") {
+		return writeJSON(c.App.Writer, res)
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "RBM %d visible (%s) x %d hidden (%s)\n", n, r.Visible.Type, m, r.Hidden.Type)
+	if ais != nil {
+		fmt.Fprintf(w, "log_z (AIS)       %.8g ± %.2g, reverse %.8g ± %.2g, bracket [%.8g, %.8g]\n",
+			ais.LogZ, ais.StdErr, ais.ReverseLogZ, ais.ReverseErr, ais.Lower, ais.Upper)
+	} else {
+		fmt.Fprintf(w, "log_z (exact)     %.12g\n", logZ)
+	}
+	if res.LogLik != nil {
+		fmt.Fprintf(w, "log_likelihood    %.8g (mean over %d samples)\npseudo_log_lik    %.8g\nrecon_error       %.6g\n",
+			*res.LogLik, res.Samples, *res.PseudoLogLik, *res.ReconError)
+	}
+	if res.KL != nil {
+		fmt.Fprintf(w, "KL(Ising || RBM)  %.6g\nKL(RBM || Ising)  %.6g\n", *res.KL, *res.KLReverse)
+		o := res.Observables
+		fmt.Fprintf(w, "%-28s %14s %14s\n", "observable", "ising", "rbm")
+		rows := []struct {
+			name string
+			a, b float64
+		}{
+			{"energy_per_site", o.Ising.Energy, o.RBM.Energy},
+			{"heat_capacity_per_site", o.Ising.HeatCapacity, o.RBM.HeatCapacity},
+			{"magnetization_per_site", o.Ising.Magnetization, o.RBM.Magnetization},
+			{"abs_magnetization_per_site", o.Ising.AbsMagnetization, o.RBM.AbsMagnetization},
+			{"m2", o.Ising.M2, o.RBM.M2},
+			{"m4", o.Ising.M4, o.RBM.M4},
+			{"binder", o.Ising.Binder, o.RBM.Binder},
+			{"susceptibility_per_site", o.Ising.Susceptibility, o.RBM.Susceptibility},
+		}
+		for _, row := range rows {
+			fmt.Fprintf(w, "%-28s %14.8g %14.8g\n", row.name, row.a, row.b)
+		}
+	}
+	return nil
+}
+
+// rbmEnumerated returns the size of the layer LogZ enumerates (the smaller
+// discrete layer), or -1.
+func rbmEnumerated(r *rbm.RBM) int {
+	n, m := r.Dims()
+	k := -1
+	if r.Visible.Type.Discrete() {
+		k = n
+	}
+	if r.Hidden.Type.Discrete() && (k < 0 || m < k) {
+		k = m
+	}
+	return k
+}
