@@ -167,6 +167,28 @@ func (l *Layer) CGF(mu int, t float64) float64 {
 	return b*t + 0.5*s*s*t*t
 }
 
+// sumCGF returns sum_mu CGF(mu, t[mu]) with the type switch outside the loop.
+func (l *Layer) sumCGF(t []float64) float64 {
+	var s float64
+	b := l.Bias[:len(t)]
+	switch l.Type {
+	case Bernoulli:
+		for mu, x := range t {
+			s += numeric.Softplus(b[mu]+x) - numeric.Softplus(b[mu])
+		}
+	case Spin:
+		for mu, x := range t {
+			s += numeric.LogCosh(b[mu]+x) - numeric.LogCosh(b[mu])
+		}
+	default:
+		sg := l.Sigma[:len(t)]
+		for mu, x := range t {
+			s += x * (b[mu] + 0.5*sg[mu]*sg[mu]*x)
+		}
+	}
+	return s
+}
+
 // Mean returns E[x] for unit mu when it feels the input t (the sum of
 // weights times the other layer's values), that is the derivative K_mu'(t):
 // sigmoid(b + t) for Bernoulli, tanh(b + t) for spin, b + sigma^2 t for Gaussian.

@@ -4,6 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -26,99 +30,107 @@ var ErrTooLarge = errors.New("too many units for exact enumeration")
 // from scratch, so that rounding does not accumulate over 2^30 steps.
 const blockBits = 10
 
-// enumerate visits every state of the discrete layer x (n units, state k has
-// unit i "on" iff bit i of k is set; "on" is 1 for Bernoulli and spin, "off"
-// is 0 or -1) and calls fn(k, logw) with
+// enumerate visits every state of the discrete layer x (n units; state k has
+// unit i "on" iff bit i of k is set, "on" being 1 and "off" 0 or -1) and
+// returns ln sum_k exp(logw_k) with
 //
-//	logw = sum_i x.Potential(i, x_i) + sum_mu y.CGF(mu, sum_i x_i w[i][mu]),
+//	logw_k = sum_i x.Potential(i, x_i) + sum_mu y.CGF(mu, sum_i x_i w[i][mu]),
 //
-// where w is the n x m row-major weight block (stride m). States come in Gray
-// code order.
-func enumerate(x, y *Layer, w []float64, fn func(k uint64, logw float64)) {
-	n, m := x.Len(), y.Len()
+// where w is the n x m row-major weight block. If table is not nil (length
+// 2^n) it also stores logw_k in table[k]. The state space is cut into chunks
+// of 2^blockBits states visited in Gray code order, the inputs recomputed from
+// scratch at the start of each chunk so that rounding does not accumulate; the
+// chunks run in parallel and their sums are combined in chunk order, so the
+// result does not depend on the number of goroutines.
+func enumerate(x, y *Layer, w []float64, table []float64) float64 {
+	n := x.Len()
+	total := uint64(1) << uint(n)
+	chunkBits := min(uint(n), blockBits)
+	chunk := uint64(1) << chunkBits
+	nchunks := int(total / chunk)
+	sums := make([]float64, nchunks)
+	workers := min(runtime.GOMAXPROCS(0), nchunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e := newEnumerator(x, y, w, chunk)
+			for {
+				c := int(next.Add(1) - 1)
+				if c >= nchunks {
+					return
+				}
+				sums[c] = e.chunk(uint64(c)*chunk, table)
+			}
+		}()
+	}
+	wg.Wait()
+	return numeric.LogSumExp(sums)
+}
+
+// enumerator holds one goroutine's scratch space for enumerate.
+type enumerator struct {
+	x, y    *Layer
+	w       []float64
+	off, on float64
+	t       []float64
+	buf     []float64
+}
+
+func newEnumerator(x, y *Layer, w []float64, chunk uint64) *enumerator {
 	off, on := x.Type.values()
-	step := on - off
-	vals := make([]float64, n)
-	t := make([]float64, m)
+	return &enumerator{x: x, y: y, w: w, off: off, on: on, t: make([]float64, y.Len()), buf: make([]float64, chunk)}
+}
+
+// chunk visits states k0 .. k0+len(buf)-1 of the Gray code sequence and
+// returns ln sum exp(logw) over them.
+func (e *enumerator) chunk(k0 uint64, table []float64) float64 {
+	n, m := e.x.Len(), e.y.Len()
+	t, w := e.t, e.w
+	step := e.on - e.off
+	// from scratch at the first state
+	g := k0 ^ (k0 >> 1)
+	clear(t)
 	var pot float64
-	recompute := func(g uint64) {
-		clear(t)
-		pot = 0
-		for i := 0; i < n; i++ {
-			v := off
-			if g>>uint(i)&1 == 1 {
-				v = on
-			}
-			vals[i] = v
-			pot += x.Potential(i, v)
-			if v == 0 {
-				continue
-			}
-			row := w[i*m : i*m+m]
-			for mu, wv := range row {
-				t[mu] += v * wv
-			}
+	for i := 0; i < n; i++ {
+		v := e.off
+		if g>>uint(i)&1 == 1 {
+			v = e.on
+		}
+		pot += e.x.Potential(i, v)
+		if v == 0 {
+			continue
+		}
+		row := w[i*m : i*m+m]
+		for mu, wv := range row {
+			t[mu] += v * wv
 		}
 	}
-	total := uint64(1) << uint(n)
-	for k := uint64(0); k < total; k++ {
-		g := k ^ (k >> 1)
-		if k&(1<<blockBits-1) == 0 {
-			recompute(g)
-		} else {
-			// Gray code: exactly one bit changed from state k-1 to k, the
-			// lowest set bit of k.
-			i := trailingZeros(k)
-			var d float64
+	for j := range e.buf {
+		k := k0 + uint64(j)
+		if j > 0 {
+			// Gray code: the bit that changes from k-1 to k is the lowest set bit of k.
+			i := bits.TrailingZeros64(k)
+			g = k ^ (k >> 1)
+			d := -step
 			if g>>uint(i)&1 == 1 {
 				d = step
-			} else {
-				d = -step
 			}
-			vals[i] += d
-			pot += x.Bias[i] * d
+			pot += e.x.Bias[i] * d
 			row := w[i*m : i*m+m]
 			for mu, wv := range row {
 				t[mu] += d * wv
 			}
 		}
-		lw := pot
-		for mu, tv := range t {
-			lw += y.CGF(mu, tv)
+		lw := pot + e.y.sumCGF(t)
+		e.buf[j] = lw
+		if table != nil {
+			table[g] = lw
 		}
-		fn(g, lw)
 	}
-}
-
-func trailingZeros(k uint64) int {
-	n := 0
-	for k&1 == 0 {
-		k >>= 1
-		n++
-	}
-	return n
-}
-
-// lseAccumulator sums exponentials in blocks to keep rounding small.
-type lseAccumulator struct {
-	buf    []float64
-	blocks []float64
-}
-
-func (a *lseAccumulator) add(x float64) {
-	a.buf = append(a.buf, x)
-	if len(a.buf) == 1<<blockBits {
-		a.blocks = append(a.blocks, numeric.LogSumExp(a.buf))
-		a.buf = a.buf[:0]
-	}
-}
-
-func (a *lseAccumulator) result() float64 {
-	if len(a.buf) > 0 {
-		a.blocks = append(a.blocks, numeric.LogSumExp(a.buf))
-		a.buf = a.buf[:0]
-	}
-	return numeric.LogSumExp(a.blocks)
+	return numeric.LogSumExp(e.buf)
 }
 
 // rowMajor returns the n x m entries of w (or of its transpose) row by row.
@@ -182,14 +194,10 @@ func (r *RBM) LogZJoint() (float64, error) {
 	if size > MaxEnumerate {
 		return 0, fmt.Errorf("rbm: LogZ: smallest discrete layer has %d units, at most %d can be enumerated: %w", size, MaxEnumerate, ErrTooLarge)
 	}
-	var acc lseAccumulator
-	add := func(_ uint64, lw float64) { acc.add(lw) }
 	if useVisible {
-		enumerate(&r.Visible, &r.Hidden, rowMajor(r.W, false), add)
-		return acc.result() + sumLogNorm(&r.Hidden), nil
+		return enumerate(&r.Visible, &r.Hidden, rowMajor(r.W, false), nil) + sumLogNorm(&r.Hidden), nil
 	}
-	enumerate(&r.Hidden, &r.Visible, rowMajor(r.W, true), add)
-	return acc.result() + sumLogNorm(&r.Visible), nil
+	return enumerate(&r.Hidden, &r.Visible, rowMajor(r.W, true), nil) + sumLogNorm(&r.Visible), nil
 }
 
 // LogProb returns ln p(v) = -F(v) - LogZ() for a visible vector of a
@@ -236,12 +244,7 @@ func (r *RBM) LogProbTable() ([]float64, float64, error) {
 		return nil, 0, fmt.Errorf("rbm: LogProbTable: %d visible units, at most %d: %w", n, MaxTable, ErrTooLarge)
 	}
 	tab := make([]float64, 1<<uint(n))
-	var acc lseAccumulator
-	enumerate(&r.Visible, &r.Hidden, rowMajor(r.W, false), func(k uint64, lw float64) {
-		tab[k] = lw
-		acc.add(lw)
-	})
-	lz := acc.result()
+	lz := enumerate(&r.Visible, &r.Hidden, rowMajor(r.W, false), tab)
 	for k := range tab {
 		tab[k] -= lz
 	}

@@ -140,10 +140,7 @@ func (r *RBM) FreeEnergy(v []float64) float64 {
 	for i, x := range v {
 		f -= r.Visible.Potential(i, x)
 	}
-	for mu, x := range t {
-		f -= r.Hidden.CGF(mu, x)
-	}
-	return f
+	return f - r.Hidden.sumCGF(t)
 }
 
 // BernoulliVisible returns the RBM over v in {0,1}^N equivalent to r, whose
