@@ -118,17 +118,40 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 	}
 	words := 0
 	rows := d.rows
-	for j := 0; und != 0 && j < d.nrounds; j++ {
-		r := d.g.next()
-		words++
-		row := rows[j*nu : j*nu+nu]
-		var p uint64
-		for i, b := range row {
-			p |= mu[i] & b
+	g := d.g
+	switch nu {
+	case 1:
+		m0 := mu[0]
+		for j := 0; und != 0 && j < len(rows); j++ {
+			r := g.next()
+			words++
+			p := m0 & rows[j]
+			acc |= und & p &^ r
+			und &^= p ^ r
 		}
-		acc |= und & p &^ r
-		und &^= p ^ r
+	case 2:
+		m0, m1 := mu[0], mu[1]
+		for j := 0; und != 0 && 2*j+1 < len(rows); j++ {
+			r := g.next()
+			words++
+			p := m0&rows[2*j] | m1&rows[2*j+1]
+			acc |= und & p &^ r
+			und &^= p ^ r
+		}
+	default:
+		for j := 0; und != 0 && j < d.nrounds; j++ {
+			r := g.next()
+			words++
+			row := rows[j*nu : j*nu+nu]
+			var p uint64
+			for i, b := range row {
+				p |= mu[i] & b
+			}
+			acc |= und & p &^ r
+			und &^= p ^ r
+		}
 	}
+	d.g = g
 	if d.tracing {
 		d.trace = append(d.trace, int32(words))
 	}
