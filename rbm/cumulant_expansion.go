@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Effective couplings of the visible marginal (Mehta et al. 2019, sec. XVI).
@@ -294,7 +295,8 @@ func (r *RBM) CumulantCouplings(ctx context.Context, order int, fn func(S []int,
 
 // CouplingExpansion compares the exact couplings with the cumulant series
 // truncated at order K for every subset with 1 <= |S| <= min(K, N). Terms
-// come in the order of CumulantCouplings; OrderError has one entry per |S|.
+// are sorted by |S|, then lexicographically by their sorted site lists;
+// OrderError has one entry per |S|.
 func (r *RBM) CouplingExpansion(ctx context.Context, order int) (*CouplingExpansion, error) {
 	n, _ := r.Dims()
 	if order < 1 || order > MaxCumulantOrder {
@@ -328,6 +330,12 @@ func (r *RBM) CouplingExpansion(ctx context.Context, order int) (*CouplingExpans
 	for k := range errs {
 		errs[k].NormExact = math.Sqrt(norm2[k])
 	}
+	slices.SortStableFunc(out.Terms, func(a, b CouplingTerm) int {
+		if len(a.Sites) != len(b.Sites) {
+			return len(a.Sites) - len(b.Sites)
+		}
+		return slices.Compare(a.Sites, b.Sites)
+	})
 	out.OrderError = errs
 	return out, nil
 }
