@@ -67,4 +67,3 @@ func BenchmarkAnalyze(b *testing.B) {
 		Analyze(0.44, 1024, x, x, AnalysisOptions{})
 	}
 }
-
