@@ -83,3 +83,32 @@ func TestGibbsObservables(t *testing.T) {
 		}
 	}
 }
+
+// TestGibbsLargeTorus: beyond exact enumeration (N = 36), block Gibbs of the
+// HS RBM of the 6x6 torus reproduces the exact energy and heat capacity of
+// Krauth's table (SMAC table 5.3; PHYSICS.md) within 4 sigma at T = 2.5 and 3.
+func TestGibbsLargeTorus(t *testing.T) {
+	m, _ := lattice.Square(6, 6, lattice.Periodic, lattice.Periodic)
+	for _, c := range []struct{ T, u, c float64 }{{2.5, -1.28008, 1.00623}, {3.0, -0.88688, 0.55665}} {
+		beta := 1 / c.T
+		res, err := Build(m, beta, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		es, ms := gibbsSeries(m, res.RBM, 5000, 150000, 77)
+		tr := mc.Analyze(beta, m.N, es, ms, mc.AnalysisOptions{})
+		for _, q := range []struct {
+			name  string
+			est   mc.Estimate
+			exact float64
+		}{{"energy", tr.Energy, c.u}, {"c", tr.HeatCapacity, c.c}} {
+			// the table has 5 decimals: add its rounding to the error bar
+			err := math.Hypot(q.est.Error, 5e-6)
+			z := (q.est.Mean - q.exact) / err
+			t.Logf("6x6 T=%v %s: %.5f ± %.5f (tau %.1f), exact %.5f, z = %.2f", c.T, q.name, q.est.Mean, q.est.Error, q.est.TauInt, q.exact, z)
+			if !(math.Abs(z) < 4) {
+				t.Errorf("6x6 T=%v %s: Gibbs %v ± %v, exact %v (%.1f sigma)", c.T, q.name, q.est.Mean, q.est.Error, q.exact, z)
+			}
+		}
+	}
+}

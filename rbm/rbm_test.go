@@ -3,6 +3,7 @@ package rbm
 import (
 	"bytes"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -389,5 +390,26 @@ func TestBernoulliVisible(t *testing.T) {
 	}
 	if _, _, err := randomRBM(t, Bernoulli, Spin, 2, 2, 1).BernoulliVisible(); err == nil {
 		t.Error("BernoulliVisible of a bernoulli RBM: no error")
+	}
+}
+
+// TestLogZWorkerIndependent: the parallel enumeration gives the same bits
+// for any GOMAXPROCS.
+func TestLogZWorkerIndependent(t *testing.T) {
+	r := randomRBM(t, Spin, Gaussian, 16, 5, 8)
+	old := runtime.GOMAXPROCS(1)
+	a, _ := r.LogZ()
+	ta, _, _ := r.LogProbTable()
+	runtime.GOMAXPROCS(4)
+	b, _ := r.LogZ()
+	tb, _, _ := r.LogProbTable()
+	runtime.GOMAXPROCS(old)
+	if a != b {
+		t.Errorf("LogZ with 1 and 4 workers: %v vs %v", a, b)
+	}
+	for k := range ta {
+		if ta[k] != tb[k] {
+			t.Fatalf("table entry %d differs: %v vs %v", k, ta[k], tb[k])
+		}
 	}
 }
