@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,7 +165,16 @@ func Parse(src []byte, name string) (*Spec, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &SpecError{File: name, Line: pe.Position.Line, Msg: pe.Message}
+			return nil, &SpecError{File: name, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}
+		}
+		var ppe *toml.ParseError
+		if errors.As(err, &ppe) {
+			return nil, &SpecError{File: name, Line: ppe.Position.Line, Key: ppe.LastKey, Msg: ppe.Message}
+		}
+		// Type mismatches come as "toml: line N (last key "k"): msg".
+		if m := typeErrRE.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return nil, &SpecError{File: name, Line: line, Key: m[2], Msg: m[3]}
 		}
 		return nil, &SpecError{File: name, Msg: err.Error()}
 	}
@@ -182,6 +192,8 @@ func Parse(src []byte, name string) (*Spec, error) {
 	}
 	return &s, nil
 }
+
+var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
 // knownKeys lists the allowed keys of the table of k, for the error message.
 func knownKeys(k toml.Key) string {
@@ -300,6 +312,42 @@ func checkSweeps(sec string, therm, sweeps int) error {
 	return nil
 }
 
+// MaxSites bounds the sites of a model in a spec (MaxCompleteSites for the
+// complete graph, whose bonds grow as N^2), checked before the model is built.
+const (
+	MaxSites         = 1 << 20
+	MaxCompleteSites = 2048
+)
+
+// checkSize rejects sizes whose models would be too large to build.
+func checkSize(ls lattice.Spec, size string) error { return checkSizeLimit(ls, size, MaxSites) }
+
+func checkSizeLimit(ls lattice.Spec, size string, maxSites int) error {
+	if ls.Kind == "edges" {
+		return nil
+	}
+	dims, err := lattice.ParseSize(size)
+	if err != nil {
+		return nil // Build reports it with the field name
+	}
+	axes := map[string]int{"square": 2, "triangular": 2, "cubic": 3}[ls.Kind]
+	n := 1.0
+	for _, d := range dims {
+		n *= float64(d)
+	}
+	if len(dims) == 1 && axes > 1 {
+		n = math.Pow(float64(dims[0]), float64(axes))
+	}
+	limit := float64(maxSites)
+	if ls.Kind == "complete" {
+		limit = math.Min(limit, MaxCompleteSites)
+	}
+	if n > limit {
+		return fmt.Errorf("size %q has %.0f sites: at most %.0f for %s", size, n, limit, ls.Kind)
+	}
+	return nil
+}
+
 // Models returns the models of the spec, one per size (or the single
 // lattice), with their size labels.
 func (s *Spec) Models() ([]*lattice.Model, []string, error) {
@@ -312,6 +360,9 @@ func (s *Spec) Models() ([]*lattice.Model, []string, error) {
 	for _, sz := range sizes {
 		ls := s.Lattice
 		ls.Size = sz
+		if err := checkSize(ls, sz); err != nil {
+			return nil, nil, &lattice.FieldError{Field: "size", Err: err}
+		}
 		m, err := ls.Build()
 		if err != nil {
 			return nil, nil, err
@@ -444,6 +495,9 @@ func (s *Spec) validate() error {
 			return bad("hs", "the state-by-state check needs N <= %d sites, the model has %d", MaxHSSites, maxN)
 		}
 		if h.Continuum != nil {
+			if err := checkSizeLimit(*h.Continuum, h.Continuum.Size, hs.MaxContinuumSites); err != nil {
+				return bad("hs.continuum", "%v", err)
+			}
 			m, err := h.Continuum.Build()
 			if err != nil {
 				return bad("hs.continuum", "%v", err)
@@ -463,6 +517,9 @@ func (s *Spec) validate() error {
 			return bad("hs.continuum_nodes", "needs hs.continuum, the model to integrate")
 		}
 		for i, ls := range h.Extra {
+			if err := checkSizeLimit(ls, ls.Size, MaxHSSites); err != nil {
+				return bad("hs.extra", "model %d: %v", i+1, err)
+			}
 			m, err := ls.Build()
 			if err != nil {
 				return bad("hs.extra", "model %d: %v", i+1, err)

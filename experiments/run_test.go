@@ -1,0 +1,258 @@
+package experiments
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// tiny exercises every computation in well under a second.
+const tiny = `name = "tiny"
+seed = 7
+sizes = ["2x2", "3x3"]
+[lattice]
+kind = "square"
+[exact]
+T_range = [1.0, 4.0, 0.5]
+[mc]
+algorithms = ["metropolis", "wolff"]
+T = [1.5, 2.5, 3.5]
+sweeps = 2000
+snapshot_T = 2.5
+[rbm_sampling]
+T = [2.0, 3.0]
+sweeps = 2000
+chains = 2
+[hs]
+T = 2.0
+hidden = ["gaussian", "bond"]
+extra = [{ kind = "complete", size = "5", scale = "sqrtn", disorder = "gaussian", sigma = 1.0, disorder_seed = 3 }]
+continuum = { kind = "chain", size = "3" }
+continuum_nodes = [4, 16]
+[cumulants]
+visible = 5
+hidden = 3
+order = 4
+[figures]
+formats = ["png"]
+thermo = ["u", "c", "chi_abs", "U4"]
+`
+
+func mustParse(t *testing.T, src string) *Spec {
+	t.Helper()
+	s, err := Parse([]byte(src), "test.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func readTree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[rel] = b
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestRunDeterministic runs the tiny spec twice with different numbers of
+// workers: every data file must be byte-identical.
+func TestRunDeterministic(t *testing.T) {
+	d1, d2 := t.TempDir(), t.TempDir()
+	m1, err := Run(context.Background(), mustParse(t, tiny), d1, Options{Workers: 1, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), mustParse(t, tiny), d2, Options{Workers: 4, Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	a, b := readTree(t, filepath.Join(d1, "data")), readTree(t, filepath.Join(d2, "data"))
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("data files: %d vs %d", len(a), len(b))
+	}
+	for name, x := range a {
+		if !bytes.Equal(x, b[name]) {
+			t.Errorf("data/%s differs between runs", name)
+		}
+	}
+	for _, f := range m1.Data {
+		if _, ok := a[strings.TrimPrefix(f, "data/")]; !ok {
+			t.Errorf("manifest lists %s, not written", f)
+		}
+	}
+	figs := readTree(t, filepath.Join(d1, "figures"))
+	if len(figs) != len(m1.Figures) || len(figs) < 10 {
+		t.Errorf("%d figures written, manifest lists %d", len(figs), len(m1.Figures))
+	}
+	for name, x := range figs {
+		if !bytes.HasPrefix(x, []byte("\x89PNG")) {
+			t.Errorf("figure %s is not a PNG", name)
+		}
+	}
+	var man Manifest
+	raw, err := os.ReadFile(filepath.Join(d1, "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &man); err != nil {
+		t.Fatal(err)
+	}
+	if man.Version != "test" || man.GoVersion == "" || man.Spec == nil || len(man.Seeds) == 0 || man.WallSeconds["total"] <= 0 {
+		t.Errorf("manifest incomplete: %+v", man)
+	}
+	ents, _ := os.ReadDir(d1)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".staging") {
+			t.Errorf("staging directory %s left behind", e.Name())
+		}
+	}
+}
+
+// TestRunInterrupted cancels a run part way: the output directory must keep
+// the previous complete run and hold no partial files.
+func TestRunInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), mustParse(t, tiny), dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, dir)
+	long := strings.Replace(tiny, "sweeps = 2000\nsnapshot_T", "sweeps = 50000000\nsnapshot_T", 1)
+	long = strings.Replace(long, "name = \"tiny\"", "name = \"long\"", 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	_, err := Run(ctx, mustParse(t, long), dir, Options{Logf: func(f string, a ...any) {
+		calls++
+		if strings.Contains(f+strings.TrimSpace(a[len(a)-1].(string)), "mc") {
+			cancel() // while the Monte Carlo chains start
+		}
+	}})
+	if err == nil || !strings.Contains(err.Error(), "canceled") {
+		t.Fatalf("interrupted run: err = %v", err)
+	}
+	after := readTree(t, dir)
+	if len(after) != len(before) {
+		t.Errorf("files: %d before, %d after the interrupted run", len(before), len(after))
+	}
+	for name, x := range before {
+		if !bytes.Equal(x, after[name]) {
+			t.Errorf("%s changed by the interrupted run", name)
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("%s left behind", e.Name())
+		}
+	}
+	// A fresh directory stays empty.
+	empty := t.TempDir()
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	if _, err := Run(ctx2, mustParse(t, tiny), empty, Options{}); err == nil {
+		t.Fatal("cancelled run succeeded")
+	}
+	if ents, _ := os.ReadDir(empty); len(ents) != 0 {
+		t.Errorf("cancelled run left %v", ents)
+	}
+}
+
+// readCSV returns the rows of a data file as maps column -> cell.
+func readCSV(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, c := range recs[0] {
+			m[c] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func num(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("cell %q: %v", s, err)
+	}
+	return v
+}
+
+// TestQuickstartNumbers runs the shipped quickstart and checks its numbers:
+// MC (both algorithms) within 4 sigma of exact enumeration for u, c, <|m|>
+// and U4 at every temperature, the HS RBM equal to the Ising distribution to
+// 1e-11 in ln p, and the continuum integral converged to 1e-12.
+func TestQuickstartNumbers(t *testing.T) {
+	src, err := os.ReadFile("quickstart.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := Parse(src, "quickstart.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Figures.Formats = []string{"png"}
+	dir := t.TempDir()
+	man, err := Run(context.Background(), s, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := map[string]map[string]string{}
+	for _, r := range readCSV(t, filepath.Join(dir, "data", "exact.csv")) {
+		exact[r["T"]] = r
+	}
+	pairs := [][2]string{{"u", "u"}, {"c", "c"}, {"abs_m", "abs_m"}, {"U4", "U4"}, {"chi_abs", "chi_abs"}}
+	nmc := 0
+	for _, r := range readCSV(t, filepath.Join(dir, "data", "mc.csv")) {
+		ex, ok := exact[r["T"]]
+		if !ok {
+			t.Fatalf("no exact row at T = %s", r["T"])
+		}
+		for _, p := range pairs {
+			v, e, x := num(t, r[p[0]]), num(t, r[p[0]+"_err"]), num(t, ex[p[1]])
+			if e <= 0 || math.Abs(v-x) > 4*e {
+				t.Errorf("%s T=%s %s: MC %.6g ± %.2g, exact %.6g (%.1f sigma)", r["algorithm"], r["T"], p[0], v, e, x, math.Abs(v-x)/e)
+			}
+		}
+		nmc++
+	}
+	if nmc != 22 {
+		t.Errorf("%d MC rows, want 2 algorithms x 11 temperatures", nmc)
+	}
+	if d := man.Checks["hs_max_abs_log_prob_diff"]; !(d < 1e-11) {
+		t.Errorf("HS max |ln p_RBM - ln p_Ising| = %g", d)
+	}
+	if d := man.Checks["hs_continuum_rel_diff"]; !(d < 1e-12) {
+		t.Errorf("continuum HS ln Z relative difference %g", d)
+	}
+	if man.WallSeconds["total"] > 60 {
+		t.Errorf("quickstart took %.1f s, promised under a minute", man.WallSeconds["total"])
+	}
+}
