@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/isingrbm/isingrbm/internal/numeric"
 )
 
 // The block Gibbs methods work on batches: each row of v (B x N) or h (B x M)
@@ -60,20 +62,38 @@ func applyMean(l *Layer, d *mat.Dense) {
 	}
 }
 
-// applySample replaces each input t in d by a draw from the conditional.
+// applySample replaces each input t in d by a draw from the conditional
+// (Bernoulli: 1 if u < sigmoid(b+t); spin: +1 if u < sigmoid(2(b+t));
+// Gaussian: b + sigma^2 t + sigma z), one random number per element in row-major order. The
+// loops are written per unit type: this is the hot path of training.
 func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand) {
 	raw := d.RawMatrix()
-	gauss := l.Type == Gaussian
 	for i := 0; i < raw.Rows; i++ {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
-		for j, t := range row {
-			var u float64
-			if gauss {
-				u = rnd.NormFloat64()
-			} else {
-				u = rnd.Float64()
+		b := l.Bias[:len(row)]
+		switch l.Type {
+		case Bernoulli:
+			for j, t := range row {
+				x := 0.0
+				if rnd.Float64() < numeric.Sigmoid(b[j]+t) {
+					x = 1
+				}
+				row[j] = x
 			}
-			row[j] = l.sample(j, t, u)
+		case Spin:
+			for j, t := range row {
+				x := -1.0
+				if rnd.Float64() < numeric.Sigmoid(2*(b[j]+t)) {
+					x = 1
+				}
+				row[j] = x
+			}
+		default:
+			sg := l.Sigma[:len(row)]
+			for j, t := range row {
+				s := sg[j]
+				row[j] = b[j] + s*s*t + s*rnd.NormFloat64()
+			}
 		}
 	}
 }

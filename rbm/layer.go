@@ -204,7 +204,7 @@ func (l *Layer) Mean(mu int, t float64) float64 {
 	return b + s*s*t
 }
 
-// Sample draws unit mu's value given its input t from the conditional
+// sample draws unit mu's value given its input t from the conditional
 // q_mu(x) exp(t x) / normaliser, using u, a uniform draw in [0,1) (discrete
 // units), or z, a standard normal draw (Gaussian units).
 //
