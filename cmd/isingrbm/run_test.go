@@ -1,0 +1,111 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runApp(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	app := newApp()
+	app.Writer, app.ErrWriter = &out, &errb
+	err := app.Run(append([]string{"isingrbm"}, args...))
+	return out.String(), errb.String(), err
+}
+
+const runTestSpec = `name = "clitest"
+seed = 3
+[lattice]
+kind = "square"
+size = "3x3"
+[exact]
+T = [1.5, 2.5, 3.5]
+[mc]
+T = [2.5]
+sweeps = 500
+[hs]
+T = 2.0
+[figures]
+formats = ["png"]
+thermo = ["u"]
+`
+
+func writeSpec(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "spec.toml")
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunCommand(t *testing.T) {
+	spec := writeSpec(t, runTestSpec)
+	out := filepath.Join(t.TempDir(), "out")
+	// The documented form: flags after the spec file.
+	stdout, _, err := runApp(t, "run", spec, "--out", out, "--formats", "png,svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "clitest:") || !strings.Contains(stdout, "hs_max_abs_log_prob_diff") {
+		t.Errorf("stdout %q", stdout)
+	}
+	for _, f := range []string{"manifest.json", "data/exact.csv", "data/mc.json", "data/hs.csv", "figures/thermo_u.png", "figures/thermo_u.svg"} {
+		if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+			t.Errorf("missing %s: %v", f, err)
+		}
+	}
+	// Flags before the file work too, and the data are identical.
+	out2 := filepath.Join(t.TempDir(), "out2")
+	if _, _, err := runApp(t, "run", "--out", out2, "--workers", "1", spec); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"exact.csv", "exact.json", "mc.csv", "mc.json", "hs.csv"} {
+		a, _ := os.ReadFile(filepath.Join(out, "data", f))
+		b, _ := os.ReadFile(filepath.Join(out2, "data", f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("data/%s differs between runs", f)
+		}
+	}
+	stdout, _, err = runApp(t, "run", spec, "--check")
+	if err != nil || !strings.Contains(stdout, "valid") {
+		t.Errorf("--check: %q, %v", stdout, err)
+	}
+}
+
+func TestRunCommandErrors(t *testing.T) {
+	good := writeSpec(t, runTestSpec)
+	badKey := writeSpec(t, strings.Replace(runTestSpec, "sweeps = 500", "sweeps = 500\nsweps = 2", 1))
+	badVal := writeSpec(t, strings.Replace(runTestSpec, "sweeps = 500", "sweeps = 5", 1))
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"run"}, []string{"exactly one spec file"}},
+		{[]string{"run", good, good}, []string{"exactly one spec file", "got 2"}},
+		{[]string{"run", "spec.json"}, []string{"want a .toml file"}},
+		{[]string{"run", filepath.Join(t.TempDir(), "none.toml")}, []string{"no such file"}},
+		{[]string{"run", badKey, "--check"}, []string{"spec.toml:11:", "mc.sweps", "unknown key", "allowed here"}},
+		{[]string{"run", badVal, "--check"}, []string{"spec.toml:10:", "mc.sweeps", "must be in 100.."}},
+		{[]string{"run", good, "--formats", "png,gif"}, []string{"--formats", "gif", "png, svg, pdf"}},
+		{[]string{"run", good, "--workers", "-1"}, []string{"--workers -1", ">= 0"}},
+		{[]string{"run", good, "--out"}, []string{"--out needs a value"}},
+		{[]string{"run", good, "--bogus"}, []string{"unknown flag", "--out DIR"}},
+	}
+	for _, c := range cases {
+		_, _, err := runApp(t, c.args...)
+		if err == nil {
+			t.Errorf("%v: no error", c.args)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: error %q does not contain %q", c.args, err, w)
+			}
+		}
+	}
+}
