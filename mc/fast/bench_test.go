@@ -78,3 +78,31 @@ func BenchmarkReplicas(b *testing.B) {
 	b.Run("L256/metropolis-Tsweep", func(b *testing.B) { benchReplicas(b, []int{256, 256}, Metropolis, sweep) })
 	b.Run("L32cubic/metropolis", func(b *testing.B) { benchReplicas(b, []int{32, 32, 32}, Metropolis, nil) })
 }
+
+func benchCluster(b *testing.B, sw bool) {
+	p := Params{Dims: []int{256, 256}, J: 1, Beta: betaC}
+	var k *Cluster
+	if sw {
+		k, _ = NewSwendsenWang(p, rng.New(1, 0))
+	} else {
+		k, _ = NewWolff(p, rng.New(1, 0))
+	}
+	for range 20 {
+		k.Sweep()
+	}
+	k.EndAdaptation()
+	var flipped int64
+	c0 := cpuNanos()
+	for b.Loop() {
+		f, _ := k.Sweep()
+		flipped += f
+	}
+	report(b, float64(flipped), c0, "flipped")
+}
+
+// BenchmarkCluster reports flipped spins/ns of Wolff and Swendsen–Wang at
+// L = 256, beta_c (wolff.c figure: see docs/performance.md).
+func BenchmarkCluster(b *testing.B) {
+	b.Run("L256/wolff", func(b *testing.B) { benchCluster(b, false) })
+	b.Run("L256/sw", func(b *testing.B) { benchCluster(b, true) })
+}

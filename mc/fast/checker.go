@@ -90,7 +90,7 @@ type Checkerboard struct {
 	scratchTb *probTable
 }
 
-// NewCheckerboard returns a kernel for p with all spins +1, drawing its
+// NewCheckerboard returns a kernel for p with a random start, drawing all its
 // random numbers from a generator seeded by src (use internal/rng.New). It
 // returns an error naming the offending field if p is invalid.
 func NewCheckerboard(p Params, src rand.Source) (*Checkerboard, error) {
@@ -134,14 +134,14 @@ func NewCheckerboard(p Params, src rand.Source) (*Checkerboard, error) {
 			}
 		}
 	}
+	k.dec.g = newGen(src)
 	for c := range k.s {
 		k.s[c] = make([]uint64, k.rows*k.wd)
 		for i := range k.s[c] {
-			k.s[c][i] = k.lanes
+			k.s[c][i] = k.dec.g.next() & k.lanes
 		}
 	}
-	k.dec.g = newGen(src)
-	if err := k.SetBeta(p.Beta); err != nil {
+	if err := k.setBeta(p.Beta); err != nil {
 		return nil, err
 	}
 	return k, nil
@@ -157,8 +157,16 @@ func (k *Checkerboard) Params() Params {
 	return p
 }
 
-// SetBeta changes the inverse temperature (finite, >= 0).
-func (k *Checkerboard) SetBeta(beta float64) error {
+// SetBeta changes the inverse temperature, keeping spins and generator state;
+// it panics if beta is not finite and >= 0 (the callers validate
+// temperatures).
+func (k *Checkerboard) SetBeta(beta float64) {
+	if err := k.setBeta(beta); err != nil {
+		panic(err)
+	}
+}
+
+func (k *Checkerboard) setBeta(beta float64) error {
 	if math.IsNaN(beta) || math.IsInf(beta, 0) || beta < 0 {
 		return fmt.Errorf("fast: Beta = %v: must be finite and >= 0", beta)
 	}
@@ -206,8 +214,10 @@ func (k *Checkerboard) xnb(o []uint64, base, j, q int) uint64 {
 	return k.rotDown(o[base])
 }
 
-// Sweep updates every site once (even sublattice, then odd).
-func (k *Checkerboard) Sweep() {
+// Sweep updates every site once (even sublattice, then odd) and returns the
+// number of attempted updates (N) and of flipped spins.
+func (k *Checkerboard) Sweep() (updates, accepted int64) {
+	flipped := 0
 	sel := uint64(0)
 	if !k.field {
 		sel = ^uint64(0)
@@ -230,7 +240,9 @@ func (k *Checkerboard) Sweep() {
 					s2, c2 := a3^a4, a3&a4
 					u0, c3 := s1^s2, s1&s2
 					u1, u2 := c1^c2^c3, c1&c2
-					S[base+j] = s ^ k.dec.flips(u0, u1, u2, s|sel)
+					f := k.dec.flips(u0, u1, u2, s|sel)
+					flipped += bits.OnesCount64(f)
+					S[base+j] = s ^ f
 				}
 			}
 		} else {
@@ -248,12 +260,15 @@ func (k *Checkerboard) Sweep() {
 					a5 := s ^ O[pc+j]
 					a6 := s ^ O[pd+j]
 					u0, u1, u2 := add6(a1, a2, a3, a4, a5, a6)
-					S[base+j] = s ^ k.dec.flips(u0, u1, u2, s|sel)
+					f := k.dec.flips(u0, u1, u2, s|sel)
+					flipped += bits.OnesCount64(f)
+					S[base+j] = s ^ f
 				}
 			}
 		}
 	}
 	k.sweeps++
+	return int64(k.n), int64(flipped)
 }
 
 // add6 returns the bit-sliced sum u = a1+...+a6 as bits u0, u1, u2.
@@ -300,14 +315,14 @@ func (k *Checkerboard) up() int {
 }
 
 // Magnetization returns the total magnetization sum_i s_i.
-func (k *Checkerboard) Magnetization() float64 { return float64(2*k.up() - k.n) }
+func (k *Checkerboard) Magnetization() int { return 2*k.up() - k.n }
 
 // Energy returns the total energy H(s).
 func (k *Checkerboard) Energy() float64 {
 	nb := k.n * k.d
 	e := -k.p.J * float64(nb-2*k.unsat())
 	if k.p.H != 0 {
-		e -= k.p.H * k.Magnetization()
+		e -= k.p.H * float64(k.Magnetization())
 	}
 	return e
 }
@@ -360,4 +375,40 @@ func grow(dst []int8, n int) []int8 {
 		return make([]int8, n)
 	}
 	return dst[:n]
+}
+
+// MarshalBinary encodes the spins, the generator state and beta.
+func (k *Checkerboard) MarshalBinary() ([]byte, error) {
+	b := header('C', k.p)
+	b = k.dec.g.appendBinary(b)
+	b = appendU64(b, k.sweeps)
+	return appendSpins(b, k.Spins(nil)), nil
+}
+
+// UnmarshalBinary restores a state saved by MarshalBinary on a kernel built
+// for the same lattice, coupling, field and algorithm.
+func (k *Checkerboard) UnmarshalBinary(b []byte) error {
+	b, beta, err := checkHeader(b, 'C', k.p)
+	if err != nil {
+		return err
+	}
+	g := k.dec.g
+	if b, err = g.readBinary(b); err != nil {
+		return err
+	}
+	w, b, err := readU64(b, 1)
+	if err != nil {
+		return err
+	}
+	s := make([]int8, k.n)
+	if err := readSpins(b, s); err != nil {
+		return err
+	}
+	if err := k.setBeta(beta); err != nil {
+		return err
+	}
+	k.dec.g = g
+	k.sweeps = w[0]
+	k.SetSpins(s)
+	return nil
 }

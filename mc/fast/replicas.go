@@ -34,7 +34,7 @@ type Replicas struct {
 	sweeps uint64
 }
 
-// NewReplicas returns len(betas) replicas (1..64) with every spin +1, replica
+// NewReplicas returns len(betas) replicas (1..64) with random starts, replica
 // k at inverse temperature betas[k]; with betas empty it returns 64 replicas at
 // p.Beta. p.Dims may have any lengths >= 2. Random numbers come from a
 // generator seeded by src (use internal/rng.New). Invalid parameters give an
@@ -64,11 +64,11 @@ func NewReplicas(p Params, betas []float64, src rand.Source) (*Replicas, error) 
 	} else {
 		k.lanes = 1<<uint(len(betas)) - 1
 	}
+	k.dec.g = newGen(src)
 	k.s = make([]uint64, k.n)
 	for i := range k.s {
-		k.s[i] = k.lanes
+		k.s[i] = k.dec.g.next() & k.lanes
 	}
-	k.dec.g = newGen(src)
 	if err := k.SetBetas(betas); err != nil {
 		return nil, err
 	}

@@ -30,9 +30,9 @@ func blockMean(x []float64, nb int) (mean, sigma float64) {
 
 // series runs sweeps and returns per-sweep u = E/N, m^2 and |m|.
 type sampler interface {
-	Sweep()
+	Sweep() (int64, int64)
 	Energy() float64
-	Magnetization() float64
+	Magnetization() int
 	N() int
 }
 
@@ -40,11 +40,14 @@ func series(k sampler, therm, n int) (u, m2, am []float64) {
 	for range therm {
 		k.Sweep()
 	}
+	if a, ok := k.(interface{ EndAdaptation() }); ok {
+		a.EndAdaptation()
+	}
 	nn := float64(k.N())
 	u, m2, am = make([]float64, n), make([]float64, n), make([]float64, n)
 	for i := range n {
 		k.Sweep()
-		m := k.Magnetization() / nn
+		m := float64(k.Magnetization()) / nn
 		u[i], m2[i], am[i] = k.Energy()/nn, m*m, math.Abs(m)
 	}
 	return
@@ -102,5 +105,81 @@ func TestCheckerboardExact(t *testing.T) {
 			u, m2, am := series(k, 1000, c.n)
 			checkAgainst(t, name, ex, u, m2, am, 4.5)
 		}
+	}
+}
+
+// TestClusterExact checks Wolff and Swendsen–Wang against exact results.
+func TestClusterExact(t *testing.T) {
+	cases := []struct {
+		dims []int
+		beta float64
+		n    int
+	}{
+		{[]int{4, 4}, 0.3, 100000}, {[]int{4, 4}, betaC, 100000}, {[]int{4, 4}, 0.6, 100000},
+		{[]int{8, 8}, betaC, 50000}, {[]int{8, 8}, 0.3, 50000}, {[]int{6, 4}, 0.5, 100000},
+	}
+	for ci, c := range cases {
+		var ex exactMoments
+		if c.dims[0]*c.dims[1] <= 16 {
+			ex = enumerate(t, c.dims[0], c.dims[1], c.beta, 1, 0)
+		} else {
+			ex = transferMoments(c.dims[0], c.dims[1], c.beta, 1, 0)
+		}
+		for _, sw := range []bool{false, true} {
+			p := Params{Dims: c.dims, J: 1, Beta: c.beta}
+			var k *Cluster
+			var err error
+			name := fmt.Sprintf("%v beta=%.4f", c.dims, c.beta)
+			if sw {
+				k, err = NewSwendsenWang(p, rng.New(9, uint64(ci)))
+				name += " sw"
+			} else {
+				k, err = NewWolff(p, rng.New(8, uint64(ci)))
+				name += " wolff"
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, m2, am := series(k, 1000, c.n)
+			checkAgainst(t, name, ex, u, m2, am, 4.5)
+		}
+	}
+}
+
+// TestCubicExact checks the 3D kernels on a 2x2x4 torus (16 sites, exact
+// enumeration with lattice.Cubic's bonds).
+func TestCubicExact(t *testing.T) {
+	m := model(t, []int{2, 2, 4})
+	for _, beta := range []float64{0.15, 0.3} {
+		var w, we, wm2, wabs float64
+		s := make([]int8, m.N)
+		for st := 0; st < 1<<m.N; st++ {
+			mg := 0.0
+			for i := range s {
+				s[i] = int8(2*(st>>i&1) - 1)
+				mg += float64(s[i])
+			}
+			e := m.Energy(s)
+			p := math.Exp(-beta * e)
+			mm := mg / float64(m.N)
+			w += p
+			we += p * e
+			wm2 += p * mm * mm
+			wabs += p * math.Abs(mm)
+		}
+		ex := exactMoments{u: we / w / float64(m.N), m2: wm2 / w, absM: wabs / w}
+		p := Params{Dims: []int{2, 2, 4}, J: 1, Beta: beta}
+		cb, err := NewCheckerboard(p, rng.New(3, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, m2, am := series(cb, 1000, 100000)
+		checkAgainst(t, fmt.Sprintf("cubic beta=%v checkerboard", beta), ex, u, m2, am, 4.5)
+		wf, err := NewWolff(p, rng.New(3, 2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, m2, am = series(wf, 1000, 50000)
+		checkAgainst(t, fmt.Sprintf("cubic beta=%v wolff", beta), ex, u, m2, am, 4.5)
 	}
 }
