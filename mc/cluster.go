@@ -31,7 +31,7 @@ type Cluster struct {
 	start []int32
 	sites []int32
 	coup  []float64
-	padd  []float64 // 1 - exp(-2 beta |J|) per CSR entry
+	padd  []uint64 // threshold of 1 - exp(-2 beta |J|) per CSR entry (see threshold)
 	mark  []uint32
 	stamp uint32
 	stack []int32
@@ -93,7 +93,7 @@ func newCluster(m *lattice.Model, beta float64, src rand.Source, sw bool) *Clust
 		}
 		k.start[n+1] = int32(len(k.sites))
 	}
-	k.padd = make([]float64, len(k.coup))
+	k.padd = make([]uint64, len(k.coup))
 	k.mark = make([]uint32, nx)
 	if sw {
 		k.parent = make([]int32, nx)
@@ -107,7 +107,7 @@ func newCluster(m *lattice.Model, beta float64, src rand.Source, sw bool) *Clust
 func (k *Cluster) SetBeta(beta float64) {
 	k.beta = beta
 	for p, c := range k.coup {
-		k.padd[p] = -math.Expm1(-2 * beta * math.Abs(c))
+		k.padd[p] = threshold(-math.Expm1(-2 * beta * math.Abs(c)))
 	}
 }
 
@@ -137,7 +137,7 @@ func (k *Cluster) Sweep() (updates, accepted int64) {
 	}
 	n := len(k.s)
 	nx := len(k.x)
-	x, start, sites, coup, padd, r := k.x, k.start, k.sites, k.coup, k.padd, k.r
+	x, start, sites, coup, padd, mark := k.x, k.start, k.sites, k.coup, k.padd, k.mark
 	var flipped, clusters int64
 	target := k.perSweep
 	for (target == 0 && flipped < int64(n)) || clusters < int64(target) {
@@ -147,8 +147,8 @@ func (k *Cluster) Sweep() (updates, accepted int64) {
 			k.stamp = 1
 		}
 		st := k.stamp
-		seed := int32(r.IntN(nx))
-		k.mark[seed] = st
+		seed := int32(k.intn(nx))
+		mark[seed] = st
 		stack := append(k.stack[:0], seed)
 		for len(stack) > 0 {
 			i := stack[len(stack)-1]
@@ -161,8 +161,8 @@ func (k *Cluster) Sweep() (updates, accepted int64) {
 				xj := float64(x[j])
 				c := coup[p]
 				f += c * xj
-				if k.mark[j] != st && c*fo*xj > 0 && r.Float64() < padd[p] {
-					k.mark[j] = st
+				if mark[j] != st && c*fo*xj > 0 && k.u64() < padd[p] {
+					mark[j] = st
 					stack = append(stack, j)
 				}
 			}
@@ -215,7 +215,7 @@ func (k *Cluster) find(i int32) int32 {
 }
 
 func (k *Cluster) sweepSW() (updates, accepted int64) {
-	x, start, sites, coup, padd, r := k.x, k.start, k.sites, k.coup, k.padd, k.r
+	x, start, sites, coup, padd := k.x, k.start, k.sites, k.coup, k.padd
 	nx := len(x)
 	for i := range k.parent {
 		k.parent[i] = int32(i)
@@ -226,7 +226,7 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 			if int(j) <= i {
 				continue
 			}
-			if coup[p]*float64(x[i])*float64(x[j]) > 0 && r.Float64() < padd[p] {
+			if coup[p]*float64(x[i])*float64(x[j]) > 0 && k.u64() < padd[p] {
 				a, b := k.find(int32(i)), k.find(j)
 				if a != b {
 					// Union by index keeps the result independent of anything but the bonds.
@@ -244,7 +244,7 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 	for i := 0; i < nx; i++ {
 		root := k.find(int32(i))
 		if k.coin[root] == 0 {
-			if r.Uint64()&1 == 1 {
+			if k.u64()>>63 == 1 {
 				k.coin[root] = 1
 				clusters++
 			} else {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 
 	"github.com/isingrbm/isingrbm/internal/numeric"
@@ -22,7 +23,45 @@ type state struct {
 	e    float64 // H(s)
 	mag  int     // sum_i s_i (of the physical spins)
 	src  rand.Source
+	pcg  *rand.PCG // src when it is a *rand.PCG (direct calls are faster)
 	r    *rand.Rand
+}
+
+// u64 returns the next random 64-bit number of the source.
+func (st *state) u64() uint64 {
+	if st.pcg != nil {
+		return st.pcg.Uint64()
+	}
+	return st.src.Uint64()
+}
+
+// float returns a uniform number in [0, 1), as rand.Rand.Float64 does.
+func (st *state) float() float64 { return float64(st.u64()<<11>>11) / (1 << 53) }
+
+// intn returns a uniform integer in [0, n) (Lemire's multiply-shift with
+// rejection, exact), n >= 1.
+func (st *state) intn(n int) int {
+	un := uint64(n)
+	hi, lo := bits.Mul64(st.u64(), un)
+	if lo < un {
+		thresh := -un % un
+		for lo < thresh {
+			hi, lo = bits.Mul64(st.u64(), un)
+		}
+	}
+	return int(hi)
+}
+
+// threshold returns p * 2^64 as a uint64 threshold t, so that u64() < t has
+// probability p (to within 2^-64); p >= 1 gives the largest uint64.
+func threshold(p float64) uint64 {
+	if p >= 1 {
+		return math.MaxUint64
+	}
+	if !(p > 0) {
+		return 0
+	}
+	return uint64(p * (1 << 64))
 }
 
 // init validates and fills the shared state with a random start (each spin
@@ -36,6 +75,7 @@ func (st *state) init(m *lattice.Model, beta float64, src rand.Source) {
 		panic(fmt.Sprintf("mc: beta %v: must be finite and >= 0", beta))
 	}
 	st.m, st.nb, st.beta, st.src, st.r = m, m.Neighbors(), beta, src, rand.New(src)
+	st.pcg, _ = src.(*rand.PCG)
 	st.s = make([]int8, m.N)
 	for i := range st.s {
 		if st.r.Uint64()&1 == 1 {
@@ -160,6 +200,98 @@ type Local struct {
 	state
 	heat  bool
 	order Order
+	// Integer path, used when every coupling and field is an integer
+	// multiple of quantum q with |local field| <= qmax q: couplings and
+	// fields in units of q, the energy in units of q (exact), and acceptance
+	// thresholds indexed by the local field.
+	q    float64
+	qmax int
+	ic   []int32
+	ih   []int32
+	eint int64
+	thr  []uint64 // Metropolis: by s_i f + qmax; heat bath: P(s_i = +1) by f + qmax
+}
+
+// maxQuantumField bounds the table of the integer path.
+const maxQuantumField = 1 << 12
+
+// quantize sets up the integer path if the model allows it.
+func (k *Local) quantize() {
+	nb, h := k.nb, k.m.Fields
+	var q float64
+	for _, c := range nb.Couplings {
+		if c != 0 {
+			q = math.Abs(c)
+			break
+		}
+	}
+	if q == 0 {
+		for _, v := range h {
+			if v != 0 {
+				q = math.Abs(v)
+				break
+			}
+		}
+	}
+	if q == 0 {
+		q = 1
+	}
+	toInt := func(v float64) (int32, bool) {
+		x := math.Round(v / q)
+		if math.Abs(x) > maxQuantumField || math.Abs(x*q-v) > 1e-12*math.Max(q, math.Abs(v)) {
+			return 0, false
+		}
+		return int32(x), true
+	}
+	ic := make([]int32, len(nb.Couplings))
+	ih := make([]int32, len(h))
+	var qmax int
+	for i := range h {
+		v, ok := toInt(h[i])
+		if !ok {
+			return
+		}
+		ih[i] = v
+		f := int(abs32(v))
+		for p := nb.Start[i]; p < nb.Start[i+1]; p++ {
+			c, ok := toInt(nb.Couplings[p])
+			if !ok {
+				return
+			}
+			ic[p] = c
+			f += int(abs32(c))
+		}
+		if f > maxQuantumField {
+			return
+		}
+		qmax = max(qmax, f)
+	}
+	k.q, k.qmax, k.ic, k.ih = q, qmax, ic, ih
+	k.eint = int64(math.Round(k.e / q))
+	k.e = float64(k.eint) * q
+	k.thr = make([]uint64, 2*qmax+1)
+	k.tables()
+}
+
+func abs32(v int32) int32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// tables fills the acceptance thresholds of the integer path for k.beta.
+func (k *Local) tables() {
+	if k.ic == nil {
+		return
+	}
+	for v := -k.qmax; v <= k.qmax; v++ {
+		if k.heat {
+			k.thr[v+k.qmax] = threshold(numeric.Sigmoid(2 * k.beta * k.q * float64(v)))
+		} else {
+			k.thr[v+k.qmax] = threshold(math.Exp(-2 * k.beta * k.q * float64(v)))
+		}
+	}
 }
 
 // NewMetropolis returns a Metropolis kernel for m at inverse temperature beta
@@ -167,9 +299,16 @@ type Local struct {
 // encoding.BinaryMarshaler/Unmarshaler for checkpoints (a *rand.PCG from
 // internal/rng.New does). Model.Neighbors is called, so m must not be in use
 // by another goroutine for its first call.
+//
+// When every coupling and field is an integer multiple of a common quantum
+// (uniform J and h, ±J disorder, ...) with local fields of at most 4096
+// quanta, the kernel works in integers with tabulated acceptance
+// probabilities, and the tracked energy is exact; otherwise it evaluates
+// exp per proposal.
 func NewMetropolis(m *lattice.Model, beta float64, order Order, src rand.Source) *Local {
 	k := &Local{order: order}
 	k.init(m, beta, src)
+	k.quantize()
 	return k
 }
 
@@ -177,21 +316,28 @@ func NewMetropolis(m *lattice.Model, beta float64, order Order, src rand.Source)
 func NewHeatBath(m *lattice.Model, beta float64, order Order, src rand.Source) *Local {
 	k := &Local{heat: true, order: order}
 	k.init(m, beta, src)
+	k.quantize()
 	return k
 }
 
 // SetBeta changes the inverse temperature.
-func (k *Local) SetBeta(beta float64) { k.beta = beta }
+func (k *Local) SetBeta(beta float64) {
+	k.beta = beta
+	k.tables()
+}
 
 // Sweep performs N single-spin updates; it returns (N, flips).
 func (k *Local) Sweep() (updates, accepted int64) {
+	if k.ic != nil {
+		return k.sweepInt()
+	}
 	n := len(k.s)
-	nb, s, h, r, beta := k.nb, k.s, k.m.Fields, k.r, k.beta
+	nb, s, h, beta := k.nb, k.s, k.m.Fields, k.beta
 	var acc int64
 	for t := 0; t < n; t++ {
 		i := t
 		if k.order != Sequential {
-			i = r.IntN(n)
+			i = k.intn(n)
 		}
 		f := h[i]
 		for p := nb.Start[i]; p < nb.Start[i+1]; p++ {
@@ -202,12 +348,12 @@ func (k *Local) Sweep() (updates, accepted int64) {
 		var flip bool
 		if k.heat {
 			var nw int8 = -1
-			if r.Float64() < numeric.Sigmoid(2*beta*f) {
+			if k.float() < numeric.Sigmoid(2*beta*f) {
 				nw = 1
 			}
 			flip = nw != old
 		} else {
-			flip = dE <= 0 || r.Float64() < math.Exp(-beta*dE)
+			flip = dE <= 0 || k.float() < math.Exp(-beta*dE)
 		}
 		if flip {
 			s[i] = -old
@@ -216,6 +362,41 @@ func (k *Local) Sweep() (updates, accepted int64) {
 			acc++
 		}
 	}
+	return int64(n), acc
+}
+
+// sweepInt is Sweep on the integer path.
+func (k *Local) sweepInt() (updates, accepted int64) {
+	n := len(k.s)
+	start, sites, ic, ih, s, thr, qmax := k.nb.Start, k.nb.Sites, k.ic, k.ih, k.s, k.thr, k.qmax
+	var acc int64
+	seq := k.order == Sequential
+	for t := 0; t < n; t++ {
+		i := t
+		if !seq {
+			i = k.intn(n)
+		}
+		f := ih[i]
+		for p := start[i]; p < start[i+1]; p++ {
+			f += ic[p] * int32(s[sites[p]])
+		}
+		old := s[i]
+		var flip bool
+		if k.heat {
+			up := k.u64() < thr[int(f)+qmax]
+			flip = up != (old > 0)
+		} else {
+			v := int32(old) * f
+			flip = v <= 0 || k.u64() < thr[int(v)+qmax]
+		}
+		if flip {
+			s[i] = -old
+			k.eint += 2 * int64(old) * int64(f)
+			k.mag -= 2 * int(old)
+			acc++
+		}
+	}
+	k.e = float64(k.eint) * k.q
 	return int64(n), acc
 }
 
@@ -237,4 +418,12 @@ func (k *Local) tag() byte {
 func (k *Local) MarshalBinary() ([]byte, error) { return k.marshal(k.tag(), nil, nil) }
 
 // UnmarshalBinary restores a state saved by MarshalBinary.
-func (k *Local) UnmarshalBinary(b []byte) error { return k.unmarshal(k.tag(), b, nil, nil) }
+func (k *Local) UnmarshalBinary(b []byte) error {
+	if err := k.unmarshal(k.tag(), b, nil, nil); err != nil {
+		return err
+	}
+	if k.ic != nil {
+		k.eint = int64(math.Round(k.e / k.q))
+	}
+	return nil
+}
