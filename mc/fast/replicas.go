@@ -3,6 +3,7 @@ package fast
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 )
 
@@ -115,8 +116,10 @@ func (k *Replicas) SetBetas(betas []float64) error {
 // Sweeps returns the number of sweeps done.
 func (k *Replicas) Sweeps() uint64 { return k.sweeps }
 
-// Sweep updates every site of every replica once, in typewriter order.
-func (k *Replicas) Sweep() {
+// Sweep updates every site of every replica once, in typewriter order, and
+// returns the number of attempted updates (N times Len) and of flipped spins.
+func (k *Replicas) Sweep() (updates, accepted int64) {
+	flipped := 0
 	sel := uint64(0)
 	if !k.field {
 		sel = ^uint64(0)
@@ -153,11 +156,14 @@ func (k *Replicas) Sweep() {
 				} else {
 					u0, u1, u2 = add6(a1, a2, a3, a4, s^S[i+zp], s^S[i+zm])
 				}
-				S[i] = s ^ k.dec.flips(u0, u1, u2, s|sel)
+				f := k.dec.flips(u0, u1, u2, s|sel)
+				flipped += bits.OnesCount64(f)
+				S[i] = s ^ f
 			}
 		}
 	}
 	k.sweeps++
+	return int64(k.n * len(k.betas)), int64(flipped)
 }
 
 // vcount is a bit-sliced vertical counter: lane k holds a count in the bits

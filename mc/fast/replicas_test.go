@@ -1,0 +1,243 @@
+package fast
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/internal/numeric"
+	"github.com/isingrbm/isingrbm/internal/rng"
+)
+
+// TestReplicasReferenceChain replays two sweeps of the 64-replica kernel with
+// a scalar int8 implementation of the documented reference chain: sites in
+// typewriter order; replica r flips site i iff u < p, with p computed here
+// independently from dE = 2 s_i (J sum_j s_j + h), and u's binary digits the
+// bit r of the random words the kernel drew for site i. Every replica (in
+// particular replica 0) must end in exactly the same configuration.
+func TestReplicasReferenceChain(t *testing.T) {
+	for _, c := range []struct {
+		dims []int
+		alg  Algorithm
+		h    float64
+	}{
+		{[]int{4, 6}, Metropolis, 0}, {[]int{5, 3}, HeatBath, 0.2}, {[]int{6, 4}, Metropolis, -0.3}, {[]int{3, 2, 4}, HeatBath, 0},
+	} {
+		t.Run(fmt.Sprintf("%v-%v-h%v", c.dims, c.alg, c.h), func(t *testing.T) {
+			betas := make([]float64, 64)
+			for r := range betas {
+				betas[r] = 0.05 + 0.02*float64(r)
+			}
+			p := Params{Dims: c.dims, J: 1, H: c.h, Algorithm: c.alg}
+			k, err := NewReplicas(p, betas, rng.New(21, 3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3 {
+				k.Sweep()
+			}
+			spins := make([][]int8, 64)
+			for r := range spins {
+				spins[r] = k.Spins(r, nil)
+			}
+			g := k.dec.g
+			k.dec.tracing, k.dec.trace = true, nil
+			const sweeps = 2
+			for range sweeps {
+				k.Sweep()
+			}
+			adj := adjacency(model(t, c.dims))
+			tr := 0
+			for range sweeps {
+				for i := 0; i < k.N(); i++ {
+					words := make([]uint64, k.dec.trace[tr])
+					tr++
+					for w := range words {
+						words[w] = g.next()
+					}
+					for r := range spins {
+						s := spins[r]
+						nb := 0
+						for _, j := range adj[i] {
+							nb += int(s[j])
+						}
+						dE := 2 * float64(s[i]) * (p.J*float64(nb) + p.H)
+						var pf float64
+						if c.alg == Metropolis {
+							pf = math.Min(1, math.Exp(-betas[r]*dE))
+						} else {
+							pf = numeric.Sigmoid(-betas[r] * dE)
+						}
+						flip, ok := scalarDecide(pf, words, r)
+						if !ok {
+							t.Fatalf("site %d replica %d p=%v: undecided after %d words", i, r, pf, len(words))
+						}
+						if flip {
+							s[i] = -s[i]
+						}
+					}
+				}
+			}
+			if tr != len(k.dec.trace) {
+				t.Fatalf("replayed %d sites, kernel traced %d", tr, len(k.dec.trace))
+			}
+			for r := range spins {
+				if string(int8s(spins[r])) != string(int8s(k.Spins(r, nil))) {
+					t.Fatalf("replica %d differs from the reference chain", r)
+				}
+			}
+		})
+	}
+}
+
+// scalarDecide decides u < p for the uniform u whose digits are bit r of
+// words; ok is false if the words do not decide it.
+func scalarDecide(p float64, words []uint64, r int) (flip, ok bool) {
+	if p >= 1 {
+		return true, true
+	}
+	if p <= 0 {
+		return false, true
+	}
+	d := digits(p)
+	one := make(map[int]bool, len(d))
+	for _, j := range d {
+		one[j] = true
+	}
+	for j, w := range words {
+		b := w>>uint(r)&1 == 1
+		if b != one[j+1] {
+			return one[j+1], true
+		}
+	}
+	if len(words) >= d[len(d)-1] {
+		return false, true // u agrees with every digit of p: u >= p
+	}
+	return false, false
+}
+
+// TestReplicasExact checks per-replica temperatures against exact
+// enumeration of the 4x4 torus: 64 replicas at 4 temperatures, 16 each.
+func TestReplicasExact(t *testing.T) {
+	temps := []float64{0.25, 0.35, betaC, 0.6}
+	betas := make([]float64, 64)
+	for r := range betas {
+		betas[r] = temps[r%4]
+	}
+	for _, c := range []struct {
+		alg Algorithm
+		h   float64
+	}{{Metropolis, 0}, {HeatBath, 0.15}} {
+		k, err := NewReplicas(Params{Dims: []int{4, 4}, J: 1, H: c.h, Algorithm: c.alg}, betas, rng.New(5, uint64(c.alg)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 500 {
+			k.Sweep()
+		}
+		const n = 20000
+		u := make([][]float64, 4)
+		m2 := make([][]float64, 4)
+		am := make([][]float64, 4)
+		var e, mg []float64
+		for range n {
+			k.Sweep()
+			e = k.Energies(e)
+			mg = k.Magnetizations(mg)
+			var su, sm2, sam [4]float64
+			for r := range e {
+				m := mg[r] / 16
+				su[r%4] += e[r] / 16 / 16
+				sm2[r%4] += m * m / 16
+				sam[r%4] += math.Abs(m) / 16
+			}
+			for ti := range temps {
+				u[ti] = append(u[ti], su[ti])
+				m2[ti] = append(m2[ti], sm2[ti])
+				am[ti] = append(am[ti], sam[ti])
+			}
+		}
+		for ti, b := range temps {
+			ex := enumerate(t, 4, 4, b, 1, c.h)
+			checkAgainst(t, fmt.Sprintf("replicas %v h=%v beta=%.4f", c.alg, c.h, b), ex, u[ti], m2[ti], am[ti], 4.5)
+		}
+	}
+}
+
+// TestReplicasEnergies checks the bit-sliced per-replica energies and
+// magnetizations against lattice.Model.
+func TestReplicasEnergies(t *testing.T) {
+	for _, dims := range [][]int{{4, 4}, {5, 3}, {2, 6}, {3, 4, 2}} {
+		m := model(t, dims)
+		k, err := NewReplicas(Params{Dims: dims, J: 1.5, H: 0.25, Beta: 0.3}, nil, rng.New(1, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.Sweep()
+		e := k.Energies(nil)
+		mg := k.Magnetizations(nil)
+		for r := 0; r < k.Len(); r++ {
+			s := k.Spins(r, nil)
+			want := 1.5*m.Energy(s) - 0.25*sum(s)
+			if math.Abs(e[r]-want) > 1e-9 || mg[r] != sum(s) {
+				t.Fatalf("%v replica %d: E %v M %v, want %v %v", dims, r, e[r], mg[r], want, sum(s))
+			}
+		}
+	}
+}
+
+// TestParallelIndependentOfGOMAXPROCS runs a replica set and checkerboard
+// lattices with one and with several workers and GOMAXPROCS values.
+func TestParallelIndependentOfGOMAXPROCS(t *testing.T) {
+	run := func(procs, workers int) [][]int8 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		betas := make([]float64, 150)
+		for i := range betas {
+			betas[i] = 0.2 + 0.003*float64(i)
+		}
+		set, err := NewReplicaSet(Params{Dims: []int{8, 8}, J: 1}, betas, 7, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ks []Sweeper
+		for _, r := range set {
+			ks = append(ks, r)
+		}
+		var cbs []*Checkerboard
+		for i := range 3 {
+			cb, err := NewCheckerboard(Params{Dims: []int{16, 16}, J: 1, Beta: 0.4}, rng.New(7, uint64(i)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cbs = append(cbs, cb)
+			ks = append(ks, cb)
+		}
+		if err := Parallel(context.Background(), ks, 50, workers); err != nil {
+			t.Fatal(err)
+		}
+		var out [][]int8
+		for _, r := range set {
+			for i := range r.Len() {
+				out = append(out, r.Spins(i, nil))
+			}
+		}
+		for _, cb := range cbs {
+			out = append(out, cb.Spins(nil))
+		}
+		return out
+	}
+	a, b, c := run(1, 1), run(4, 0), run(2, 3)
+	for i := range a {
+		if string(int8s(a[i])) != string(int8s(b[i])) || string(int8s(a[i])) != string(int8s(c[i])) {
+			t.Fatalf("chain %d depends on GOMAXPROCS/workers", i)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	k, _ := NewCheckerboard(Params{Dims: []int{4, 4}, J: 1}, rng.New(1, 1))
+	if err := Parallel(ctx, []Sweeper{k}, 10, 1); err == nil {
+		t.Error("Parallel ignored a cancelled context")
+	}
+}
