@@ -1,0 +1,74 @@
+package rbm
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/isingrbm/isingrbm/internal/rng"
+)
+
+// prototypeData mimics /work/shared/peers/rbm_sklearn.py: 8 random binary
+// prototypes, each bit flipped with probability 0.1.
+func prototypeData(n, nv int, seed uint64) *mat.Dense {
+	rnd := rng.NewRand(seed, 5)
+	protos := make([][]bool, 8)
+	for p := range protos {
+		protos[p] = make([]bool, nv)
+		for i := range protos[p] {
+			protos[p][i] = rnd.Float64() < 0.5
+		}
+	}
+	x := mat.NewDense(n, nv, nil)
+	for s := 0; s < n; s++ {
+		p := protos[rnd.IntN(8)]
+		row := x.RawRowView(s)
+		for i := range row {
+			b := p[i] != (rnd.Float64() < 0.1)
+			if b {
+				row[i] = 1
+			}
+		}
+	}
+	return x
+}
+
+// processCPU returns the user+system CPU seconds of the process.
+func processCPU() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// BenchmarkTrainPCD1 measures training throughput (samples/s) of PCD-1 with
+// batch 100 and Bernoulli units on both layers, the setting of scikit-learn's
+// BernoulliRBM (peer: /work/shared/peers/rbm_sklearn.py, learning rate 0.05).
+// One op is one epoch over 10000 samples.
+func BenchmarkTrainPCD1(b *testing.B) {
+	for _, sh := range []struct{ nv, nh int }{{64, 32}, {784, 128}} {
+		b.Run(fmt.Sprintf("%dx%d", sh.nv, sh.nh), func(b *testing.B) {
+			const n = 10000
+			data := prototypeData(n, sh.nv, 1)
+			r, err := InitRBM(sh.nv, sh.nh, Bernoulli, Bernoulli, nil, 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cfg := TrainConfig{Method: PCD, K: 1, Epochs: 1, BatchSize: 100, LearningRate: 0.05, Seed: 1}
+			cpu0 := processCPU()
+			start := time.Now()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := Train(context.Background(), r, data, cfg); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "samples/s")
+			// On a shared, loaded machine the CPU-time rate is the steadier figure.
+			b.ReportMetric(float64(n*b.N)/(processCPU()-cpu0), "samples/cpu-s")
+		})
+	}
+}
