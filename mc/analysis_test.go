@@ -207,3 +207,29 @@ func TestRunConfigValidate(t *testing.T) {
 		t.Errorf("unknown algorithm accepted")
 	}
 }
+
+// TestTemperingParallelIdentity checks that sweeping the replicas
+// concurrently (N >= parallelReplicaSites) gives the same series as a
+// sequential sweep.
+func TestTemperingParallelIdentity(t *testing.T) {
+	m, _ := lattice.Square(64, 64, lattice.Periodic, lattice.Periodic)
+	betas := []float64{0.4, 0.44, 0.48}
+	run := func(par bool) []Series {
+		reps := make([]TemperedKernel, 3)
+		for i := range reps {
+			reps[i] = NewMetropolis(m, betas[i], Sequential, rng.New(3, uint64(i)))
+		}
+		pt, _ := NewTempering(betas, m.N, reps, rng.New(3, 50), RunConfig{Thermalize: 5, Sweeps: 30})
+		if !par {
+			pt.N = parallelReplicaSites - 1 // only selects the sequential loop
+		}
+		pt.Run(context.Background())
+		for k := range pt.Series {
+			pt.Series[k].Seconds = 0
+		}
+		return pt.Series
+	}
+	if !reflect.DeepEqual(run(true), run(false)) {
+		t.Errorf("concurrent replica sweeps changed the result")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -203,7 +204,8 @@ func (c *Chain) UnmarshalBinary(b []byte) error {
 
 // Tempering is parallel tempering (replica exchange; Swendsen and Wang 1986,
 // Hukushima and Nemoto 1996) over a ladder of inverse temperatures Betas[k].
-// One sweep performs one local sweep of every replica, then proposes swaps of
+// One sweep performs one local sweep of every replica (concurrently for
+// N >= 4096 sites, which does not change the result), then proposes swaps of
 // the replicas at ladder neighbours (k, k+1) for k = 0, 1, ..., K-2 in that
 // order, each accepted with probability min(1, exp((beta_k - beta_{k+1})
 // (E_k - E_{k+1}))) with total energies E. Measurements are recorded per
@@ -222,7 +224,12 @@ type Tempering struct {
 	r          *rand.Rand
 	done       atomic.Int64
 	buf        []int8
+	cnt        [][2]int64
 }
+
+// parallelReplicaSites is the system size from which Tempering sweeps its
+// replicas concurrently (below it the goroutine overhead dominates).
+const parallelReplicaSites = 4096
 
 // NewTempering returns parallel tempering over betas with one replica per
 // temperature (replica k starts at temperature k) and swap source src (which
@@ -263,11 +270,35 @@ func (t *Tempering) step(d int64) {
 			}
 		}
 	}
-	for k, rep := range t.At {
-		u, a := t.Replicas[rep].Sweep()
+	if t.N >= parallelReplicaSites && len(t.At) > 1 {
+		// Replicas are independent chains with their own sources: sweeping
+		// them concurrently gives the same bytes as sweeping them in order.
+		if len(t.cnt) != len(t.At) {
+			t.cnt = make([][2]int64, len(t.At))
+		}
+		var wg sync.WaitGroup
+		for k, rep := range t.At {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				u, a := t.Replicas[rep].Sweep()
+				t.cnt[k] = [2]int64{u, a}
+			}()
+		}
+		wg.Wait()
 		if meas {
-			t.Series[k].Updates += u
-			t.Series[k].Accepted += a
+			for k := range t.At {
+				t.Series[k].Updates += t.cnt[k][0]
+				t.Series[k].Accepted += t.cnt[k][1]
+			}
+		}
+	} else {
+		for k, rep := range t.At {
+			u, a := t.Replicas[rep].Sweep()
+			if meas {
+				t.Series[k].Updates += u
+				t.Series[k].Accepted += a
+			}
 		}
 	}
 	for k := 0; k+1 < len(t.At); k++ {

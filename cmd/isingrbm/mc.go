@@ -67,7 +67,7 @@ func mcCommand() *cli.Command {
 			Usage: "save the full state to FILE every --checkpoint-every and on SIGINT/SIGTERM (atomically)"},
 		&cli.BoolFlag{Name: "resume", Category: "Checkpoints and scale-out",
 			Usage: "continue from --checkpoint FILE (start afresh if it does not exist); the result is byte-identical to an uninterrupted run"},
-		&cli.DurationFlag{Name: "checkpoint-every", Value: 30 * time.Second, Category: "Checkpoints and scale-out",
+		&cli.DurationFlag{Name: "checkpoint-every", Value: 10 * time.Second, Category: "Checkpoints and scale-out",
 			Usage: "interval between checkpoints, > 0"},
 		&cli.StringFlag{Name: "shard", Category: "Checkpoints and scale-out",
 			Usage: "k/n: run only the k-th (1 <= k <= n) of n deterministic slices of the temperature list (temperatures k-1, k-1+n, ...); combine with 'isingrbm merge'"},
