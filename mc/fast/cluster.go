@@ -377,7 +377,7 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 	}
 	k.buf, k.nbuf = buf, nb
 	clear(k.coin)
-	var flipped, clusters int64
+	var flipped, clusters, mag int64
 	var word uint64
 	nbits := 0
 	for i := 0; i < k.n; i++ {
@@ -396,16 +396,16 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 				clusters++
 			}
 		}
+		v := s[i]
 		if c == 2 {
-			s[i] = -s[i]
+			v = -v
+			s[i] = v
 			flipped++
 		}
+		mag += int64(v)
 	}
 	k.dirty = true
-	k.mag = 0
-	for _, v := range s {
-		k.mag += int64(v)
-	}
+	k.mag = mag
 	return flipped, clusters
 }
 

@@ -1,0 +1,86 @@
+// Package fast holds Monte Carlo kernels specialised to the periodic square
+// and simple cubic lattices with a uniform coupling J and a uniform field h,
+// written to run close to the hardware limit while sampling exactly the same
+// Markov chains as the textbook algorithms.
+//
+// Conventions (as everywhere in isingrbm): spins s_i in {-1,+1};
+// H(s) = -J sum_<ij> s_i s_j - h sum_i s_i with one bond from every site to its
+// +x, +y (and +z) neighbour, so that on an axis of length 2 the pair carries
+// 2J; p(s) = exp(-beta H(s))/Z with k_B = 1; site index x + Lx*(y + Ly*z).
+//
+// # Kernels
+//
+// Checkerboard is a multi-spin-coded single-lattice Metropolis or heat-bath
+// kernel: each checkerboard sublattice is stored as bits of uint64 words (64
+// sites per word), the neighbour words are XORed with the spin word, and a
+// bit-sliced adder gives, for 64 sites at once, the number u of unsatisfied
+// bonds (and with a field the spin value), which fixes the flip probability
+// p(u, s): Metropolis min(1, e^{-beta dE}), heat bath 1/(1+e^{beta dE}),
+// dE = 2J(z-2u) + 2hs.
+//
+// Replicas runs up to 64 independent copies of one lattice, copy k in bit k
+// of every word, each at its own inverse temperature, for temperature sweeps
+// and independent-sample averages. Its site order is typewriter order, so
+// it works for any lengths >= 2. NewReplicaSet groups any number of
+// temperatures into 64-replica kernels with their own random streams.
+//
+// Cluster implements Wolff single-cluster and Swendsen–Wang updates
+// (J > 0, h = 0). Wolff grows its cluster without data-dependent branches:
+// every neighbour visit consumes one precomputed exact bond bit and a neighbour
+// joins iff it is aligned and its bit is set. Swendsen–Wang labels clusters
+// with union-find (path halving, union by smaller index).
+//
+// All kernels have the method set of package mc's Kernel (Sweep returning
+// attempted/accepted counts, Energy, Magnetization, Spins, binary
+// checkpoints, SetBeta), and Cluster also mc's Adapter, so 'isingrbm mc'
+// selects them automatically where they apply.
+//
+// # Exact acceptance
+//
+// The multi-spin kernels do not share random numbers between sites or
+// replicas and do not round the acceptance probability: every attempted flip
+// is an independent Bernoulli(p) decision with p the float64 probability
+// itself. The decision is "u < p" for a uniform u whose binary digits are
+// the lane's bits of successive fresh random words. A float64 p in (0,1) has a
+// finite binary expansion 0.p_1 p_2 ... p_n, so the comparison is decided at
+// the first digit where u and p differ (u < p iff that digit of p is 1); if u
+// agrees with all n digits, u >= p. The sampler does this for 64 lanes at once
+// (a round is: one random word r, the word P of digit j of every lane's p,
+// built from the class masks; accept |= undecided & P &^ r; undecided &^=
+// P ^ r) and stops when no lane of the word is undecided. Lanes with p = 1
+// (Metropolis downhill moves) or p = 0 use no random bits. Each round halves
+// the undecided lanes, so a lane uses 2 random bits on average; a word needs
+// about log2(number of uncertain lanes) + 1.3 rounds (about 7 at beta_c,
+// where most sites are aligned with their neighbours and most flips are
+// rejected). Because the stopping round is a stopping time of the i.i.d. bit
+// stream, the bits any lane uses are fresh: every lane makes an exact,
+// independent decision. TestBernoulliDecidesExactly checks, lane by lane,
+// that the decision is the exact comparison of u with p (with math/big).
+//
+// The Wolff and Swendsen–Wang bond tests use the same sampler with one class,
+// p = 1 - e^{-2 beta J}: 64 exact bond bits at a time.
+//
+// # Reference chain of the replicas
+//
+// Replica k of a Replicas kernel is, bit for bit, the scalar sequential
+// chain that visits sites 0..N-1 and flips site i iff u < p(beta_k, dE_i),
+// where the binary digits of u are bit k of the random words drawn for site i.
+// TestReplicasReferenceChain replays the kernel's random words with an int8
+// implementation of that chain (probabilities computed independently) and
+// requires every replica, in particular replica 0, to match exactly.
+//
+// # Random numbers and parallelism
+//
+// Each kernel owns a xoshiro256** generator seeded from the math/rand/v2
+// Source given to its constructor (use internal/rng.New(seed, stream)); a
+// kernel's chain depends only on that source and the calls made. Parallel
+// runs independent kernels (temperatures, replica groups) on several
+// goroutines; since no generator is shared, the results do not depend on
+// GOMAXPROCS or on the number of workers.
+//
+// # Performance
+//
+// See docs/performance.md for measured throughput (attempted flips/ns,
+// replica-updates/ns, flipped spins/ns) beside the C peer programs, and
+// bench_test.go for the benchmarks.
+package fast
