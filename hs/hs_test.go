@@ -2,6 +2,7 @@ package hs
 
 import (
 	"math"
+	"os"
 	"strings"
 	"testing"
 
@@ -250,6 +251,28 @@ func TestBadInput(t *testing.T) {
 	for _, s := range []string{"x", "nan", "inf"} {
 		if _, err := ParseShift(s); err == nil || !strings.Contains(err.Error(), "allowed auto, min or a finite number") {
 			t.Errorf("ParseShift(%q): %v", s, err)
+		}
+	}
+}
+
+// TestMarginalN24 is the largest state-by-state check (2^24 states), opt-in.
+func TestMarginalN24(t *testing.T) {
+	if os.Getenv("ISINGRBM_LONG") == "" {
+		t.Skip("set ISINGRBM_LONG=1")
+	}
+	m, _ := lattice.Square(4, 6, lattice.Periodic, lattice.Periodic)
+	for _, cfg := range []Config{{}, {Hidden: BondHidden, Encoding: BernoulliEncoding}} {
+		res, err := Build(m, 0.4, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Check(m, 0.4, res.RBM, res.LnZOffset)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%+v: %+v", cfg, *rep)
+		if rep.MaxAbsLogProbDiff > 1e-10 || rep.LnZOffsetError > 1e-10*math.Abs(rep.LnZIsing) {
+			t.Errorf("%+v: %+v", cfg, *rep)
 		}
 	}
 }
