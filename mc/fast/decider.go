@@ -96,11 +96,6 @@ func (d *decider) setTable(t *probTable, z int, field bool) {
 	d.rows, d.nrounds = t.rows, t.nrounds
 }
 
-// fixedRounds is the number of rounds done unconditionally when the word has
-// undecided lanes (extra rounds draw words whose bits are never used, which
-// keeps every decision exact).
-const fixedRounds = 6
-
 // flips returns the lanes to flip for a word with unsatisfied-bond count bits
 // u0,u1,u2 and spin word sel (all ones when there is no field).
 func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
@@ -136,19 +131,7 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 		}
 	case 2:
 		m0, m1 := mu[0], mu[1]
-		j := 0
-		if len(rows) >= 2*fixedRounds && und != 0 {
-			// A fixed number of rounds first, without the data-dependent
-			// exit test that would be mispredicted once per word.
-			for ; j < fixedRounds; j++ {
-				r := g.next()
-				p := m0&rows[2*j] | m1&rows[2*j+1]
-				acc |= und & p &^ r
-				und &^= p ^ r
-			}
-			words += fixedRounds
-		}
-		for ; und != 0 && 2*j+1 < len(rows); j++ {
+		for j := 0; und != 0 && 2*j+1 < len(rows); j++ {
 			r := g.next()
 			words++
 			p := m0&rows[2*j] | m1&rows[2*j+1]
