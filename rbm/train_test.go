@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sort"
 	"testing"
 
@@ -245,4 +246,25 @@ func torus3x3(t testing.TB) *lattice.Model {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// The trained model does not depend on GOMAXPROCS (gonum splits large
+// products into fixed blocks, each summed in a fixed order).
+func TestTrainGOMAXPROCSIndependent(t *testing.T) {
+	data := prototypeData(300, 200, 3)
+	run := func(procs int) *mat.Dense {
+		old := runtime.GOMAXPROCS(procs)
+		defer runtime.GOMAXPROCS(old)
+		r, err := InitRBM(200, 150, Bernoulli, Bernoulli, data, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Train(context.Background(), r, data, TrainConfig{Method: PCD, Epochs: 2, BatchSize: 150, LearningRate: 0.05, Seed: 2}); err != nil {
+			t.Fatal(err)
+		}
+		return r.W
+	}
+	if a, b := run(1), run(4); !mat.Equal(a, b) {
+		t.Error("GOMAXPROCS 1 and 4 give different models")
+	}
 }
