@@ -139,6 +139,17 @@ func TestTorusTMAgainstEnumerationAndKrauth(t *testing.T) {
 			}
 		}
 	}
+	// transfer.Kaufman gives u and c of the 6x6 torus exactly.
+	for _, temp := range []float64{2.0, 2.27, 3.0} {
+		e := torusTM(6, 1/temp)
+		k, err := transfer.Kaufman(6, 6, 1, 1, 1/temp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(e.u-k.Energy) > 1e-10 || math.Abs(e.c-k.HeatCapacity) > 1e-10 {
+			t.Errorf("6x6 T=%g: transfer matrix u=%.12f c=%.12f, Kaufman u=%.12f c=%.12f", temp, e.u, e.c, k.Energy, k.HeatCapacity)
+		}
+	}
 	// Krauth, Statistical Mechanics: Algorithms and Computations, table 5.3 (6x6 torus).
 	for _, k := range []struct{ temp, u, c float64 }{{2.0, -1.74733, 0.68592}, {2.5, -1.28008, 1.00623}, {3.0, -0.88688, 0.55665}} {
 		e := torusTM(6, 1/k.temp)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/mc"
+	"github.com/isingrbm/isingrbm/transfer"
 )
 
 // mcApp runs the app in-process with ctx and returns stdout, stderr and the error.
@@ -275,5 +278,37 @@ func TestMCSignalResume(t *testing.T) {
 	}
 	if string(resumed) != full {
 		t.Errorf("output after SIGTERM and --resume differs from an uninterrupted run")
+	}
+}
+
+// TestMCAgainstExact runs the command (whatever kernel --kernel auto picks,
+// and the generic ones) on the 4x4 torus at T = 2.27 and compares u, |m|, c
+// and U4 with exact enumeration: within 4 reported errors, errors bounded.
+func TestMCAgainstExact(t *testing.T) {
+	m, _ := lattice.Square(4, 4, lattice.Periodic, lattice.Periodic)
+	ex, err := transfer.Enumerate(context.Background(), m, 1/2.27, transfer.EnumOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kernel := range []string{"auto", "generic"} {
+		for _, alg := range [][]string{{"--algorithm", "metropolis", "--order", "sequential"}, {"--algorithm", "heatbath"},
+			{"--algorithm", "wolff"}, {"--algorithm", "sw"}} {
+			o, _ := mcJSON(t, append([]string{"--size", "4x4", "--T", "2.27", "--sweeps", "20000", "--seed", "5", "--kernel", kernel}, alg...)...)
+			r := o.Results[0]
+			for _, q := range []struct {
+				name       string
+				est        mc.Estimate
+				exact, max float64
+			}{
+				{"u", r.Energy, ex.Energy, 0.012},
+				{"|m|", r.AbsMagnetization, ex.AbsMagnetization, 0.006},
+				{"c", r.HeatCapacity, ex.HeatCapacity, 0.03},
+				{"U4", r.Binder, ex.Binder, 0.005},
+			} {
+				if d := math.Abs(q.est.Mean - q.exact); d > 4*q.est.Error || q.est.Error > q.max || !(q.est.Error > 0) {
+					t.Errorf("--kernel %s %v: %s = %.5f ± %.5f, exact %.5f (error bound %g)", kernel, alg, q.name, q.est.Mean, q.est.Error, q.exact, q.max)
+				}
+			}
+		}
 	}
 }
