@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Effective couplings of the visible marginal (Mehta et al. 2019, sec. XVI).
@@ -49,7 +52,8 @@ func stateVector(dst []float64, k uint64, typ LayerType) []float64 {
 // (unit i up iff bit i of k is set), with F as in FreeEnergy. The visible
 // layer must be discrete and N <= MaxWalshUnits. Each entry is computed from
 // sums of at most N weights (no accumulated drift), so the table is accurate
-// to a few ulps of its largest term. ctx is checked between blocks.
+// to a few ulps of its largest term. The work is spread over GOMAXPROCS
+// goroutines; ctx is checked between blocks of 4096 states.
 func (r *RBM) NegFreeEnergyTable(ctx context.Context) ([]float64, error) {
 	n, m := r.Dims()
 	if !r.Visible.Type.Discrete() {
@@ -94,26 +98,41 @@ func (r *RBM) NegFreeEnergyTable(ctx context.Context) ([]float64, error) {
 		}
 	}
 	out := make([]float64, 1<<n)
-	th := make([]float64, m)
-	for hk := 0; hk < nHigh; hk++ {
-		if hk&63 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
+	// Blocks of 2^lowBits states are independent: workers take them in any
+	// order, and every entry is computed the same way, so the table does not
+	// depend on GOMAXPROCS.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	workers := min(runtime.GOMAXPROCS(0), nHigh)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			th := make([]float64, m)
+			for {
+				hk := int(next.Add(1) - 1)
+				if hk >= nHigh || ctx.Err() != nil {
+					return
+				}
+				for mu := range th {
+					th[mu] = base[mu] + tHigh[hk*m+mu]
+				}
+				ah := aBase + aHigh[hk]
+				blk := out[hk*nLow : (hk+1)*nLow]
+				for lk := range blk {
+					tl := tLow[lk*m : (lk+1)*m]
+					s := ah + aLow[lk]
+					for mu, x := range tl {
+						s += r.Hidden.CGF(mu, th[mu]+x)
+					}
+					blk[lk] = s
+				}
 			}
-		}
-		for mu := range th {
-			th[mu] = base[mu] + tHigh[hk*m+mu]
-		}
-		ah := aBase + aHigh[hk]
-		blk := out[hk*nLow : (hk+1)*nLow]
-		for lk := range blk {
-			tl := tLow[lk*m : (lk+1)*m]
-			s := ah + aLow[lk]
-			for mu, x := range tl {
-				s += r.Hidden.CGF(mu, th[mu]+x)
-			}
-			blk[lk] = s
-		}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
