@@ -3,6 +3,7 @@ package fast
 import (
 	"fmt"
 	"math"
+	"math/bits"
 
 	"github.com/isingrbm/isingrbm/internal/numeric"
 )
@@ -130,14 +131,11 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 			und &^= p ^ r
 		}
 	case 2:
-		m0, m1 := mu[0], mu[1]
-		for j := 0; und != 0 && 2*j+1 < len(rows); j++ {
-			r := g.next()
-			words++
-			p := m0&rows[2*j] | m1&rows[2*j+1]
-			acc |= und & p &^ r
-			und &^= p ^ r
-		}
+		d.g = g
+		var n int
+		acc, n = rounds2(&d.g, rows, mu[0], mu[1], und, acc)
+		g = d.g
+		words = n
 	default:
 		for j := 0; und != 0 && j < d.nrounds; j++ {
 			r := g.next()
@@ -156,4 +154,28 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 		d.trace = append(d.trace, int32(words))
 	}
 	return acc
+}
+
+// rounds2 is the round loop for two uncertain classes, in a small function
+// so that the generator state, masks and accumulators stay in registers.
+// It returns the accepted lanes and the number of words drawn.
+func rounds2(g *gen, rows []uint64, m0, m1, und, acc uint64) (uint64, int) {
+	s0, s1, s2, s3 := g.s0, g.s1, g.s2, g.s3
+	j := 0
+	for ; und != 0 && j+1 < len(rows); j += 2 {
+		// xoshiro256** (see gen.next), inlined on locals.
+		r := bits.RotateLeft64(s1*5, 7) * 9
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
+		p := m0&rows[j] | m1&rows[j+1]
+		acc |= und & p &^ r
+		und &^= p ^ r
+	}
+	g.s0, g.s1, g.s2, g.s3 = s0, s1, s2, s3
+	return acc, j / 2
 }
