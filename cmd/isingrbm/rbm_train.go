@@ -66,7 +66,8 @@ func rbmTrainCommand() *cli.Command {
 			"   --epochs 50 --batch 100 --lr 0.01 --seed 1 --out model.json --log train.csv --size 3x3 --beta 0.3\n" +
 			"With --beta (or --T) the lattice flags describe the Ising model the data came from; for N <= 24 the log\n" +
 			"then includes KL(p_Ising || p_RBM). SIGINT/SIGTERM stop after the current update and save the model.\n" +
-			"A diverging run (non-finite gradient) stops with an error and writes no model.",
+			"A diverging run (non-finite gradient) stops with an error and writes no model. Matrix products use\n" +
+			"gonum's pure-Go BLAS, or OpenBLAS in a binary built with 'go build -tags openblas' (cgo, libopenblas-dev).",
 		Flags:  flags,
 		Action: runRBMTrain,
 	}
@@ -83,6 +84,7 @@ type rbmTrainSummary struct {
 	Interrupted      bool             `json:"interrupted"`
 	Seconds          float64          `json:"seconds"`
 	SamplesPerSecond float64          `json:"samples_per_second"`
+	BLAS             string           `json:"blas"`
 	Final            *rbmJSONStats    `json:"final,omitempty"`
 	Log              []rbmJSONStats   `json:"-"`
 	Target           *rbmTargetConfig `json:"target,omitempty"`
@@ -330,6 +332,7 @@ func runRBMTrain(c *cli.Context) error {
 		summary.Final = &f
 	}
 	summary.Interrupted = interrupted
+	summary.BLAS = rbm.BLASImplementation
 	summary.Seconds = elapsed
 	if elapsed > 0 && !interrupted {
 		summary.SamplesPerSecond = float64(rows*cfg.Epochs) / elapsed
