@@ -12,8 +12,9 @@ type Estimate struct {
 	// means, the jackknife error over bins of at least 10 tau_int for the
 	// derived quantities (heat capacity, susceptibility, Binder cumulant).
 	Error float64 `json:"error"`
-	// TauInt is the integrated autocorrelation time in sweeps (measurements)
-	// of the underlying series, from automatic windowing; 0.5 means
+	// TauInt is the integrated autocorrelation time, in measurements (sweeps
+	// unless measurements are thinned, see RunConfig.MeasureEvery), of the
+	// underlying series, from automatic windowing; 0.5 means
 	// uncorrelated. For derived quantities it is the largest tau_int of the
 	// series they are built from.
 	TauInt float64 `json:"tau_int"`
@@ -40,7 +41,7 @@ type TempResult struct {
 	Beta              float64  `json:"beta"`
 	Temperature       float64  `json:"temperature"`
 	Index             int      `json:"index"`        // position in the full temperature list
-	Measurements      int      `json:"measurements"` // number of measured sweeps
+	Measurements      int      `json:"measurements"` // number of measurements (one per sweep unless thinned)
 	Energy            Estimate `json:"energy_per_site"`
 	AbsMagnetization  Estimate `json:"abs_magnetization_per_site"`
 	Magnetization     Estimate `json:"magnetization_per_site"`
@@ -376,6 +377,9 @@ type Output struct {
 	Config string `json:"config,omitempty"`
 	// Temperatures is the length of the full temperature list.
 	Temperatures int `json:"temperatures,omitempty"`
+	// MeasureEvery is the number of sweeps between measurements when it is
+	// not 1 (then tau_int is in units of measurements).
+	MeasureEvery int `json:"measure_every,omitempty"`
 	// Shard is "k/n" for one shard of a scaled-out run, empty otherwise.
 	Shard   string       `json:"shard,omitempty"`
 	Results []TempResult `json:"results"`

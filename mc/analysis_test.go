@@ -233,3 +233,23 @@ func TestTemperingParallelIdentity(t *testing.T) {
 		t.Errorf("concurrent replica sweeps changed the result")
 	}
 }
+
+// TestMeasureEvery checks that thinned measurements are the every-k-th
+// values of the full series (the chain itself is unchanged).
+func TestMeasureEvery(t *testing.T) {
+	m, _ := lattice.Square(4, 4, lattice.Periodic, lattice.Periodic)
+	run := func(every int) Series {
+		c, _ := NewChain(NewMetropolis(m, 0.4, Random, rng.New(2, 2)), 0.4, m.N, RunConfig{Thermalize: 10, Sweeps: 100, MeasureEvery: every})
+		c.Run(context.Background())
+		return c.Series
+	}
+	full, thin := run(1), run(7)
+	if len(thin.Energies) != 15 || full.Updates != thin.Updates {
+		t.Fatalf("thinned: %d measurements (want 15), updates %d vs %d", len(thin.Energies), thin.Updates, full.Updates)
+	}
+	for i, e := range thin.Energies {
+		if e != full.Energies[7*i] || thin.Magnetizations[i] != full.Magnetizations[7*i] {
+			t.Fatalf("measurement %d differs from sweep %d of the full series", i, 7*i)
+		}
+	}
+}

@@ -14,11 +14,17 @@ import (
 )
 
 // RunConfig is the length and recording of a run at one temperature.
-// Zero values: Thermalize 0 (no thermalization), SampleEvery 0 (no spin
-// snapshots kept). Sweeps must be >= 1.
+// Zero values: Thermalize 0 (no thermalization), MeasureEvery 0 (same as 1:
+// a measurement after every sweep), SampleEvery 0 (no spin snapshots kept).
+// Sweeps must be >= 1.
 type RunConfig struct {
 	Thermalize int // sweeps discarded before measuring
-	Sweeps     int // measurement sweeps; one measurement per sweep
+	Sweeps     int // sweeps of the measurement phase
+	// MeasureEvery > 1 records energy and magnetization only after every
+	// MeasureEvery-th sweep of the measurement phase (the first right after
+	// thermalization), which bounds memory and checkpoint size for very long
+	// runs; tau_int is then in units of measurements. 0 or 1: every sweep.
+	MeasureEvery int
 	// SampleEvery > 0 keeps a copy of the spins after every SampleEvery-th
 	// measurement sweep (the first right after thermalization).
 	SampleEvery int
@@ -34,6 +40,9 @@ func (c RunConfig) Validate() error {
 	}
 	if c.SampleEvery < 0 {
 		return fmt.Errorf("mc: SampleEvery %d: must be >= 0", c.SampleEvery)
+	}
+	if c.MeasureEvery < 0 {
+		return fmt.Errorf("mc: MeasureEvery %d: must be >= 0", c.MeasureEvery)
 	}
 	return nil
 }
@@ -51,8 +60,10 @@ type Series struct {
 }
 
 func (s *Series) record(k Kernel, t int, cfg RunConfig, buf *[]int8) {
-	s.Energies = append(s.Energies, k.Energy())
-	s.Magnetizations = append(s.Magnetizations, float64(k.Magnetization()))
+	if cfg.MeasureEvery <= 1 || t%cfg.MeasureEvery == 0 {
+		s.Energies = append(s.Energies, k.Energy())
+		s.Magnetizations = append(s.Magnetizations, float64(k.Magnetization()))
+	}
 	if cfg.SampleEvery > 0 && t%cfg.SampleEvery == 0 {
 		*buf = k.Spins(*buf)
 		s.Samples = append(s.Samples, *buf...)

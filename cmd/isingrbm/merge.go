@@ -83,7 +83,7 @@ func runMerge(c *cli.Context) error {
 	seen := make(map[int]string)
 	for _, s := range shards {
 		m, f := s.meta, first.meta
-		if m.Algorithm != f.Algorithm || m.Local != f.Local || m.Seed != f.Seed || m.Config != f.Config || m.Temperatures != f.Temperatures || s.n != first.n || s.header != first.header {
+		if m.Algorithm != f.Algorithm || m.Local != f.Local || m.MeasureEvery != f.MeasureEvery || m.Seed != f.Seed || m.Config != f.Config || m.Temperatures != f.Temperatures || s.n != first.n || s.header != first.header {
 			return fmt.Errorf("merge: %s and %s come from different runs (algorithm, seed, config hash, temperature count or shard count differ)", first.path, s.path)
 		}
 		if prev, dup := seen[s.k]; dup {
@@ -160,6 +160,8 @@ func parseMCCSV(b []byte, s *mergeShard) error {
 			s.meta.Temperatures, err = strconv.Atoi(v)
 		case "shard":
 			s.meta.Shard = v
+		case "measure_every":
+			s.meta.MeasureEvery, err = strconv.Atoi(v)
 		}
 		if err != nil {
 			return fmt.Errorf("bad %s in first line: %w", k, err)
