@@ -9,6 +9,7 @@ import (
 
 	"github.com/isingrbm/isingrbm/internal/rng"
 	"github.com/isingrbm/isingrbm/lattice"
+	"github.com/isingrbm/isingrbm/transfer"
 )
 
 // algo is one generic kernel under test.
@@ -184,6 +185,42 @@ func TestWolffGhostField(t *testing.T) {
 			check(t, fmt.Sprintf("ghost h=-0.3 T=%g %s", temp, a.name), r, ex, bounds{0.008, 0.005, 0.03, 0.01}, 4)
 			if d := math.Abs(r.Magnetization.Mean - ex.m); d > 4*r.Magnetization.Error || r.Magnetization.Error > 0.005 {
 				t.Errorf("ghost T=%g %s: m = %.5f ± %.5f, exact %.5f", temp, a.name, r.Magnetization.Mean, r.Magnetization.Error, ex.m)
+			}
+		}
+	}
+}
+
+// TestChainInField compares every algorithm on a 64-site periodic chain in a
+// field (beyond enumeration) with the exact transfer-matrix result: u, <m>,
+// <m^2>, c and chi.
+func TestChainInField(t *testing.T) {
+	m, _ := lattice.Chain(64, lattice.Periodic)
+	for i := range m.Fields {
+		m.Fields[i] = 0.15
+	}
+	m.Neighbors()
+	const beta = 0.9
+	ex, err := transfer.Chain(64, 1, 0.15, beta, lattice.Periodic)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ai, a := range algos {
+		r := runChain(t, m, beta, a, uint64(300+ai), RunConfig{Thermalize: 500, Sweeps: 20000})
+		for _, q := range []struct {
+			name       string
+			est        Estimate
+			exact, max float64
+		}{
+			{"u", r.Energy, ex.Energy, 0.004},
+			{"m", r.Magnetization, ex.Magnetization, 0.01},
+			{"m^2", r.M2, ex.M2, 0.01},
+			{"c", r.HeatCapacity, ex.HeatCapacity, 0.022},
+			{"chi", r.Susceptibility, ex.Susceptibility, 0.2},
+		} {
+			if d := math.Abs(q.est.Mean - q.exact); d > 4*q.est.Error || q.est.Error > q.max || !(q.est.Error > 0) {
+				t.Errorf("chain %s: %s = %.5f ± %.5f, exact %.5f (error bound %g)", a.name, q.name, q.est.Mean, q.est.Error, q.exact, q.max)
+			} else if testing.Verbose() {
+				t.Logf("chain %s: %s = %.5f ± %.5f, exact %.5f", a.name, q.name, q.est.Mean, q.est.Error, q.exact)
 			}
 		}
 	}
