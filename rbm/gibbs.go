@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/isingrbm/isingrbm/internal/numeric"
@@ -38,17 +40,36 @@ func checkBatch(what string, dst, in *mat.Dense, inCols, outCols int) {
 	}
 }
 
-// HiddenInput computes t = v W (B x M) into dst.
+// hiddenInput computes t = v W (B x M) into dst.
 func (r *RBM) hiddenInput(dst, v *mat.Dense) {
 	n, m := r.Dims()
 	checkBatch("hidden", dst, v, n, m)
-	dst.Mul(v, r.W)
+	gemm(dst, v, r.W, blas.NoTrans)
 }
 
+// visibleInput computes t = h W^T (B x N) into dst.
 func (r *RBM) visibleInput(dst, h *mat.Dense) {
 	n, m := r.Dims()
 	checkBatch("visible", dst, h, m, n)
-	dst.Mul(h, r.W.T())
+	gemm(dst, h, r.W, blas.Trans)
+}
+
+// gemm sets dst = a op(b) with one BLAS call and no allocation (dst is
+// sized first if empty). dst must not share memory with a or b.
+func gemm(dst, a, b *mat.Dense, tb blas.Transpose) {
+	rows, _ := a.Dims()
+	br, bc := b.Dims()
+	cols := bc
+	if tb == blas.Trans {
+		cols = br
+	}
+	if dst.IsEmpty() {
+		dst.ReuseAs(rows, cols)
+	}
+	if dst == a || dst == b {
+		panic("rbm: dst aliases an input")
+	}
+	blas64.Gemm(blas.NoTrans, tb, 1, a.RawMatrix(), b.RawMatrix(), 0, dst.RawMatrix())
 }
 
 // applyMean replaces each input t in d by l.Mean(col, t).
