@@ -1,6 +1,7 @@
 package fast
 
 import (
+	"context"
 	"syscall"
 	"testing"
 
@@ -105,4 +106,38 @@ func benchCluster(b *testing.B, sw bool) {
 func BenchmarkCluster(b *testing.B) {
 	b.Run("L256/wolff", func(b *testing.B) { benchCluster(b, false) })
 	b.Run("L256/sw", func(b *testing.B) { benchCluster(b, true) })
+}
+
+// BenchmarkParallel runs independent kernels on GOMAXPROCS workers (run with
+// -cpu 2 to use both cores): two 64-replica groups, or two checkerboard
+// lattices at different temperatures. Throughput is per wall-clock ns.
+func BenchmarkParallel(b *testing.B) {
+	b.Run("replicas-2x64/L256", func(b *testing.B) {
+		betas := make([]float64, 128)
+		for i := range betas {
+			betas[i] = betaC
+		}
+		set, err := NewReplicaSet(Params{Dims: []int{256, 256}, J: 1}, betas, 1, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ks := []Sweeper{set[0], set[1]}
+		Parallel(context.Background(), ks, 10, 0)
+		for b.Loop() {
+			Parallel(context.Background(), ks, 1, 0)
+		}
+		b.ReportMetric(float64(128*256*256)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "replica-updates/ns")
+	})
+	b.Run("checkerboard-2T/L256", func(b *testing.B) {
+		var ks []Sweeper
+		for i, beta := range []float64{betaC, 0.42} {
+			k, _ := NewCheckerboard(Params{Dims: []int{256, 256}, J: 1, Beta: beta}, rng.New(1, uint64(i)))
+			ks = append(ks, k)
+		}
+		Parallel(context.Background(), ks, 10, 0)
+		for b.Loop() {
+			Parallel(context.Background(), ks, 20, 0)
+		}
+		b.ReportMetric(float64(2*20*256*256)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "flips/ns")
+	})
 }

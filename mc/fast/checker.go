@@ -88,6 +88,9 @@ type Checkerboard struct {
 	field     bool
 	sweeps    uint64
 	scratchTb *probTable
+	// cached counts of the current configuration (see count)
+	counted     bool
+	cUnsat, cUp int
 }
 
 // NewCheckerboard returns a kernel for p with a random start, drawing all its
@@ -217,6 +220,7 @@ func (k *Checkerboard) xnb(o []uint64, base, j, q int) uint64 {
 // Sweep updates every site once (even sublattice, then odd) and returns the
 // number of attempted updates (N) and of flipped spins.
 func (k *Checkerboard) Sweep() (updates, accepted int64) {
+	k.counted = false
 	flipped := 0
 	sel := uint64(0)
 	if !k.field {
@@ -283,44 +287,44 @@ func add6(a1, a2, a3, a4, a5, a6 uint64) (u0, u1, u2 uint64) {
 	return
 }
 
-// unsat returns the number of unsatisfied bonds (s_i != s_j), counting a
-// doubled pair twice.
-func (k *Checkerboard) unsat() int {
+// count returns the number of unsatisfied bonds (s_i != s_j, a doubled pair
+// counted twice) and of +1 spins, in one pass, cached until the next change.
+func (k *Checkerboard) count() (unsat, up int) {
+	if k.counted {
+		return k.cUnsat, k.cUp
+	}
 	S, O := k.s[0], k.s[1]
 	np := 2 * (k.d - 1)
-	u := 0
+	wd := k.wd
 	for r := 0; r < k.rows; r++ {
 		q := int(k.par[r]) & 1
-		base := r * k.wd
-		for j := 0; j < k.wd; j++ {
+		base := r * wd
+		perp := k.perp[r*np : r*np+np]
+		for j := 0; j < wd; j++ {
 			s := S[base+j]
-			u += bits.OnesCount64(s^O[base+j]) + bits.OnesCount64(s^k.xnb(O, base, j, q))
-			for _, pr := range k.perp[r*np : r*np+np] {
-				u += bits.OnesCount64(s ^ O[int(pr)+j])
+			o := O[base+j]
+			up += bits.OnesCount64(s) + bits.OnesCount64(o)
+			unsat += bits.OnesCount64(s^o) + bits.OnesCount64(s^k.xnb(O, base, j, q))
+			for _, pr := range perp {
+				unsat += bits.OnesCount64(s ^ O[int(pr)+j])
 			}
 		}
 	}
-	return u
-}
-
-// up returns the number of +1 spins.
-func (k *Checkerboard) up() int {
-	n := 0
-	for c := range k.s {
-		for _, w := range k.s[c] {
-			n += bits.OnesCount64(w)
-		}
-	}
-	return n
+	k.cUnsat, k.cUp, k.counted = unsat, up, true
+	return unsat, up
 }
 
 // Magnetization returns the total magnetization sum_i s_i.
-func (k *Checkerboard) Magnetization() int { return 2*k.up() - k.n }
+func (k *Checkerboard) Magnetization() int {
+	_, up := k.count()
+	return 2*up - k.n
+}
 
 // Energy returns the total energy H(s).
 func (k *Checkerboard) Energy() float64 {
 	nb := k.n * k.d
-	e := -k.p.J * float64(nb-2*k.unsat())
+	unsat, _ := k.count()
+	e := -k.p.J * float64(nb-2*unsat)
 	if k.p.H != 0 {
 		e -= k.p.H * float64(k.Magnetization())
 	}
@@ -355,6 +359,7 @@ func (k *Checkerboard) SetSpins(s []int8) {
 	if len(s) != k.n {
 		panic(fmt.Sprintf("fast: SetSpins: %d spins for %d sites", len(s), k.n))
 	}
+	k.counted = false
 	for c := range k.s {
 		clear(k.s[c])
 	}
