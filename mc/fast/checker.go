@@ -74,20 +74,20 @@ func (p *Params) validate(even bool) error {
 //
 // A Checkerboard is not safe for concurrent use.
 type Checkerboard struct {
-	p         Params
-	lx, ly    int
-	lz, d, z  int
-	n         int
-	wd, nl    int
-	lanes     uint64
-	rows      int
-	par       []uint8
-	perp      []int32 // per row, 2(d-1) word offsets of the adjacent rows
-	s         [2][]uint64
-	dec       decider
-	field     bool
-	sweeps    uint64
-	scratchTb *probTable
+	p        Params
+	lx, ly   int
+	lz, d, z int
+	n        int
+	wd, nl   int
+	lanes    uint64
+	rows     int
+	par      []uint8
+	perp     []int32 // per row, 2(d-1) word offsets of the adjacent rows
+	s        [2][]uint64
+	dec      decider
+	field    bool
+	sweeps   uint64
+	tables   tableCache
 	// cached counts of the current configuration (see count)
 	counted     bool
 	cUnsat, cUp int
@@ -173,21 +173,22 @@ func (k *Checkerboard) setBeta(beta float64) error {
 	if math.IsNaN(beta) || math.IsInf(beta, 0) || beta < 0 {
 		return fmt.Errorf("fast: Beta = %v: must be finite and >= 0", beta)
 	}
-	k.p.Beta = beta
 	k.field = k.p.H != 0
 	nc := k.z + 1
 	if k.field {
 		nc *= 2
 	}
-	t, err := newProbTable(nc, k.lanes, func(c, _ int) float64 {
-		u, sb := c%(k.z+1), c/(k.z+1)
-		return flipProb(k.p.Algorithm, beta, k.p.J, k.p.H, k.z, u, 2*sb-1)
+	t, err := k.tables.get(beta, func() (*probTable, error) {
+		return newProbTable(nc, k.lanes, func(c, _ int) float64 {
+			u, sb := c%(k.z+1), c/(k.z+1)
+			return flipProb(k.p.Algorithm, beta, k.p.J, k.p.H, k.z, u, 2*sb-1)
+		})
 	})
 	if err != nil {
 		return err
 	}
+	k.p.Beta = beta
 	k.dec.setTable(t, k.z, k.field)
-	k.scratchTb = t
 	return nil
 }
 

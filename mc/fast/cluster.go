@@ -29,6 +29,7 @@ type Cluster struct {
 	dec    decider // bond bits and all random words
 	buf    uint64  // unused bond bits
 	nbuf   int
+	tables tableCache
 	stack  []int32
 	parent []int32
 	coin   []int8
@@ -109,7 +110,9 @@ func (k *Cluster) setBeta(beta float64) error {
 		return fmt.Errorf("fast: Beta = %v: must be finite and >= 0", beta)
 	}
 	padd := -math.Expm1(-2 * beta * k.p.J)
-	t, err := newProbTable(1, ^uint64(0), func(int, int) float64 { return padd })
+	t, err := k.tables.get(beta, func() (*probTable, error) {
+		return newProbTable(1, ^uint64(0), func(int, int) float64 { return padd })
+	})
 	if err != nil {
 		return err
 	}

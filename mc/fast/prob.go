@@ -146,3 +146,25 @@ func (t *probTable) decide(m *[maxClasses]uint64, g *gen) (acc uint64, words int
 	}
 	return acc, words
 }
+
+// tableCache keeps the tables of the last few temperatures a kernel used, so
+// that parallel tempering, which changes temperatures at every accepted swap,
+// does not rebuild them.
+type tableCache struct {
+	m map[float64]*probTable
+}
+
+func (c *tableCache) get(beta float64, build func() (*probTable, error)) (*probTable, error) {
+	if t, ok := c.m[beta]; ok {
+		return t, nil
+	}
+	t, err := build()
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil || len(c.m) >= 256 {
+		c.m = make(map[float64]*probTable)
+	}
+	c.m[beta] = t
+	return t, nil
+}
