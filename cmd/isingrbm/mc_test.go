@@ -152,8 +152,26 @@ func TestMCCheckpointResume(t *testing.T) {
 			t.Fatal(err)
 		}
 		ckArgs := append(append([]string{}, args...), "--checkpoint", ck, "--checkpoint-every", "30ms")
-		ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
-		_, _, err = mcApp(ctx, ckArgs...)
+		// Cancel (as SIGINT does) as soon as the first periodic checkpoint exists.
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() {
+			_, _, err := mcApp(ctx, ckArgs...)
+			errc <- err
+		}()
+	wait:
+		for {
+			select {
+			case err = <-errc:
+				break wait
+			case <-time.After(5 * time.Millisecond):
+				if _, statErr := os.Stat(ck); statErr == nil {
+					cancel()
+					err = <-errc
+					break wait
+				}
+			}
+		}
 		cancel()
 		if err == nil {
 			t.Fatalf("%s: run was not interrupted (machine too fast?): increase --sweeps", alg)
