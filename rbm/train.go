@@ -57,8 +57,14 @@ func ParseMethod(s string) (Method, error) {
 }
 
 // ErrDiverged is returned (wrapped) when training produces a non-finite
-// parameter or gradient; the model is left at its last finite state.
+// gradient or a parameter that is non-finite or larger than DivergenceLimit
+// in magnitude; the model is left at its state at the start of the epoch.
 var ErrDiverged = errors.New("training diverged")
+
+// DivergenceLimit is the largest |parameter| training accepts: weights and
+// biases this large saturate every unit (exp overflows beyond ~700), so a run
+// that reaches it has diverged.
+const DivergenceLimit = 1e8
 
 // Stream ids of the training random sources.
 const (
@@ -464,6 +470,16 @@ func finiteAll(x []float64) bool {
 	return s == 0
 }
 
+// boundedAll reports whether every |x_i| <= DivergenceLimit (false for NaN).
+func boundedAll(x []float64) bool {
+	for _, v := range x {
+		if !(math.Abs(v) <= DivergenceLimit) {
+			return false
+		}
+	}
+	return true
+}
+
 // update performs one gradient step on the minibatch vb.
 func (t *trainer) update(vb *mat.Dense, lr float64) error {
 	r, n, m := t.r, t.n, t.m
@@ -514,8 +530,8 @@ func (t *trainer) update(vb *mat.Dense, lr float64) error {
 	}
 	t.step++
 	t.apply(lr)
-	if !finiteAll(r.W.RawMatrix().Data) || !finiteAll(r.Visible.Bias) || !finiteAll(r.Hidden.Bias) {
-		return errors.New("non-finite parameters")
+	if !boundedAll(r.W.RawMatrix().Data) || !boundedAll(r.Visible.Bias) || !boundedAll(r.Hidden.Bias) {
+		return fmt.Errorf("a parameter is non-finite or beyond ±%g", float64(DivergenceLimit))
 	}
 	return nil
 }
