@@ -3,6 +3,7 @@ package mc
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Estimate is a Monte Carlo mean with its statistical error.
@@ -333,6 +334,24 @@ func Analyze(beta float64, n int, energies, mags []float64, opt AnalysisOptions)
 		r.Warnings = append(r.Warnings, fmt.Sprintf(
 			"beta=%g: %d measurements are only %.1f tau_int (largest tau_int %.3g sweeps); at least %.0f tau_int are needed for reliable error bars: run more sweeps",
 			beta, nm, float64(nm)/tauMax, tauMax, minRuns))
+	}
+	// Cross-check: binning over bins of >= 10 tau_int should not give a
+	// clearly larger error than the autocorrelation analysis (with nb bins
+	// the binning error scatters by about 1/sqrt(2(nb-1)), 16% at 20 bins).
+	if nb >= 20 {
+		var disagree []string
+		for _, q := range []struct {
+			name string
+			e    Estimate
+		}{{"energy", r.Energy}, {"|m|", r.AbsMagnetization}, {"m^2", r.M2}, {"m^4", r.M4}} {
+			if q.e.BinningError > 1.5*q.e.Error && q.e.Error > 0 {
+				disagree = append(disagree, fmt.Sprintf("%s (%.3g vs %.3g)", q.name, q.e.BinningError, q.e.Error))
+			}
+		}
+		if len(disagree) > 0 {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("beta=%g: binning gives larger errors than tau_int for %s: the autocorrelation estimate is not reliable, run more sweeps",
+				beta, strings.Join(disagree, ", ")))
+		}
 	}
 	if len(notConverged) > 0 {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("beta=%g: autocorrelation window did not converge for %v: run more sweeps", beta, notConverged))

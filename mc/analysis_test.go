@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/internal/rng"
@@ -72,6 +73,22 @@ func TestAnalyzeWarnsShortRun(t *testing.T) {
 	r := Analyze(1, 10, x, x, AnalysisOptions{})
 	if len(r.Warnings) == 0 {
 		t.Errorf("no warning for a run of %d measurements with tau_int %.1f", len(x), r.Energy.TauInt)
+	}
+	// A weak slow mode under fast noise: the window stops early, binning
+	// (bins of n/100) sees the slow mode, and a warning must say so.
+	fast, slow := ar1(200000, 0, 6), ar1(200000, 0.9995, 7)
+	mix := make([]float64, len(fast))
+	for i := range mix {
+		mix[i] = fast[i] + 0.007*slow[i]
+	}
+	r = Analyze(1, 10, mix, mix, AnalysisOptions{})
+	found := false
+	for _, w := range r.Warnings {
+		found = found || strings.Contains(w, "binning gives larger errors")
+	}
+	if !found {
+		t.Errorf("hidden slow mode: no binning warning (tau %.3g, error %.3g, binning %.3g): %v",
+			r.Energy.TauInt, r.Energy.Error, r.Energy.BinningError, r.Warnings)
 	}
 	y := ar1(20000, 0, 5)
 	if r := Analyze(1, 10, y, y, AnalysisOptions{}); len(r.Warnings) != 0 {
