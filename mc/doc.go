@@ -78,7 +78,9 @@
 // with W >= c tau_int(W) (automatic windowing, Madras and Sokal 1988; c = 6 by
 // default; U. Wolff, Comput. Phys. Commun. 156 (2004) 143, hep-lat/0306017).
 // A binning analysis with bins of at least 10 tau_int is reported beside it
-// (binning_error) as a cross-check. Derived quantities — heat capacity
+// (binning_error) as a cross-check, with a warning when it exceeds the
+// tau_int error by more than a factor 1.5 (a slow mode the window missed).
+// Derived quantities — heat capacity
 // c = beta^2 N (<u^2> - <u>^2), susceptibility chi = beta N (<m^2> - <m>^2)
 // (and chi' with <|m|>), Binder U4 = 1 - <m^4>/(3<m^2>^2) — get jackknife
 // errors over the same bins. When the run is shorter than 50 tau_int (the
