@@ -67,3 +67,42 @@ func BenchmarkAnalyze(b *testing.B) {
 		Analyze(0.44, 1024, x, x, AnalysisOptions{})
 	}
 }
+
+// BenchmarkTempering measures parallel tempering (4 replicas around K_c,
+// local move Metropolis in sequential order and Wolff) per attempted
+// single-spin update or flipped spin, swaps and measurement included.
+func BenchmarkTempering(b *testing.B) {
+	betas := []float64{0.42, 0.4336, 0.4472, 0.46}
+	for _, l := range []int{32, 128} {
+		m, _ := lattice.Square(l, l, lattice.Periodic, lattice.Periodic)
+		m.Neighbors()
+		for _, a := range []algo{algos[1], algos[4]} {
+			b.Run(fmt.Sprintf("%s/L=%d", a.name, l), func(b *testing.B) {
+				reps := make([]TemperedKernel, len(betas))
+				for i := range reps {
+					reps[i], _ = NewKernel(m, betas[i], a.alg, a.order, rng.New(1, uint64(i)))
+				}
+				pt, _ := NewTempering(betas, m.N, reps, rng.New(1, 99), RunConfig{Thermalize: 20, Sweeps: 1 << 30})
+				for d := int64(0); d < 20; d++ {
+					pt.step(d)
+				}
+				b.ResetTimer()
+				d := int64(20)
+				for b.Loop() {
+					pt.step(d)
+					d++
+				}
+				var upd int64
+				for _, s := range pt.Series {
+					upd += s.Updates
+				}
+				ns := float64(b.Elapsed().Nanoseconds())
+				if a.cluster {
+					b.ReportMetric(float64(upd)/ns, "flips/ns")
+				} else {
+					b.ReportMetric(ns/float64(upd), "ns/attempt")
+				}
+			})
+		}
+	}
+}
