@@ -117,6 +117,12 @@ type TrainConfig struct {
 	// KL(p_target || p_RBM).
 	TargetLogProb []float64
 
+	// AIS, if non-nil, estimates ln Z by forward and reverse AIS (started
+	// from the monitored samples) at every monitoring point where the exact
+	// ln Z is not affordable (see ExactMaxUnits); the statistics then hold
+	// the forward estimate and the bracket. nil means no AIS.
+	AIS *AISConfig
+
 	// OnBatch, if non-nil, is called after every update with the number of
 	// updates done and the total (for progress bars).
 	OnBatch func(done, total int)
@@ -127,9 +133,11 @@ type TrainConfig struct {
 type EpochStats struct {
 	Epoch        int     `json:"epoch"` // 1-based
 	LearningRate float64 `json:"learning_rate"`
-	ReconError   float64 `json:"recon_error"`     // mean squared one-step reconstruction error
-	PseudoLogLik float64 `json:"pseudo_log_lik"`  // mean exact pseudo-log-likelihood
-	LogZ         float64 `json:"log_z"`           // exact ln Z, when affordable
+	ReconError   float64 `json:"recon_error"`    // mean squared one-step reconstruction error
+	PseudoLogLik float64 `json:"pseudo_log_lik"` // mean exact pseudo-log-likelihood
+	LogZ         float64 `json:"log_z"`          // exact ln Z when affordable, else the AIS estimate
+	LogZLower    float64 `json:"log_z_lower"`    // AIS bracket (NaN when exact or not computed)
+	LogZUpper    float64 `json:"log_z_upper"`
 	LogLik       float64 `json:"log_likelihood"`  // mean exact ln p(v) on the monitored samples
 	KL           float64 `json:"kl_target_model"` // KL(p_target || p_RBM)
 	Seconds      float64 `json:"seconds"`         // wall time since the start
@@ -366,9 +374,20 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 			}
 		}
 		if cfg.Monitor != nil && ((epoch+1)%cfg.MonitorEvery == 0 || epoch == cfg.Epochs-1) {
-			st, err := Evaluate(r, data.Slice(0, min(rows, cfg.MonitorSamples), 0, n).(*mat.Dense), cfg.ExactMaxUnits, cfg.TargetLogProb)
+			mon := data.Slice(0, min(rows, cfg.MonitorSamples), 0, n).(*mat.Dense)
+			st, err := Evaluate(r, mon, cfg.ExactMaxUnits, cfg.TargetLogProb)
 			if err != nil {
 				return stats, err
+			}
+			if math.IsNaN(st.LogZ) && cfg.AIS != nil {
+				ac := *cfg.AIS
+				ac.Data = mon
+				res, err := r.AIS(ctx, ac)
+				if err != nil {
+					return stats, fmt.Errorf("rbm: training monitor at epoch %d: %w", epoch+1, err)
+				}
+				st.LogZ, st.LogZLower, st.LogZUpper = res.LogZ, res.Lower, res.Upper
+				st.LogLik = r.MeanLogLikelihood(mon, res.LogZ)
 			}
 			st.Epoch, st.LearningRate, st.Seconds = epoch+1, lr, time.Since(start).Seconds()
 			stats = append(stats, st)

@@ -275,3 +275,28 @@ func TestTrainGOMAXPROCSIndependent(t *testing.T) {
 		t.Error("GOMAXPROCS 1 and 4 give different models")
 	}
 }
+
+// With the exact ln Z disabled, the monitor reports the AIS estimate and a
+// bracket that contains the exact value.
+func TestTrainMonitorAIS(t *testing.T) {
+	m := torus3x3(t)
+	data, _ := exactIsingSamples(t, m, 0.3, 1000, 4)
+	r, err := InitRBM(9, 6, Spin, Spin, data, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last EpochStats
+	_, err = Train(context.Background(), r, data, TrainConfig{Epochs: 3, BatchSize: 50, LearningRate: 0.05, Seed: 1,
+		ExactMaxUnits: -1, AIS: &AISConfig{Runs: 50, Steps: 500, BurnIn: 100, Seed: 2},
+		Monitor: func(s EpochStats) error { last = s; return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact, err := r.LogZ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(last.LogZLower <= exact && exact <= last.LogZUpper) || math.IsNaN(last.LogLik) {
+		t.Errorf("exact ln Z %v, monitor %v in [%v, %v], log-lik %v", exact, last.LogZ, last.LogZLower, last.LogZUpper, last.LogLik)
+	}
+}

@@ -48,11 +48,14 @@ func rbmTrainCommand() *cli.Command {
 		&cli.Uint64Flag{Name: "seed", Value: 1, Category: catTrain, Usage: "random seed (initial weights, shuffles, chains); the same seed gives the same model"},
 		&cli.StringFlag{Name: "out", Required: true, Category: catOutput, Usage: "write the trained model to FILE.json (also on SIGINT/SIGTERM)"},
 		&cli.StringFlag{Name: "log", Category: catOutput,
-			Usage: "write the training log to FILE.csv: epoch, learning_rate, recon_error, pseudo_log_lik, log_z, log_likelihood, kl_target_model, seconds"},
+			Usage: "write the training log to FILE.csv: epoch, learning_rate, recon_error, pseudo_log_lik, log_z, log_z_lower, log_z_upper, log_likelihood, kl_target_model, seconds (empty: not computed)"},
 		&cli.IntFlag{Name: "monitor-every", Value: 1, Category: catOutput, Usage: "epochs between log lines, >= 1"},
 		&cli.IntFlag{Name: "monitor-samples", Value: 1000, Category: catOutput, Usage: "samples (the first ones) on which the log statistics are computed, >= 1"},
 		&cli.IntFlag{Name: "exact-max", Value: 16, Category: catOutput,
 			Usage: "log the exact log-likelihood when the layer enumerated for ln Z has at most this many units (0..30; larger is slower)"},
+		&cli.IntFlag{Name: "ais-steps", Value: 0, Category: catOutput,
+			Usage: "when the exact ln Z is not affordable (see --exact-max), log the AIS estimate and bracket with this many temperatures (>= 0; 0: off)"},
+		&cli.IntFlag{Name: "ais-runs", Value: 100, Category: catOutput, Usage: "AIS chains per direction for --ais-steps, >= 2"},
 		&cli.BoolFlag{Name: "json", Category: catOutput, Usage: "print a JSON summary (final statistics, samples per second) on stdout"},
 		&cli.BoolFlag{Name: "progress", Value: true, Category: catOutput, Usage: "show a progress bar on stderr when it is a terminal"},
 	}
@@ -101,6 +104,8 @@ type rbmJSONStats struct {
 	ReconError   *float64 `json:"recon_error"`
 	PseudoLogLik *float64 `json:"pseudo_log_lik"`
 	LogZ         *float64 `json:"log_z"`
+	LogZLower    *float64 `json:"log_z_lower"`
+	LogZUpper    *float64 `json:"log_z_upper"`
 	LogLik       *float64 `json:"log_likelihood"`
 	KL           *float64 `json:"kl_target_model"`
 	Seconds      float64  `json:"seconds"`
@@ -115,7 +120,8 @@ func rbmNullable(x float64) *float64 {
 
 func rbmStatsJSON(s rbm.EpochStats) rbmJSONStats {
 	return rbmJSONStats{Epoch: s.Epoch, LearningRate: s.LearningRate, ReconError: rbmNullable(s.ReconError),
-		PseudoLogLik: rbmNullable(s.PseudoLogLik), LogZ: rbmNullable(s.LogZ), LogLik: rbmNullable(s.LogLik),
+		PseudoLogLik: rbmNullable(s.PseudoLogLik), LogZ: rbmNullable(s.LogZ),
+		LogZLower: rbmNullable(s.LogZLower), LogZUpper: rbmNullable(s.LogZUpper), LogLik: rbmNullable(s.LogLik),
 		KL: rbmNullable(s.KL), Seconds: s.Seconds}
 }
 
@@ -170,7 +176,8 @@ func runRBMTrain(c *cli.Context) error {
 	for _, f := range []struct {
 		name string
 		min  int
-	}{{"k", 1}, {"epochs", 1}, {"batch", 1}, {"chains", 0}, {"monitor-every", 1}, {"monitor-samples", 1}, {"exact-max", 0}} {
+	}{{"k", 1}, {"epochs", 1}, {"batch", 1}, {"chains", 0}, {"monitor-every", 1}, {"monitor-samples", 1}, {"exact-max", 0},
+		{"ais-steps", 0}, {"ais-runs", 2}} {
 		if v := c.Int(f.name); v < f.min {
 			return fmt.Errorf("--%s %d: must be >= %d", f.name, v, f.min)
 		}
@@ -254,6 +261,9 @@ func runRBMTrain(c *cli.Context) error {
 	}
 	if cfg.ExactMaxUnits == 0 {
 		cfg.ExactMaxUnits = -1
+	}
+	if k := c.Int("ais-steps"); k > 0 {
+		cfg.AIS = &rbm.AISConfig{Runs: c.Int("ais-runs"), Steps: k, Seed: c.Uint64("seed")}
 	}
 	summary := rbmTrainSummary{Visible: nv, Hidden: nh, VisibleType: r.Visible.Type.String(), HiddenType: r.Hidden.Type.String(), Samples: rows}
 	if c.IsSet("beta") || c.IsSet("T") {
@@ -348,6 +358,9 @@ func runRBMTrain(c *cli.Context) error {
 		fmt.Fprintf(w, "recon_error %.6g  pseudo_log_lik %.6g", s.ReconError, s.PseudoLogLik)
 		if !math.IsNaN(s.LogLik) {
 			fmt.Fprintf(w, "  log_likelihood %.6g  log_z %.6g", s.LogLik, s.LogZ)
+			if !math.IsNaN(s.LogZLower) {
+				fmt.Fprintf(w, " (AIS bracket [%.6g, %.6g])", s.LogZLower, s.LogZUpper)
+			}
 		}
 		if !math.IsNaN(s.KL) {
 			fmt.Fprintf(w, "  kl_target_model %.6g", s.KL)
@@ -361,7 +374,8 @@ func runRBMTrain(c *cli.Context) error {
 func rbmWriteLog(path string, rows []rbm.EpochStats) error {
 	return writeFile(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"epoch", "learning_rate", "recon_error", "pseudo_log_lik", "log_z", "log_likelihood", "kl_target_model", "seconds"})
+		cw.Write([]string{"epoch", "learning_rate", "recon_error", "pseudo_log_lik", "log_z", "log_z_lower", "log_z_upper",
+			"log_likelihood", "kl_target_model", "seconds"})
 		f := func(x float64) string {
 			if math.IsNaN(x) {
 				return ""
@@ -369,7 +383,7 @@ func rbmWriteLog(path string, rows []rbm.EpochStats) error {
 			return ftoa(x)
 		}
 		for _, s := range rows {
-			cw.Write([]string{fmt.Sprint(s.Epoch), f(s.LearningRate), f(s.ReconError), f(s.PseudoLogLik), f(s.LogZ), f(s.LogLik), f(s.KL), f(s.Seconds)})
+			cw.Write([]string{fmt.Sprint(s.Epoch), f(s.LearningRate), f(s.ReconError), f(s.PseudoLogLik), f(s.LogZ), f(s.LogZLower), f(s.LogZUpper), f(s.LogLik), f(s.KL), f(s.Seconds)})
 		}
 		cw.Flush()
 		return cw.Error()
