@@ -10,17 +10,17 @@ import (
 	"testing"
 )
 
-// binary is the isingrbm executable built once for the end-to-end tests that
+// isingrbmBinary is the path of the isingrbm executable built once for the end-to-end tests that
 // need a real process (exit codes, stderr).
-var binary string
+var isingrbmBinary string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "isingrbm-test-")
 	if err != nil {
 		panic(err)
 	}
-	binary = filepath.Join(dir, "isingrbm")
-	build := exec.Command("go", "build", "-o", binary, ".")
+	isingrbmBinary = filepath.Join(dir, "isingrbm")
+	build := exec.Command("go", "build", "-o", isingrbmBinary, ".")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		panic("building isingrbm for the CLI tests: " + err.Error())
@@ -44,7 +44,7 @@ func execApp(args ...string) (string, string, error) {
 // execBinary runs the built binary and returns stdout, stderr and the exit code.
 func execBinary(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	cmd := exec.Command(isingrbmBinary, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
