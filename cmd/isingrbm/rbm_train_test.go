@@ -184,7 +184,7 @@ func TestRBMTrainSIGINTSavesModel(t *testing.T) {
 	dir := t.TempDir()
 	data := rbmTestSamples(t, dir, "s.npy", 4, 4, 0.3, 2000)
 	model := filepath.Join(dir, "m.json")
-	cmd := exec.Command(binary, "rbm", "train", "--data", data, "--hidden", "16", "--epochs", "100000", "--batch", "10",
+	cmd := exec.Command(isingrbmBinary, "rbm", "train", "--data", data, "--hidden", "16", "--epochs", "100000", "--batch", "10",
 		"--out", model, "--progress=false")
 	var errb strings.Builder
 	cmd.Stderr = &errb
