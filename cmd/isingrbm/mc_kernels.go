@@ -96,7 +96,8 @@ func fastParams(m *lattice.Model, beta float64) (fast.Params, bool) {
 		return fast.Params{}, false
 	}
 	// Every bond must join a site to its +x, +y (or +z) neighbour, each once.
-	seen := make(map[[2]int]int, len(m.Bonds))
+	d := len(g.Dims)
+	seen := make([]bool, m.N*d)
 	for _, b := range m.Bonds {
 		x, rest := b.I%g.Dims[0], b.I/g.Dims[0]
 		y, z := rest%g.Dims[1], 0
@@ -117,10 +118,10 @@ func fastParams(m *lattice.Model, beta float64) (fast.Params, bool) {
 		default:
 			return fast.Params{}, false
 		}
-		seen[[2]int{b.I, axis}]++
-	}
-	if len(seen) != len(m.Bonds) {
-		return fast.Params{}, false
+		if seen[b.I*d+axis] {
+			return fast.Params{}, false
+		}
+		seen[b.I*d+axis] = true
 	}
 	j, okJ := m.UniformCoupling()
 	h, okH := m.UniformField()
