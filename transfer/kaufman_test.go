@@ -1,0 +1,55 @@
+package transfer
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/lattice"
+)
+
+// anisotropic returns the lx x ly torus with coupling jx on x bonds and jy on y bonds.
+func anisotropic(t testing.TB, lx, ly int, jx, jy float64) *lattice.Model {
+	m := mustSquare(t, lx, ly, lattice.Periodic, lattice.Periodic)
+	for i, b := range m.Bonds {
+		// x bonds join sites in the same row.
+		if b.I/lx == b.J/lx {
+			m.Bonds[i].Coupling = jx
+		} else {
+			m.Bonds[i].Coupling = jy
+		}
+	}
+	return m
+}
+
+func TestKaufmanMatchesEnumeration(t *testing.T) {
+	ctx := context.Background()
+	betas := []float64{0, 0.1, 0.3, 0.4406868, 0.5, 0.8, 2}
+	for _, sz := range [][2]int{{2, 2}, {2, 3}, {3, 2}, {2, 4}, {4, 2}, {3, 3}, {3, 4}, {4, 3}, {4, 4}, {2, 5}, {5, 3}} {
+		for _, jj := range [][2]float64{{1, 1}, {1, 0.5}, {0.3, 1.7}} {
+			m := anisotropic(t, sz[0], sz[1], jj[0], jj[1])
+			for _, beta := range betas {
+				got, err := Kaufman(sz[0], sz[1], jj[0], jj[1], beta)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := Enumerate(ctx, m, beta, EnumOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				compare(t, fmt.Sprintf("kaufman %v J=%v", sz, jj), got, want, 1e-12)
+			}
+		}
+	}
+}
+
+func TestKaufmanErrors(t *testing.T) {
+	for _, c := range []struct {
+		lx, ly     int
+		jx, jy, be float64
+	}{{1, 4, 1, 1, 1}, {4, 4, -1, 1, 1}, {4, 4, 1, 0, 1}, {4, 4, 1, 1, -1}, {4, 4, 1, 1, 1000}} {
+		if _, err := Kaufman(c.lx, c.ly, c.jx, c.jy, c.be); err == nil {
+			t.Errorf("%+v: no error", c)
+		}
+	}
+}
