@@ -49,7 +49,7 @@ func kaufmanLnZ(m, n int, a, b jet) jet {
 	var lnC1, tauOdd, lnC3, tauEven jet
 	for k := 1; k < 2*n; k++ {
 		s := math.Sin(math.Pi * float64(k) / float64(2*n))
-		cm1 := base.add(ratio.scale(2 * s * s))        // cosh g_k - 1
+		cm1 := base.add(ratio.scale(2 * s * s))           // cosh g_k - 1
 		g := log1pJ(cm1.add(sqrtJ(cm1.mul(cm1.addC(2))))) // acosh(1 + cm1)
 		x := g.scale(mf / 2)
 		if k%2 == 1 {
