@@ -357,54 +357,82 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 	for i := range par {
 		par[i] = int32(i)
 	}
-	g := &k.dec.g
 	buf, nb := k.buf, k.nbuf
-	for i := 0; i < k.n; i++ {
-		si := s[i]
-		for _, j := range nbr[i*z : i*z+d] {
-			if nb == 0 {
+	union := func(i, j int32) {
+		a, b := k.find(i), k.find(j)
+		if a < b {
+			par[b] = a
+		} else if b < a {
+			par[a] = b
+		}
+	}
+	if d == 2 {
+		// Square lattice: the +x and +y neighbours by index arithmetic.
+		lx := k.p.Dims[0]
+		n := k.n
+		for i := 0; i < n; i++ {
+			if nb < 2 {
 				buf, nb = k.bondBits(), 64
 			}
-			bit := buf & 1
-			buf >>= 1
-			nb--
-			if s[j] == si && bit == 1 {
-				a, b := k.find(int32(i)), k.find(j)
-				if a < b {
-					par[b] = a
-				} else if b < a {
-					par[a] = b
+			si := s[i]
+			jx := i + 1
+			if jx%lx == 0 {
+				jx -= lx
+			}
+			jy := i + lx
+			if jy >= n {
+				jy -= n
+			}
+			if s[jx] == si && buf&1 == 1 {
+				union(int32(i), int32(jx))
+			}
+			if s[jy] == si && buf&2 == 2 {
+				union(int32(i), int32(jy))
+			}
+			buf >>= 2
+			nb -= 2
+		}
+	} else {
+		for i := 0; i < k.n; i++ {
+			si := s[i]
+			for _, j := range nbr[i*z : i*z+d] {
+				if nb == 0 {
+					buf, nb = k.bondBits(), 64
+				}
+				bit := buf & 1
+				buf >>= 1
+				nb--
+				if s[j] == si && bit == 1 {
+					union(int32(i), j)
 				}
 			}
 		}
 	}
 	k.buf, k.nbuf = buf, nb
-	clear(k.coin)
+	// Union by smaller index makes every root the smallest site of its
+	// cluster, so sites are met in increasing order after their root: a root
+	// draws its cluster's coin when it is met, the other sites read it.
+	g := &k.dec.g
+	coin := k.coin
 	var flipped, clusters, mag int64
 	var word uint64
 	nbits := 0
 	for i := 0; i < k.n; i++ {
 		r := k.find(int32(i))
 		par[i] = r
-		c := k.coin[r]
-		if c == 0 {
+		if int(r) == i {
 			if nbits == 0 {
 				word, nbits = g.next(), 64
 			}
-			c = int8(1 + word&1)
+			coin[i] = int8(word & 1)
 			word >>= 1
 			nbits--
-			k.coin[r] = c
-			if c == 2 {
-				clusters++
-			}
+			clusters += int64(coin[i])
 		}
-		v := s[i]
-		if c == 2 {
-			v = -v
-			s[i] = v
-			flipped++
-		}
+		f := coin[r]
+		v := s[i] * (1 - 2*f)
+		s[i] = v
+		flipped += int64(f)
 		mag += int64(v)
 	}
 	k.dirty = true
