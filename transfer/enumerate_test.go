@@ -101,6 +101,11 @@ func compare(t *testing.T, label string, got, want *Result, tol float64) {
 			if floor := want.Beta * want.Beta * n * want.Energy * want.Energy; math.Abs(w) < floor {
 				d = math.Abs(g-w) / floor
 			}
+		case HasBinder:
+			// U4 = 1 - m4/(3 m2^2): the error is relative to the subtracted term.
+			if floor := want.M4 / (3 * want.M2 * want.M2); math.Abs(w) < floor {
+				d = math.Abs(g-w) / floor
+			}
 		case HasSusceptibility:
 			if floor := want.Beta * n * want.M2; math.Abs(w) < floor {
 				d = math.Abs(g-w) / floor
