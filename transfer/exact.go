@@ -9,7 +9,7 @@ import (
 )
 
 // Methods lists the method names accepted by Compute, besides "auto".
-var Methods = []string{MethodEnumerate, MethodTransfer, MethodKaufman, MethodOnsager, MethodDOS}
+var Methods = []string{MethodEnumerate, MethodTransfer, MethodKaufman, MethodOnsager}
 
 // Options configures Compute. The zero value uses every core.
 type Options struct {
@@ -80,8 +80,8 @@ func Applicable(m *lattice.Model, method string) error {
 	switch method {
 	case MethodEnumerate:
 		if m.N > MaxEnumerateSites {
-			return fmt.Errorf("enumerate: %d sites, at most %d: 2^%d = %.3g states would take about %s",
-				m.N, MaxEnumerateSites, m.N, EnumerationCost(m.N), humanDuration(EnumerationCost(m.N)/enumRate))
+			return fmt.Errorf("enumerate: %d sites, at most %d: 2^%d = 10^%.1f states would take about %s",
+				m.N, MaxEnumerateSites, m.N, float64(m.N)*math.Log10(2), humanDuration(EnumerationCost(m.N)/enumRate))
 		}
 		return nil
 	case MethodTransfer:
@@ -94,7 +94,7 @@ func Applicable(m *lattice.Model, method string) error {
 				m.Geometry.Kind, map[bool]string{true: " with non-uniform couplings or fields", false: ""}[ok])
 		}
 		return stripApplicable(sq)
-	case MethodKaufman, MethodDOS:
+	case MethodKaufman:
 		sq, ok := squareOf(m)
 		if !ok || sq.bx != lattice.Periodic || sq.by != lattice.Periodic {
 			return fmt.Errorf("%s: needs a square torus (periodic in both directions), got %s", method, describe(m))
@@ -108,14 +108,6 @@ func Applicable(m *lattice.Model, method string) error {
 		if !(sq.jx > 0 && sq.jy > 0) {
 			return fmt.Errorf("%s: needs ferromagnetic couplings J > 0 (got Jx = %g, Jy = %g)", method, sq.jx, sq.jy)
 		}
-		if method == MethodDOS {
-			if sq.jx != sq.jy {
-				return fmt.Errorf("dos: needs isotropic couplings (got Jx = %g, Jy = %g)", sq.jx, sq.jy)
-			}
-			if sq.lx*sq.ly > MaxDOSSites {
-				return fmt.Errorf("dos: %dx%d torus: at most %d sites (the big-integer polynomial products grow as N^3 in bits)", sq.lx, sq.ly, MaxDOSSites)
-			}
-		}
 		return nil
 	case MethodOnsager:
 		sq, ok := squareOf(m)
@@ -124,7 +116,10 @@ func Applicable(m *lattice.Model, method string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown method %q: allowed auto, enumerate, transfer, kaufman, onsager, dos", method)
+	if method == MethodDOS {
+		return fmt.Errorf("dos: the exact density of states (Beale 1996) is not implemented in this version; use --method kaufman or enumerate")
+	}
+	return fmt.Errorf("unknown method %q: allowed auto, enumerate, transfer, kaufman, onsager", method)
 }
 
 func describe(m *lattice.Model) string {
@@ -153,12 +148,14 @@ func humanDuration(sec float64) string {
 		return fmt.Sprintf("%.0f h", sec/3600)
 	case sec < 2*3.15e7:
 		return fmt.Sprintf("%.0f days", sec/86400)
+	case sec > 1e300 || math.IsInf(sec, 1):
+		return "more than 10^292 years"
 	}
 	return fmt.Sprintf("%.3g years", sec/3.15e7)
 }
 
 // Auto returns the fastest exact method for the finite model m and why it
-// was chosen. Onsager (the infinite lattice) and dos are never chosen.
+// was chosen. Onsager (the infinite lattice) is never chosen.
 func Auto(m *lattice.Model) (string, string, error) {
 	if _, _, _, ok := chainOf(m); ok {
 		return MethodTransfer, "uniform chain: closed-form transfer matrix", nil
@@ -177,7 +174,7 @@ func Auto(m *lattice.Model) (string, string, error) {
 	if enumOK {
 		return MethodEnumerate, fmt.Sprintf("%d sites: enumeration of 2^%d states", m.N, m.N), nil
 	}
-	return "", "", fmt.Errorf("auto: no exact method applies to this model (%s, %d sites): %v; %v", describe(m), m.N,
+	return "", "", fmt.Errorf("no exact method applies to this model (%s, %d sites): %v; %v", describe(m), m.N,
 		Applicable(m, MethodEnumerate), Applicable(m, MethodTransfer))
 }
 
@@ -232,15 +229,6 @@ func Compute(ctx context.Context, m *lattice.Model, betas []float64, method stri
 	case MethodOnsager:
 		sq, _ := squareOf(m)
 		return each(func(b float64) (*Result, error) { return Onsager(sq.jx, b) })
-	case MethodDOS:
-		sq, _ := squareOf(m)
-		d, err := DOS(ctx, sq.lx, sq.ly)
-		if err != nil {
-			return nil, err
-		}
-		return each(func(b float64) (*Result, error) { return d.Thermo(sq.jx, b), nil })
 	}
 	return nil, fmt.Errorf("unknown method %q", method)
 }
-
-var _ = math.Inf

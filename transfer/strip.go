@@ -46,11 +46,11 @@ func (p *stripPlan) cost() float64 {
 
 func (p *stripPlan) check() error {
 	if p.trace && p.w > MaxTraceWidth {
-		return fmt.Errorf("transfer: periodic in both directions needs the trace over 2^%d start rows: width %d > %d (about %.3g operations, %s); use --method kaufman for zero field",
-			p.w, p.w, MaxTraceWidth, p.cost(), humanDuration(p.cost()/2e8))
+		return fmt.Errorf("transfer: periodic in both directions needs the trace over 2^%d start rows: row width %d > %d (about 10^%.1f operations, %s); use --method kaufman for zero field",
+			p.w, p.w, MaxTraceWidth, math.Log10(p.cost()), humanDuration(p.cost()/2e8))
 	}
 	if p.w > MaxStripWidth {
-		return fmt.Errorf("transfer: strip width %d > %d (a vector of 2^%d jets would need %.3g GiB)", p.w, MaxStripWidth, p.w, 40*math.Ldexp(1, p.w)/(1<<30))
+		return fmt.Errorf("transfer: row width %d > %d (a vector of 2^%d jets would need %.3g GiB)", p.w, MaxStripWidth, p.w, 40*math.Ldexp(1, p.w)/(1<<30))
 	}
 	return nil
 }

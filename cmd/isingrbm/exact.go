@@ -1,0 +1,170 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/isingrbm/isingrbm/transfer"
+)
+
+func init() { register(exactCommand) }
+
+func exactCommand() *cli.Command {
+	flags := append(latticeFlags(), temperatureFlags(true)...)
+	flags = append(flags,
+		&cli.StringFlag{Name: "method", Value: "auto", Category: "Method",
+			Usage: "auto (fastest exact method that applies), enumerate (any model, N <= 36), transfer (uniform chain, or uniform square lattice: row width <= 24 open, <= 14 torus), kaufman (zero-field ferromagnetic torus, any size), onsager (infinite square lattice; dos, Beale's exact density of states, is not implemented yet)"},
+		&cli.BoolFlag{Name: "json", Category: catOutput,
+			Usage: "print JSON: one object per temperature (an array for several)"},
+		&cli.StringFlag{Name: "out", Category: catOutput, Usage: "also write the table to FILE.csv (atomically)"},
+	)
+	return &cli.Command{
+		Name:  "exact",
+		Usage: "exact partition function and thermodynamics: enumeration, transfer matrices, Kaufman, Onsager, onsager",
+		Description: "Per-site quantities with m = (1/N) sum_i s_i: f = -ln Z/(beta N), u = <H>/N, c = beta^2 var(H)/N,\n" +
+			"<m>, <|m|>, <m^2>, <m^4>, U4 = 1 - <m^4>/(3<m^2>^2), chi = beta N (<m^2> - <m>^2) (connected, with <m>).\n" +
+			"A quantity a method cannot give is left out (\"-\" in the table, omitted in JSON, empty in CSV).\n" +
+			"Example: isingrbm exact --lattice square --size 4x4 --T 1.5:3.5:0.5",
+		Flags:  flags,
+		Action: runExact,
+	}
+}
+
+func runExact(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	m, _, err := modelFromFlags(c)
+	if err != nil {
+		return err
+	}
+	method := strings.ToLower(c.String("method"))
+	known := method == "auto" || method == transfer.MethodDOS // dos: Applicable explains
+	for _, k := range transfer.Methods {
+		known = known || k == method
+	}
+	if !known {
+		return fmt.Errorf("--method %q: allowed auto, enumerate, transfer, kaufman, onsager", c.String("method"))
+	}
+	if p := c.String("out"); p != "" {
+		if _, err := checkExt("out", p, "csv"); err != nil {
+			return err
+		}
+	}
+	betas, err := betasFromFlags(c, nil)
+	if err != nil {
+		return err
+	}
+	note := ""
+	if method == "auto" {
+		chosen, why, err := transfer.Auto(m)
+		if err != nil {
+			return fmt.Errorf("--method auto: %w", err)
+		}
+		method, note = chosen, fmt.Sprintf("auto: %s (%s)", chosen, why)
+	} else if err := transfer.Applicable(m, method); err != nil {
+		return fmt.Errorf("--method %s: %w", method, err)
+	}
+	res, err := transfer.Compute(c.Context, m, betas, method, transfer.Options{})
+	if err != nil {
+		return fmt.Errorf("--method %s: %w", method, err)
+	}
+	if c.Bool("json") {
+		if note != "" {
+			fmt.Fprintln(c.App.ErrWriter, note)
+		}
+		if len(res) == 1 {
+			err = writeJSON(c.App.Writer, res[0])
+		} else {
+			err = writeJSON(c.App.Writer, res)
+		}
+	} else {
+		if note != "" {
+			fmt.Fprintln(c.App.Writer, "# "+note)
+		}
+		if method == transfer.MethodOnsager {
+			fmt.Fprintln(c.App.Writer, "# onsager: infinite square lattice (thermodynamic limit; ln_z is ln Z/N)")
+		}
+		err = exactTable(c.App.Writer, res)
+	}
+	if err != nil {
+		return err
+	}
+	if p := c.String("out"); p != "" {
+		if err := writeFile(p, func(w io.Writer) error { return exactCSV(w, res) }); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+	}
+	return nil
+}
+
+// exactColumns are the quantities in table and CSV order, with their JSON keys.
+var exactColumns = []struct {
+	q   transfer.Quantity
+	key string
+}{
+	{transfer.HasLnZ, "ln_z"},
+	{transfer.HasFreeEnergy, "free_energy_per_site"},
+	{transfer.HasEnergy, "energy_per_site"},
+	{transfer.HasHeatCapacity, "heat_capacity_per_site"},
+	{transfer.HasMagnetization, "magnetization_per_site"},
+	{transfer.HasAbsMagnetization, "abs_magnetization_per_site"},
+	{transfer.HasM2, "m2"},
+	{transfer.HasM4, "m4"},
+	{transfer.HasBinder, "binder"},
+	{transfer.HasSusceptibility, "susceptibility_per_site"},
+}
+
+func exactTable(w io.Writer, res []*transfer.Result) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "method\tsites\tbeta\tT\tln_z\tf\tu\tc\tm\t|m|\tm2\tm4\tU4\tchi")
+	for _, r := range res {
+		t := "inf"
+		if r.Beta > 0 {
+			t = strconv.FormatFloat(1/r.Beta, 'g', 10, 64)
+		}
+		row := []string{r.Method, strconv.Itoa(r.Sites), strconv.FormatFloat(r.Beta, 'g', 10, 64), t}
+		for _, col := range exactColumns {
+			if v, ok := r.Get(col.q); ok {
+				row = append(row, strconv.FormatFloat(v, 'g', 12, 64))
+			} else {
+				row = append(row, "-")
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	return tw.Flush()
+}
+
+func exactCSV(w io.Writer, res []*transfer.Result) error {
+	cw := csv.NewWriter(w)
+	head := []string{"method", "sites", "beta", "T"}
+	for _, col := range exactColumns {
+		head = append(head, col.key)
+	}
+	cw.Write(head)
+	for _, r := range res {
+		t := ""
+		if r.Beta > 0 {
+			t = strconv.FormatFloat(1/r.Beta, 'g', -1, 64)
+		}
+		row := []string{r.Method, strconv.Itoa(r.Sites), strconv.FormatFloat(r.Beta, 'g', -1, 64), t}
+		for _, col := range exactColumns {
+			if v, ok := r.Get(col.q); ok && !math.IsNaN(v) {
+				row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
+			} else {
+				row = append(row, "")
+			}
+		}
+		cw.Write(row)
+	}
+	cw.Flush()
+	return cw.Error()
+}

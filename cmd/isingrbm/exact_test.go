@@ -1,0 +1,147 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/isingrbm/isingrbm/internal/numeric"
+)
+
+func TestExactMethodsAgree(t *testing.T) {
+	// The same 4x4 torus by every applicable method, via the CLI and JSON.
+	var ref map[string]any
+	for _, method := range []string{"enumerate", "transfer", "kaufman", "auto"} {
+		out, _, err := execApp("exact", "--size", "4x4", "--T", "2.5", "--method", method, "--json")
+		if err != nil {
+			t.Fatalf("%s: %v", method, err)
+		}
+		var r map[string]any
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%s: %v\n%s", method, err, out)
+		}
+		if method == "auto" && r["method"] != "kaufman" {
+			t.Errorf("auto chose %v, want kaufman", r["method"])
+		}
+		if method == "kaufman" {
+			if _, ok := r["m2"]; ok {
+				t.Error("kaufman JSON has m2, which it cannot compute")
+			}
+		}
+		if ref == nil {
+			ref = r
+			for _, k := range []string{"method", "sites", "beta", "ln_z", "free_energy_per_site", "energy_per_site", "heat_capacity_per_site",
+				"magnetization_per_site", "abs_magnetization_per_site", "m2", "m4", "binder", "susceptibility_per_site"} {
+				if _, ok := r[k]; !ok {
+					t.Errorf("enumerate JSON lacks key %q", k)
+				}
+			}
+			continue
+		}
+		for _, k := range []string{"ln_z", "energy_per_site", "heat_capacity_per_site"} {
+			a, b := r[k].(float64), ref[k].(float64)
+			if numeric.RelDiff(a, b) > 1e-12 {
+				t.Errorf("%s %s = %v, enumerate %v", method, k, a, b)
+			}
+		}
+	}
+}
+
+func TestExactRangeCSVAndTable(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.csv")
+	out, _, err := execApp("exact", "--lattice", "chain", "--size", "10", "--h", "0.2", "--T", "1:3:0.5", "--out", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "# auto: transfer") || strings.Count(out, "\ntransfer ") != 5 {
+		t.Errorf("table:\n%s", out)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 6 || rows[0][4] != "ln_z" || rows[1][9] != "" { // abs magnetization unavailable
+		t.Errorf("csv rows: %v", rows)
+	}
+	// JSON array for several temperatures, enumeration agrees with the chain.
+	js, _, err := execApp("exact", "--lattice", "chain", "--size", "10", "--h", "0.2", "--T", "1,2", "--json", "--method", "enumerate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arr []map[string]float64
+	if err := json.Unmarshal([]byte(strings.ReplaceAll(js, `"enumerate"`, "0")), &arr); err != nil || len(arr) != 2 {
+		t.Fatalf("json array: %v\n%s", err, js)
+	}
+	lnz := 0.0
+	for _, r := range rows[1:] {
+		if r[3] == "1" {
+			lnz = mustFloat(t, r[4])
+		}
+	}
+	if numeric.RelDiff(lnz, arr[0]["ln_z"]) > 1e-12 {
+		t.Errorf("chain ln Z %v, enumeration %v", lnz, arr[0]["ln_z"])
+	}
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	var v float64
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestExactOnsager(t *testing.T) {
+	out, _, err := execApp("exact", "--size", "8", "--method", "onsager", "--beta", "0.44068679350977151", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r map[string]any
+	json.Unmarshal([]byte(out), &r)
+	if d := math.Abs(r["ln_z"].(float64) - 0.9296953983416); d > 1e-12 {
+		t.Errorf("onsager ln Z/N at K_c = %v", r["ln_z"])
+	}
+	if r["sites"].(float64) != 0 {
+		t.Errorf("onsager sites = %v, want 0 (infinite lattice)", r["sites"])
+	}
+}
+
+func TestExactBadInput(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--size", "4x4", "--T", "2", "--method", "magic"}, []string{"--method", "allowed"}},
+		{[]string{"--size", "4x4", "--T", "2", "--h", "0.1", "--method", "kaufman"}, []string{"--method kaufman", "zero field"}},
+		{[]string{"--lattice", "chain", "--size", "40", "--T", "2", "--method", "enumerate"}, []string{"at most 36", "min"}},
+		{[]string{"--size", "64", "--h", "0.1", "--T", "2"}, []string{"width 64 > 14", "at most 36"}},
+		{[]string{"--size", "30x30", "--boundary", "open", "--T", "2", "--method", "transfer"}, []string{"row width 30 > 24", "GiB"}},
+		{[]string{"--size", "4x4", "--T", "-1"}, []string{"--T", "> 0"}},
+		{[]string{"--size", "4x4"}, []string{"--beta", "--T"}},
+		{[]string{"--size", "4x4", "--T", "2", "--out", "x.txt"}, []string{"--out", ".csv"}},
+		{[]string{"--size", "4x4", "--T", "2", "--method", "dos"}, []string{"dos", "not implemented"}},
+		{[]string{"--lattice", "triangular", "--size", "4x4", "--T", "2", "--method", "kaufman"}, []string{"kaufman", "square torus"}},
+		{[]string{"--size", "4x4", "--T", "2", "--J", "-1", "--method", "onsager"}, []string{"onsager", "J > 0"}},
+	} {
+		_, _, err := execApp(append([]string{"exact"}, c.args...)...)
+		if err == nil {
+			t.Errorf("%v: no error", c.args)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: error %q lacks %q", c.args, err, w)
+			}
+		}
+	}
+}
