@@ -368,17 +368,18 @@ func (p *stripPlan) run(ctx context.Context, beta float64, inB bool, ord int, c 
 // butterfly applies [[dd, o], [o, dd]] (jets) to the pairs (i, i|bit) of the
 // jet vector v (q coefficient arrays of length S).
 func butterfly(v []float64, S, q, bit int, dd, o jet) {
-	if q == 1 {
-		a0, o0 := dd[0], o[0]
-		for base := 0; base < S; base += 2 * bit {
-			lo := v[base : base+bit]
-			hi := v[base+bit : base+2*bit]
-			for i := range lo {
-				a, b := lo[i], hi[i]
-				lo[i] = a0*a + o0*b
-				hi[i] = o0*a + a0*b
-			}
+	constant := true
+	for k := 1; k < q; k++ {
+		constant = constant && dd[k] == 0 && o[k] == 0
+	}
+	if constant {
+		for k := 0; k < q; k++ {
+			butterfly1(v[k*S:(k+1)*S], bit, dd[0], o[0])
 		}
+		return
+	}
+	if dd == constJ(1) && q <= 3 {
+		butterflyO(v, S, q, bit, o)
 		return
 	}
 	var a, b [jetOrder + 1]float64
@@ -395,6 +396,64 @@ func butterfly(v []float64, S, q, bit int, dd, o jet) {
 				}
 				v[k*S+i], v[k*S+i+bit] = na, nb
 			}
+		}
+	}
+}
+
+// butterfly1 applies [[d, o], [o, d]] to the pairs (i, i|bit) of v.
+func butterfly1(v []float64, bit int, d, o float64) {
+	S := len(v)
+	if d == 1 {
+		for base := 0; base < S; base += 2 * bit {
+			lo := v[base : base+bit]
+			hi := v[base+bit : base+2*bit]
+			for i := range lo {
+				a, b := lo[i], hi[i]
+				lo[i] = a + o*b
+				hi[i] = o*a + b
+			}
+		}
+		return
+	}
+	for base := 0; base < S; base += 2 * bit {
+		lo := v[base : base+bit]
+		hi := v[base+bit : base+2*bit]
+		for i := range lo {
+			a, b := lo[i], hi[i]
+			lo[i] = d*a + o*b
+			hi[i] = o*a + d*b
+		}
+	}
+}
+
+// butterflyO is butterfly with dd = 1 and q = 2 or 3, unrolled.
+func butterflyO(v []float64, S, q, bit int, o jet) {
+	o0, o1, o2 := o[0], o[1], o[2]
+	v0, v1 := v[:S], v[S:2*S]
+	if q == 2 {
+		for base := 0; base < S; base += 2 * bit {
+			for i := base; i < base+bit; i++ {
+				j := i + bit
+				a0, a1, b0, b1 := v0[i], v1[i], v0[j], v1[j]
+				v0[i] = a0 + o0*b0
+				v1[i] = a1 + o0*b1 + o1*b0
+				v0[j] = b0 + o0*a0
+				v1[j] = b1 + o0*a1 + o1*a0
+			}
+		}
+		return
+	}
+	v2 := v[2*S : 3*S]
+	for base := 0; base < S; base += 2 * bit {
+		for i := base; i < base+bit; i++ {
+			j := i + bit
+			a0, a1, a2, b0, b1, b2 := v0[i], v1[i], v2[i], v0[j], v1[j], v2[j]
+			v0[i] = a0 + o0*b0
+			v1[i] = a1 + o0*b1 + o1*b0
+			v2[i] = a2 + o0*b2 + o1*b1 + o2*b0
+			v0[j] = b0 + o0*a0
+			v1[j] = b1 + o0*a1 + o1*a0
+			v2[j] = b2 + o0*a2 + o1*a1 + o2*a0
 		}
 	}
 }
