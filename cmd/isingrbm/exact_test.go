@@ -123,7 +123,7 @@ func TestExactBadInput(t *testing.T) {
 	}{
 		{[]string{"--size", "4x4", "--T", "2", "--method", "magic"}, []string{"--method", "allowed"}},
 		{[]string{"--size", "4x4", "--T", "2", "--h", "0.1", "--method", "kaufman"}, []string{"--method kaufman", "zero field"}},
-		{[]string{"--lattice", "chain", "--size", "40", "--T", "2", "--method", "enumerate"}, []string{"at most 36", "min"}},
+		{[]string{"--lattice", "chain", "--size", "40", "--T", "2", "--method", "enumerate"}, []string{"at most 36", "would take about"}},
 		{[]string{"--size", "64", "--h", "0.1", "--T", "2"}, []string{"width 64 > 14", "at most 36"}},
 		{[]string{"--size", "30x30", "--boundary", "open", "--T", "2", "--method", "transfer"}, []string{"row width 30 > 24", "GiB"}},
 		{[]string{"--size", "4x4", "--T", "-1"}, []string{"--T", "> 0"}},
