@@ -9,7 +9,7 @@ import (
 )
 
 // Methods lists the method names accepted by Compute, besides "auto".
-var Methods = []string{MethodEnumerate, MethodTransfer, MethodKaufman, MethodOnsager}
+var Methods = []string{MethodEnumerate, MethodTransfer, MethodKaufman, MethodOnsager, MethodDOS}
 
 // Options configures Compute. The zero value uses every core.
 type Options struct {
@@ -94,7 +94,7 @@ func Applicable(m *lattice.Model, method string) error {
 				m.Geometry.Kind, map[bool]string{true: " with non-uniform couplings or fields", false: ""}[ok])
 		}
 		return stripApplicable(sq)
-	case MethodKaufman:
+	case MethodKaufman, MethodDOS:
 		sq, ok := squareOf(m)
 		if !ok || sq.bx != lattice.Periodic || sq.by != lattice.Periodic {
 			return fmt.Errorf("%s: needs a square torus (periodic in both directions), got %s", method, describe(m))
@@ -108,6 +108,17 @@ func Applicable(m *lattice.Model, method string) error {
 		if !(sq.jx > 0 && sq.jy > 0) {
 			return fmt.Errorf("%s: needs ferromagnetic couplings J > 0 (got Jx = %g, Jy = %g)", method, sq.jx, sq.jy)
 		}
+		if method == MethodDOS {
+			if sq.jx != sq.jy {
+				return fmt.Errorf("dos: needs isotropic couplings (got Jx = %g, Jy = %g)", sq.jx, sq.jy)
+			}
+			if sq.lx%2 == 1 && sq.ly%2 == 1 {
+				return fmt.Errorf("dos: %dx%d torus: at least one side must be even", sq.lx, sq.ly)
+			}
+			if sq.lx*sq.ly > MaxDOSSites {
+				return fmt.Errorf("dos: %dx%d torus: at most %d sites (big-float polynomial products cost ~N^3 bit operations; 32x32 takes ~10 s)", sq.lx, sq.ly, MaxDOSSites)
+			}
+		}
 		return nil
 	case MethodOnsager:
 		sq, ok := squareOf(m)
@@ -116,10 +127,7 @@ func Applicable(m *lattice.Model, method string) error {
 		}
 		return nil
 	}
-	if method == MethodDOS {
-		return fmt.Errorf("dos: the exact density of states (Beale 1996) is not implemented in this version; use --method kaufman or enumerate")
-	}
-	return fmt.Errorf("unknown method %q: allowed auto, enumerate, transfer, kaufman, onsager", method)
+	return fmt.Errorf("unknown method %q: allowed auto, enumerate, transfer, kaufman, onsager, dos", method)
 }
 
 func describe(m *lattice.Model) string {
@@ -155,7 +163,8 @@ func humanDuration(sec float64) string {
 }
 
 // Auto returns the fastest exact method for the finite model m and why it
-// was chosen. Onsager (the infinite lattice) is never chosen.
+// was chosen. Onsager (the infinite lattice) and dos (slower than Kaufman
+// for the same models) are never chosen.
 func Auto(m *lattice.Model) (string, string, error) {
 	if _, _, _, ok := chainOf(m); ok {
 		return MethodTransfer, "uniform chain: closed-form transfer matrix", nil
@@ -229,6 +238,13 @@ func Compute(ctx context.Context, m *lattice.Model, betas []float64, method stri
 	case MethodOnsager:
 		sq, _ := squareOf(m)
 		return each(func(b float64) (*Result, error) { return Onsager(sq.jx, b) })
+	case MethodDOS:
+		sq, _ := squareOf(m)
+		d, err := DOS(ctx, sq.lx, sq.ly)
+		if err != nil {
+			return nil, err
+		}
+		return each(func(b float64) (*Result, error) { return d.Thermo(sq.jx, b), nil })
 	}
 	return nil, fmt.Errorf("unknown method %q", method)
 }

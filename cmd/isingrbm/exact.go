@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/transfer"
 )
 
@@ -20,7 +21,7 @@ func exactCommand() *cli.Command {
 	flags := append(latticeFlags(), temperatureFlags(true)...)
 	flags = append(flags,
 		&cli.StringFlag{Name: "method", Value: "auto", Category: "Method",
-			Usage: "auto (fastest exact method that applies), enumerate (any model, N <= 36), transfer (uniform chain, or uniform square lattice: row width <= 24 open, <= 14 torus), kaufman (zero-field ferromagnetic torus, any size), onsager (infinite square lattice; dos, Beale's exact density of states, is not implemented yet)"},
+			Usage: "auto (fastest exact method that applies), enumerate (any model, N <= 36), transfer (uniform chain, or uniform square lattice: row width <= 24 open, <= 14 torus), kaufman (zero-field ferromagnetic torus, any size), onsager (infinite square lattice), dos (exact density of states g(E) of the isotropic zero-field torus with an even side, Beale; with --json and no temperature prints g(E))"},
 		&cli.BoolFlag{Name: "json", Category: catOutput,
 			Usage: "print JSON: one object per temperature (an array for several)"},
 		&cli.StringFlag{Name: "out", Category: catOutput, Usage: "also write the table to FILE.csv (atomically)"},
@@ -46,17 +47,20 @@ func runExact(c *cli.Context) error {
 		return err
 	}
 	method := strings.ToLower(c.String("method"))
-	known := method == "auto" || method == transfer.MethodDOS // dos: Applicable explains
+	known := method == "auto"
 	for _, k := range transfer.Methods {
 		known = known || k == method
 	}
 	if !known {
-		return fmt.Errorf("--method %q: allowed auto, enumerate, transfer, kaufman, onsager", c.String("method"))
+		return fmt.Errorf("--method %q: allowed auto, enumerate, transfer, kaufman, onsager, dos", c.String("method"))
 	}
 	if p := c.String("out"); p != "" {
 		if _, err := checkExt("out", p, "csv"); err != nil {
 			return err
 		}
+	}
+	if method == transfer.MethodDOS && !c.IsSet("beta") && !c.IsSet("T") {
+		return exactDOS(c, m)
 	}
 	betas, err := betasFromFlags(c, nil)
 	if err != nil {
@@ -167,4 +171,54 @@ func exactCSV(w io.Writer, res []*transfer.Result) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// exactDOS prints the exact density of states: JSON
+// {"sites": N, "dos": [{"energy": E, "count": "decimal"}, ...]} or a table.
+func exactDOS(c *cli.Context, m *lattice.Model) error {
+	if err := transfer.Applicable(m, transfer.MethodDOS); err != nil {
+		return fmt.Errorf("--method dos: %w", err)
+	}
+	lx, ly := m.Geometry.Dims[0], m.Geometry.Dims[1]
+	d, err := transfer.DOS(c.Context, lx, ly)
+	if err != nil {
+		return fmt.Errorf("--method dos: %w", err)
+	}
+	j, _ := m.UniformCoupling()
+	type entry struct {
+		Energy float64 `json:"energy"`
+		Count  string  `json:"count"`
+	}
+	out := struct {
+		Sites int     `json:"sites"`
+		DOS   []entry `json:"dos"`
+	}{Sites: d.N}
+	for k, g := range d.Count {
+		if g.Sign() != 0 {
+			out.DOS = append(out.DOS, entry{j * float64(d.Energy(k)), g.String()})
+		}
+	}
+	if p := c.String("out"); p != "" {
+		err := writeFile(p, func(w io.Writer) error {
+			cw := csv.NewWriter(w)
+			cw.Write([]string{"energy", "count"})
+			for _, e := range out.DOS {
+				cw.Write([]string{strconv.FormatFloat(e.Energy, 'g', -1, 64), e.Count})
+			}
+			cw.Flush()
+			return cw.Error()
+		})
+		if err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+	}
+	if c.Bool("json") {
+		return writeJSON(c.App.Writer, out)
+	}
+	tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "# exact density of states of the %dx%d torus (Beale 1996); energy E in units of energy (J = %g)\nenergy\tcount\n", lx, ly, j)
+	for _, e := range out.DOS {
+		fmt.Fprintf(tw, "%g\t%s\n", e.Energy, e.Count)
+	}
+	return tw.Flush()
 }

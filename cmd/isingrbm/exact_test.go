@@ -129,7 +129,8 @@ func TestExactBadInput(t *testing.T) {
 		{[]string{"--size", "4x4", "--T", "-1"}, []string{"--T", "> 0"}},
 		{[]string{"--size", "4x4"}, []string{"--beta", "--T"}},
 		{[]string{"--size", "4x4", "--T", "2", "--out", "x.txt"}, []string{"--out", ".csv"}},
-		{[]string{"--size", "4x4", "--T", "2", "--method", "dos"}, []string{"dos", "not implemented"}},
+		{[]string{"--size", "3x5", "--T", "2", "--method", "dos"}, []string{"dos", "even"}},
+		{[]string{"--size", "4x4", "--h", "0.1", "--method", "dos", "--json"}, []string{"dos", "zero field"}},
 		{[]string{"--lattice", "triangular", "--size", "4x4", "--T", "2", "--method", "kaufman"}, []string{"kaufman", "square torus"}},
 		{[]string{"--size", "4x4", "--T", "2", "--J", "-1", "--method", "onsager"}, []string{"onsager", "J > 0"}},
 	} {
@@ -143,5 +144,37 @@ func TestExactBadInput(t *testing.T) {
 				t.Errorf("%v: error %q lacks %q", c.args, err, w)
 			}
 		}
+	}
+}
+
+func TestExactDOS(t *testing.T) {
+	out, _, err := execApp("exact", "--size", "4x4", "--method", "dos", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Sites int `json:"sites"`
+		DOS   []struct {
+			Energy float64 `json:"energy"`
+			Count  string  `json:"count"`
+		} `json:"dos"`
+	}
+	if err := json.Unmarshal([]byte(out), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Sites != 16 || len(d.DOS) != 15 || d.DOS[0].Energy != -32 || d.DOS[0].Count != "2" || d.DOS[7].Count != "20524" {
+		t.Errorf("dos json: %+v", d)
+	}
+	// Z(beta) from the DOS = Kaufman.
+	a, _, err := execApp("exact", "--size", "6x4", "--method", "dos", "--T", "2.3", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, _ := execApp("exact", "--size", "6x4", "--method", "kaufman", "--T", "2.3", "--json")
+	var ra, rb map[string]any
+	json.Unmarshal([]byte(a), &ra)
+	json.Unmarshal([]byte(b), &rb)
+	if numeric.RelDiff(ra["ln_z"].(float64), rb["ln_z"].(float64)) > 1e-12 || ra["method"] != "dos" {
+		t.Errorf("dos %v, kaufman %v", ra, rb)
 	}
 }
