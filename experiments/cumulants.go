@@ -127,11 +127,12 @@ func (r *run) runCumulants() error {
 	if err := r.saveFigure(p, "cumulant_orders"); err != nil {
 		return err
 	}
-	yl := "max_S |J_S - J_S(series to order K)|"
+	yl := "max_S |J_S - J_S(order ≤ K)|"
+	ttl := title + ": truncation error"
 	if omitted {
-		yl += "  (exact zeros omitted)"
+		ttl += "  (exact zeros omitted)"
 	}
-	tp, err := plots.XY(plots.Figure{Title: title + ": truncation error", XLabel: "truncation order K of the cumulant series",
+	tp, err := plots.XY(plots.Figure{Title: ttl, XLabel: "truncation order K of the cumulant series",
 		YLabel: yl, LogY: true, Series: tseries, HMarks: []plots.Mark{{Label: "machine ε", Value: plots.Epsilon}}})
 	if err != nil {
 		return err

@@ -58,7 +58,8 @@ var algName = map[string]string{
 	"sw": "Swendsen–Wang", "swendsen-wang": "Swendsen–Wang", "rbm-gibbs": "RBM block Gibbs",
 }
 
-var methodName = map[string]string{"enumerate": "exact (enumeration)", "chain": "exact (chain transfer matrix)"}
+var methodName = map[string]string{"enumerate": "exact (enumeration)", "chain": "exact (chain transfer matrix)",
+	"kaufman": "exact (Kaufman)", "onsager": "Onsager N = ∞", "transfer": "exact (transfer matrix)", "auto": "exact"}
 
 func mcSeries(rows []mcRow, alg, label string, q plots.Quantity) plots.Series {
 	s := plots.Series{Label: label}
@@ -109,11 +110,17 @@ func (r *run) thermoFigures() error {
 		if r.spec.Exact != nil {
 			for _, label := range r.labels {
 				for _, me := range r.spec.Exact.Methods {
+					if me == "onsager" {
+						continue
+					}
 					s := exactSeries(r.exact[label], me, methodName[me]+suffix(label), q)
 					if len(s.X) > 0 {
 						tp.Exact = append(tp.Exact, s)
 					}
 				}
+			}
+			if s := exactSeries(r.exact["infinite"], "onsager", methodName["onsager"], q); len(s.X) > 0 {
+				tp.Limit = append(tp.Limit, s)
 			}
 		}
 		for _, label := range r.labels {
@@ -151,6 +158,9 @@ func (r *run) thermoFigures() error {
 	for k, label := range r.labels {
 		if r.spec.Exact != nil {
 			for _, me := range r.spec.Exact.Methods {
+				if me == "onsager" {
+					continue
+				}
 				s := exactSeries(r.exact[label], me, "exact "+label, plots.Binder)
 				s.Color = k
 				if len(s.X) > 0 {

@@ -176,6 +176,7 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 		fn   func() error
 	}{
 		{"exact", s.Exact != nil, r.runExact},
+		{"exact_z", s.ExactZ != nil, r.runExactZ},
 		{"mc", s.MC != nil, r.runMC},
 		{"rbm_sampling", s.RBMSampling != nil, r.runRBMSampling},
 		{"thermo_figures", s.Exact != nil || s.MC != nil || s.RBMSampling != nil, r.thermoFigures},

@@ -16,6 +16,7 @@ import (
 	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/mc"
 	"github.com/isingrbm/isingrbm/plots"
+	"github.com/isingrbm/isingrbm/transfer"
 )
 
 // Spec is an experiment: one model (or one model at several sizes), the
@@ -32,6 +33,7 @@ type Spec struct {
 	Sizes []string `toml:"sizes" json:"sizes,omitempty"`
 
 	Exact       *ExactSpec       `toml:"exact" json:"exact,omitempty"`
+	ExactZ      *ExactZSpec      `toml:"exact_z" json:"exact_z,omitempty"`
 	MC          *MCSpec          `toml:"mc" json:"mc,omitempty"`
 	HS          *HSSpec          `toml:"hs" json:"hs,omitempty"`
 	RBMSampling *RBMSamplingSpec `toml:"rbm_sampling" json:"rbm_sampling,omitempty"`
@@ -49,12 +51,25 @@ type Temps struct {
 }
 
 // ExactSpec asks for exact thermodynamics at every temperature. Methods are
-// "enumerate" (all 2^N states, N <= 24 here), "chain" (closed form, chain
-// lattices only) and "onsager" (infinite square lattice, drawn dashed). The
-// zero value of Methods means ["enumerate"].
+// those of transfer.Compute ("auto", "enumerate", "transfer" (row transfer
+// matrix), "kaufman" (u and c only)), "chain" (closed form, uniform chains)
+// and "onsager" (the infinite square lattice, drawn dashed). Each must apply
+// to every size (transfer.Applicable). The zero value of Methods means ["auto"].
 type ExactSpec struct {
 	Temps
 	Methods []string `toml:"methods" json:"methods,omitempty"`
+}
+
+// ExactZSpec compares ln Z from several exact methods ("enumerate",
+// "transfer", "kaufman"; the first is the reference, zero value ["enumerate",
+// "kaufman"])
+// on every size of the spec (uniform ferromagnetic square tori) at each
+// temperature of T (required), and, for every L of ConvergenceL (each 2..4096),
+// the approach of Kaufman's ln Z/N on the L x L torus to Onsager's limit.
+type ExactZSpec struct {
+	T            []float64 `toml:"T" json:"T"`
+	Methods      []string  `toml:"methods" json:"methods,omitempty"`
+	ConvergenceL []int     `toml:"convergence_L" json:"convergence_L,omitempty"`
 }
 
 // MCSpec asks for Monte Carlo estimates with error bars at every temperature,
@@ -198,7 +213,8 @@ var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.
 // knownKeys lists the allowed keys of the table of k, for the error message.
 func knownKeys(k toml.Key) string {
 	allowed := map[string]string{
-		"":             "name, description, seed, lattice, sizes, exact, mc, hs, rbm_sampling, cumulants, figures",
+		"":             "name, description, seed, lattice, sizes, exact, exact_z, mc, hs, rbm_sampling, cumulants, figures",
+		"exact_z":      "T, methods, convergence_L",
 		"lattice":      "kind, size, boundary, J, h, disorder, sigma, h_disorder, h_sigma, disorder_seed, scale, edges",
 		"exact":        "T, T_range, beta, methods",
 		"mc":           "T, T_range, beta, algorithms, order, thermalize, sweeps, snapshot_T",
@@ -380,6 +396,17 @@ func sizeLabel(m *lattice.Model, sz string) string {
 	return strings.ToLower(sz)
 }
 
+// uniformFerro reports a uniform lattice with J > 0 and no field.
+func (s *Spec) uniformFerro() bool {
+	ls := s.Lattice
+	j := 1.0
+	if ls.J != nil {
+		j = *ls.J
+	}
+	none := func(d string) bool { return d == "" || d == "none" || d == "uniform" }
+	return j > 0 && ls.H == 0 && none(ls.Disorder) && none(ls.HDisord)
+}
+
 func (s *Spec) validate() error {
 	if s.Name == "" {
 		return bad("name", "missing: give the experiment a name ([A-Za-z0-9_-]+)")
@@ -398,7 +425,7 @@ func (s *Spec) validate() error {
 	if len(s.Sizes) > 0 && s.Lattice.Size != "" {
 		return bad("sizes", "give either lattice.size or sizes, not both")
 	}
-	ms, _, err := s.Models()
+	ms, labels, err := s.Models()
 	if err != nil {
 		var fe *lattice.FieldError
 		if errors.As(err, &fe) {
@@ -420,32 +447,72 @@ func (s *Spec) validate() error {
 	for _, m := range ms {
 		maxN = max(maxN, m.N)
 	}
-	if s.Exact == nil && s.MC == nil && s.HS == nil && s.RBMSampling == nil && s.Cumulants == nil {
-		return bad("exact", "no computation: add at least one of [exact], [mc], [hs], [rbm_sampling], [cumulants]")
+	if s.Exact == nil && s.ExactZ == nil && s.MC == nil && s.HS == nil && s.RBMSampling == nil && s.Cumulants == nil {
+		return bad("exact", "no computation: add at least one of [exact], [exact_z], [mc], [hs], [rbm_sampling], [cumulants]")
+	}
+	if z := s.ExactZ; z != nil {
+		if len(z.T) == 0 || len(z.T) > 20 {
+			return bad("exact_z.T", "give 1 to 20 temperatures > 0")
+		}
+		for _, v := range z.T {
+			if !finite(v) || v <= 0 {
+				return bad("exact_z.T", "temperature %v: must be finite and > 0", v)
+			}
+		}
+		if len(z.Methods) == 0 {
+			z.Methods = []string{"enumerate", "kaufman"}
+		}
+		if len(z.Methods) < 2 {
+			return bad("exact_z.methods", "give at least two methods to compare (the first is the reference)")
+		}
+		for _, me := range z.Methods {
+			if err := oneOf("exact_z.methods", me, "enumerate", "transfer", "kaufman"); err != nil {
+				return err
+			}
+			for k, m := range ms {
+				if err := transfer.Applicable(m, me); err != nil {
+					return bad("exact_z.methods", "%s on size %s: %v", me, labels[k], err)
+				}
+			}
+		}
+		if s.Lattice.Kind != "square" || !s.uniformFerro() || strings.Contains(s.Lattice.Boundary, "open") {
+			return bad("exact_z", "needs a uniform periodic square lattice with J > 0 and h = 0")
+		}
+		for _, l := range z.ConvergenceL {
+			if l < 2 || l > 4096 {
+				return bad("exact_z.convergence_L", "%d: must be in 2..4096", l)
+			}
+		}
 	}
 	if e := s.Exact; e != nil {
 		if err := e.validate("exact"); err != nil {
 			return err
 		}
 		if len(e.Methods) == 0 {
-			e.Methods = []string{"enumerate"}
+			e.Methods = []string{"auto"}
 		}
 		for _, me := range e.Methods {
-			if err := oneOf("exact.methods", me, "enumerate", "chain", "onsager"); err != nil {
+			if err := oneOf("exact.methods", me, "auto", "enumerate", "transfer", "kaufman", "chain", "onsager"); err != nil {
 				return err
 			}
 			switch me {
-			case "enumerate":
-				if maxN > MaxHSSites {
-					return bad("exact.methods", "enumerate needs N <= %d sites, the model has %d", MaxHSSites, maxN)
-				}
 			case "chain":
 				if s.Lattice.Kind != "chain" || s.Lattice.Disorder != "" && s.Lattice.Disorder != "none" || s.Lattice.HDisord != "" && s.Lattice.HDisord != "none" {
 					return bad("exact.methods", "chain needs a uniform chain lattice")
 				}
 			case "onsager":
-				if s.Lattice.Kind != "square" {
-					return bad("exact.methods", "onsager is the infinite square lattice: needs lattice.kind = \"square\"")
+				if s.Lattice.Kind != "square" || !s.uniformFerro() {
+					return bad("exact.methods", "onsager is the infinite square lattice: needs a uniform square lattice with J > 0 and h = 0")
+				}
+			default:
+				for k, m := range ms {
+					if me == "auto" {
+						if _, _, err := transfer.Auto(m); err != nil {
+							return bad("exact.methods", "size %s: %v", labels[k], err)
+						}
+					} else if err := transfer.Applicable(m, me); err != nil {
+						return bad("exact.methods", "%s on size %s: %v", me, labels[k], err)
+					}
 				}
 			}
 		}

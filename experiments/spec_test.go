@@ -44,7 +44,7 @@ func TestParseDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Exact.Methods; len(got) != 1 || got[0] != "enumerate" {
+	if got := s.Exact.Methods; len(got) != 1 || got[0] != "auto" {
 		t.Errorf("exact.methods default %v", got)
 	}
 	if s.MC.Thermalize != 100 || s.MC.Algorithms[0] != "wolff" || s.MC.Order != "random" {
@@ -89,9 +89,13 @@ func TestParseErrors(t *testing.T) {
 		{"bad range", strings.Replace(minimal, "T = [1.0, 2.0]", "T_range = [2.0, 1.0, 0.1]", 1), []string{"x.toml:6:", "exact.T_range", "start <= stop"}},
 		{"range length", strings.Replace(minimal, "T = [1.0, 2.0]", "T_range = [1.0, 2.0]", 1), []string{"x.toml:6:", "[start, stop, step]"}},
 		{"huge range", strings.Replace(minimal, "T = [1.0, 2.0]", "T_range = [1.0, 2.0, 1e-9]", 1), []string{"exact.T_range", "at most 1000"}},
-		{"bad method", minimal + "methods = [\"kaufmann\"]\n", []string{"x.toml:7:", "exact.methods", "allowed enumerate, chain"}},
+		{"bad method", minimal + "methods = [\"kaufmann\"]\n", []string{"x.toml:7:", "exact.methods", "allowed auto, enumerate, transfer, kaufman, chain, onsager"}},
 		{"chain method", minimal + "methods = [\"chain\"]\n", []string{"exact.methods", "chain lattice"}},
-		{"too big", strings.Replace(minimal, "2x2", "5x5", 1), []string{"exact.methods", "N <= 24"}},
+		{"too big", strings.Replace(minimal, "2x2", "7x7", 1) + "methods = [\"enumerate\"]\n", []string{"x.toml:7:", "exact.methods", "enumerate on size 7x7"}},
+		{"kaufman open", strings.Replace(minimal, "size = \"2x2\"", "size = \"4x4\"\nboundary = \"open\"", 1) + "methods = [\"kaufman\"]\n", []string{"x.toml:8:", "exact.methods", "kaufman on size 4x4"}},
+		{"onsager chain", strings.Replace(strings.Replace(minimal, "square", "chain", 1), "2x2", "4", 1) + "methods = [\"onsager\"]\n", []string{"exact.methods", "square lattice"}},
+		{"exact_z one method", minimal + "[exact_z]\nT = [2.0]\nmethods = [\"kaufman\"]\n", []string{"x.toml:9:", "exact_z.methods", "at least two"}},
+		{"exact_z L", minimal + "[exact_z]\nT = [2.0]\nconvergence_L = [1]\n", []string{"x.toml:9:", "exact_z.convergence_L", "2..4096"}},
 		{"few sweeps", minimal + "[mc]\nT = [1.0]\nsweeps = 10\n", []string{"x.toml:9:", "mc.sweeps", "100.."}},
 		{"neg therm", minimal + "[mc]\nT = [1.0]\nsweeps = 1000\nthermalize = -1\n", []string{"x.toml:10:", "mc.thermalize", "0.."}},
 		{"bad alg", minimal + "[mc]\nT = [1.0]\nsweeps = 1000\nalgorithms = [\"pt\"]\n", []string{"x.toml:10:", "mc.algorithms", "allowed metropolis"}},

@@ -56,6 +56,9 @@ func exactValue(res *transfer.Result, q plots.Quantity) float64 {
 	case plots.Susceptibility:
 		return get(transfer.HasSusceptibility)
 	case plots.SusceptAbs:
+		if res.Sites == 0 {
+			return math.NaN()
+		}
 		m2, am := get(transfer.HasM2), get(transfer.HasAbsMagnetization)
 		return res.Beta * float64(res.Sites) * (m2 - am*am)
 	case plots.Binder:
@@ -96,23 +99,19 @@ func (r *run) runExact() error {
 	e := r.spec.Exact
 	betas := e.Betas()
 	t := newTable("exact", exactColumns...)
+	j := 1.0
+	if r.spec.Lattice.J != nil {
+		j = *r.spec.Lattice.J
+	}
 	for k, m := range r.models {
 		label := r.labels[k]
 		var rows []exactRow
 		for _, method := range e.Methods {
 			var res []*transfer.Result
 			switch method {
-			case "enumerate":
-				var err error
-				res, err = transfer.EnumerateBetas(r.ctx, m, betas, transfer.EnumOptions{Workers: r.opt.Workers})
-				if err != nil {
-					return err
-				}
+			case "onsager":
+				continue // once, below
 			case "chain":
-				j := 1.0
-				if r.spec.Lattice.J != nil {
-					j = *r.spec.Lattice.J
-				}
 				for _, b := range betas {
 					x, err := transfer.Chain(m.N, j, r.spec.Lattice.H, b, m.Geometry.Boundary[0])
 					if err != nil {
@@ -120,8 +119,12 @@ func (r *run) runExact() error {
 					}
 					res = append(res, x)
 				}
-			case "onsager":
-				return fmt.Errorf("method onsager: not available in this build of package transfer")
+			default:
+				var err error
+				res, err = transfer.Compute(r.ctx, m, betas, method, transfer.Options{Enum: transfer.EnumOptions{Workers: r.opt.Workers}})
+				if err != nil {
+					return err
+				}
 			}
 			for _, x := range res {
 				rows = append(rows, exactRow{method: method, res: x})
@@ -132,6 +135,26 @@ func (r *run) runExact() error {
 			}
 		}
 		r.exact[label] = rows
+	}
+	for _, method := range e.Methods {
+		if method != "onsager" {
+			continue
+		}
+		var rows []exactRow
+		for _, b := range betas {
+			if b == 0 {
+				continue
+			}
+			x, err := transfer.Onsager(j, b)
+			if err != nil {
+				return err
+			}
+			rows = append(rows, exactRow{method: method, res: x})
+			t.add("infinite", 0, method, temperature(b), b, x.LnZ,
+				exactValue(x, plots.FreeEnergy), exactValue(x, plots.Energy), exactValue(x, plots.HeatCapacity),
+				exactValue(x, plots.AbsMag), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN())
+		}
+		r.exact["infinite"] = rows
 	}
 	return r.saveTable(t)
 }

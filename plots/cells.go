@@ -193,7 +193,7 @@ type OrderNorms struct {
 
 // CouplingsByOrder draws, on a log scale, the exact norms (points) and the
 // cumulant predictions (dashed) against the order k. Orders whose exact value
-// is 0 (for example odd orders at zero field) are omitted, as the axis label
+// is 0 (for example odd orders at zero field) are omitted, as the title
 // says.
 func CouplingsByOrder(title, ylabel string, sets []OrderNorms) (*plot.Plot, error) {
 	f := Figure{Title: title, XLabel: "order k = |S|", YLabel: ylabel, LogY: true}
@@ -222,7 +222,7 @@ func CouplingsByOrder(title, ylabel string, sets []OrderNorms) (*plot.Plot, erro
 		}
 	}
 	if omitted {
-		f.YLabel += "  (zero orders omitted)"
+		f.Title += "  (zero orders omitted)"
 	}
 	p, err := XY(f)
 	if err != nil {

@@ -24,7 +24,7 @@
 // A log axis never silently drops or clamps a value: non-positive values are
 // an error, except where a figure documents otherwise (ZAgreement draws an
 // exact 0 at ZeroFloor and says so in its title; CouplingsByOrder omits
-// exactly vanishing orders and says so in its axis label).
+// exactly vanishing orders and says so in its title).
 //
 // # Golden images
 //

@@ -82,11 +82,16 @@ func ZAgreement(title string, rows []ZMethods) (*plot.Plot, error) {
 
 // Convergence draws |q(L) - q_inf| against L on log-log axes for each series
 // (X = L, Y = q(L) - q_inf, sign ignored): the approach of finite tori to the
-// infinite lattice. Exact zeros are dropped with a note in the axis label.
+// infinite lattice. Exact zeros are dropped with a note in the title. A
+// series with Style Dotted is drawn as given (a guide such as ln 2/L^2).
 func Convergence(title, xlabel, ylabel string, series []Series) (*plot.Plot, error) {
 	f := Figure{Title: title, XLabel: xlabel, YLabel: ylabel, LogX: true, LogY: true, LegendBottom: true, LegendLeft: true}
 	dropped := false
 	for i, s := range series {
+		if s.Style == Dotted {
+			f.Series = append(f.Series, s)
+			continue
+		}
 		t := Series{Label: s.Label, Style: LinePoints, Color: i}
 		idx := make([]int, len(s.X))
 		for k := range idx {
@@ -105,7 +110,7 @@ func Convergence(title, xlabel, ylabel string, series []Series) (*plot.Plot, err
 		f.Series = append(f.Series, t)
 	}
 	if dropped {
-		f.YLabel += "  (exact zeros omitted)"
+		f.Title += "  (exact zeros omitted)"
 	}
 	return XY(f)
 }
