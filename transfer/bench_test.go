@@ -50,3 +50,19 @@ func BenchmarkOnsager(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkDOS32x32(b *testing.B) {
+	for b.Loop() {
+		if _, err := DOS(context.Background(), 32, 32); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDOS16x16(b *testing.B) {
+	for b.Loop() {
+		if _, err := DOS(context.Background(), 16, 16); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -56,10 +56,19 @@
 // E computed by the arithmetic-geometric mean, the spontaneous magnetization
 // of C. N. Yang (Phys. Rev. 85, 808 (1952)) and K_c = ln(1 + sqrt 2)/2.
 //
-// The exact density of states of the torus (P. D. Beale, Phys. Rev. Lett. 76,
-// 78 (1996)), g(E) in big integers from the polynomial form of Kaufman's
-// result, is not implemented yet; Kaufman gives the same Z(beta) in floating
-// point.
+// DOS is the exact density of states g(E) of the isotropic torus in big
+// integers (P. D. Beale, Phys. Rev. Lett. 76, 78 (1996)): with x = e^{-2K},
+// pairing the factors k and 2n - k of Kaufman's products turns them into
+// Chebyshev polynomials of cosh g_k, a rational function of x, and the two
+// unpaired factors into rational functions of x, so Z = x^{-N} Q(x)/2^{N/2+1}
+// with a polynomial Q computed in big.Float (3N + 256 bits) and rounded. The
+// result checks itself: every coefficient is within 1/4 of an integer, odd
+// powers vanish and sum g = 2^N. Z(beta) then follows at any beta from N+1
+// terms.
+//
+// InfiniteStripLimit gives the free energy per site and the correlation
+// length of an infinite strip from the two leading eigenvalues of the
+// symmetric transfer matrix (power method with deflation).
 //
 // # Exact derivatives
 //
