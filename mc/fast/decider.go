@@ -97,6 +97,13 @@ func (d *decider) setTable(t *probTable, z int, field bool) {
 	d.rows, d.nrounds = t.rows, t.nrounds
 }
 
+// Rounds done without an exit test when at least denseLanes lanes of a word
+// are undecided (see flips).
+const (
+	fixedRounds = 7
+	denseLanes  = 24
+)
+
 // flips returns the lanes to flip for a word with unsatisfied-bond count bits
 // u0,u1,u2 and spin word sel (all ones when there is no field).
 func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
@@ -120,10 +127,19 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 	words := 0
 	rows := d.rows
 	g := d.g
+	// With many undecided lanes the word needs about 7 rounds anyway; doing
+	// them without testing for early completion avoids a mispredicted loop
+	// exit on most words (measured: 8 % faster at beta_c for one or two
+	// uncertain classes, not faster with more). The words drawn
+	// in rounds after all lanes are decided are simply not used.
+	minR := 0
+	if bits.OnesCount64(und) >= denseLanes {
+		minR = min(fixedRounds, d.nrounds)
+	}
 	switch nu {
 	case 1:
 		m0 := mu[0]
-		for j := 0; und != 0 && j < len(rows); j++ {
+		for j := 0; (j < minR || und != 0) && j < len(rows); j++ {
 			r := g.next()
 			words++
 			p := m0 & rows[j]
@@ -133,7 +149,7 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 	case 2:
 		d.g = g
 		var n int
-		acc, n = rounds2(&d.g, rows, mu[0], mu[1], und, acc)
+		acc, n = rounds2(&d.g, rows, mu[0], mu[1], und, acc, 2*minR)
 		g = d.g
 		words = n
 	default:
@@ -159,10 +175,10 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 // rounds2 is the round loop for two uncertain classes, in a small function
 // so that the generator state, masks and accumulators stay in registers.
 // It returns the accepted lanes and the number of words drawn.
-func rounds2(g *gen, rows []uint64, m0, m1, und, acc uint64) (uint64, int) {
+func rounds2(g *gen, rows []uint64, m0, m1, und, acc uint64, min2 int) (uint64, int) {
 	s0, s1, s2, s3 := g.s0, g.s1, g.s2, g.s3
 	j := 0
-	for ; und != 0 && j+1 < len(rows); j += 2 {
+	for ; (j < min2 || und != 0) && j+1 < len(rows); j += 2 {
 		// xoshiro256** (see gen.next), inlined on locals.
 		r := bits.RotateLeft64(s1*5, 7) * 9
 		t := s1 << 17

@@ -19,8 +19,9 @@ const maxClasses = 14
 // Every float64 p in (0,1) has a finite binary expansion p = 0.p_1 p_2 ... p_n
 // (n <= 1127), so the comparison is decided at the first position j where
 // u_j != p_j (u < p iff p_j = 1), and if u agrees with p on all n digits then
-// u >= p. Each round halves the undecided lanes on average; the loop stops as
-// soon as no lane of the word is undecided. Lanes with p = 1 are accepted
+// u >= p. Each round halves the undecided lanes on average; the loop stops
+// when no lane of the word is undecided (see decider.flips for a fixed
+// minimum number of rounds). Lanes with p = 1 are accepted
 // and lanes with p = 0 rejected without consuming random bits.
 //
 // Because the random words are consumed only while some lane is undecided, and
