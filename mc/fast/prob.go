@@ -24,10 +24,11 @@ const maxClasses = 14
 // minimum number of rounds). Lanes with p = 1 are accepted
 // and lanes with p = 0 rejected without consuming random bits.
 //
-// Because the random words are consumed only while some lane is undecided, and
-// the stopping round is a stopping time of the i.i.d. bit stream, the bits any
-// lane uses for a decision are fresh and independent of everything before: each
-// lane makes an exact, independent Bernoulli(p) decision.
+// Because every word is drawn fresh, each bit is read by one lane only, and
+// the number of words a decision draws is a stopping time of the i.i.d. bit
+// stream, the bits any lane uses for a decision are fresh and independent of
+// everything before: each lane makes an exact, independent Bernoulli(p)
+// decision.
 type probTable struct {
 	lanes uint64 // mask of the lanes in use
 
