@@ -3,6 +3,7 @@ package experiments
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot/vg"
@@ -15,7 +16,10 @@ import (
 func (r *run) modelTitle(sizes string) string {
 	ls := r.spec.Lattice
 	var b strings.Builder
-	b.WriteString(ls.Kind + " " + sizes)
+	b.WriteString(ls.Kind)
+	if sizes != "" {
+		b.WriteString(" " + sizes)
+	}
 	if ls.Kind != "complete" && ls.Kind != "edges" {
 		bc := ls.Boundary
 		if bc == "" {
@@ -59,7 +63,20 @@ var algName = map[string]string{
 }
 
 var methodName = map[string]string{"enumerate": "exact (enumeration)", "chain": "exact (chain transfer matrix)",
-	"kaufman": "exact (Kaufman)", "onsager": "Onsager N = ∞", "transfer": "exact (transfer matrix)", "auto": "exact"}
+	"kaufman": "exact (Kaufman)", "onsager": "Onsager N = ∞", "transfer": "exact (transfer matrix)", "dos": "exact (density of states)", "auto": "exact"}
+
+// exactLabel names the method actually used for rows of the spec method me
+// ("auto" and "a|b" resolve per size).
+func exactLabel(rows []exactRow, me string) string {
+	for _, x := range rows {
+		if x.method == me {
+			if n, ok := methodName[x.res.Method]; ok {
+				return n
+			}
+		}
+	}
+	return methodName[me]
+}
 
 func mcSeries(rows []mcRow, alg, label string, q plots.Quantity) plots.Series {
 	s := plots.Series{Label: label}
@@ -106,39 +123,53 @@ func (r *run) thermoFigures() error {
 	title := r.modelTitle(strings.Join(r.labels, ", "))
 	for _, qs := range r.spec.Figures.Thermo {
 		q, _ := plots.ParseQuantity(qs)
-		tp := plots.ThermoPlot{Title: title, Quantity: q, Tc: r.tc()}
+		tp := plots.ThermoPlot{Title: title, Quantity: q, Tc: r.tc(), KeepColors: true}
+		// One colour per size; one marker shape per sampler.
 		if r.spec.Exact != nil {
-			for _, label := range r.labels {
+			for si, label := range r.labels {
 				for _, me := range r.spec.Exact.Methods {
 					if me == "onsager" {
 						continue
 					}
-					s := exactSeries(r.exact[label], me, methodName[me]+suffix(label), q)
+					s := exactSeries(r.exact[label], me, exactLabel(r.exact[label], me)+suffix(label), q)
+					s.Color = si
+					if !multi {
+						s.Color = len(tp.Exact)
+					}
 					if len(s.X) > 0 {
 						tp.Exact = append(tp.Exact, s)
 					}
 				}
 			}
 			if s := exactSeries(r.exact["infinite"], "onsager", methodName["onsager"], q); len(s.X) > 0 {
+				s.Color = max(len(r.labels), len(tp.Exact))
 				tp.Limit = append(tp.Limit, s)
 			}
 		}
-		for _, label := range r.labels {
+		nAlg := 0
+		for si, label := range r.labels {
+			var samplers []plots.Series
 			if r.spec.MC != nil {
 				for _, a := range r.spec.MC.Algorithms {
-					s := mcSeries(r.mc[label], a, algName[a]+suffix(label), q)
-					if len(s.X) > 0 {
-						tp.MC = append(tp.MC, s)
-					}
+					samplers = append(samplers, mcSeries(r.mc[label], a, algName[a]+suffix(label), q))
 				}
 			}
 			if r.spec.RBMSampling != nil {
-				s := mcSeries(r.rbms[label], "rbm-gibbs", algName["rbm-gibbs"]+suffix(label), q)
+				samplers = append(samplers, mcSeries(r.rbms[label], "rbm-gibbs", algName["rbm-gibbs"]+suffix(label), q))
+			}
+			nAlg = len(samplers)
+			for ai, s := range samplers {
+				s.Shape = ai + 1
+				s.Color = si
+				if !multi {
+					s.Color = len(tp.Exact) + len(tp.Limit) + ai
+				}
 				if len(s.X) > 0 {
 					tp.MC = append(tp.MC, s)
 				}
 			}
 		}
+		_ = nAlg
 		if len(tp.Exact)+len(tp.MC) == 0 {
 			continue
 		}
@@ -146,7 +177,11 @@ func (r *run) thermoFigures() error {
 		if err != nil {
 			return fmt.Errorf("figure thermo_%s: %w", qs, err)
 		}
-		if err := r.saveFigure(p, "thermo_"+qs); err != nil {
+		w, h := plots.DefaultWidth, plots.DefaultHeight
+		if multi {
+			w, h = 7*vg.Inch, 5.5*vg.Inch
+		}
+		if err := r.saveFigureSize(p, "thermo_"+qs, w, h); err != nil {
 			return err
 		}
 	}
@@ -161,7 +196,7 @@ func (r *run) thermoFigures() error {
 				if me == "onsager" {
 					continue
 				}
-				s := exactSeries(r.exact[label], me, "exact "+label, plots.Binder)
+				s := exactSeries(r.exact[label], me, exactLabel(r.exact[label], me)+" "+label, plots.Binder)
 				s.Color = k
 				if len(s.X) > 0 {
 					curves = append(curves, s)
@@ -170,6 +205,11 @@ func (r *run) thermoFigures() error {
 		}
 		if r.spec.MC != nil {
 			a := r.spec.MC.Algorithms[0]
+			for _, pref := range []string{"sw", "wolff"} { // the cluster algorithms have the smallest errors
+				if slices.Contains(r.spec.MC.Algorithms, pref) {
+					a = pref
+				}
+			}
 			s := mcSeries(r.mc[label], a, algName[a]+" "+label, plots.Binder)
 			s.Style = plots.LinePoints
 			s.Color = k

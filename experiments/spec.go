@@ -52,16 +52,18 @@ type Temps struct {
 
 // ExactSpec asks for exact thermodynamics at every temperature. Methods are
 // those of transfer.Compute ("auto", "enumerate", "transfer" (row transfer
-// matrix), "kaufman" (u and c only)), "chain" (closed form, uniform chains)
+// matrix), "kaufman" (u and c only), "dos" (Beale's density of states)), "chain" (closed form, uniform chains)
 // and "onsager" (the infinite square lattice, drawn dashed). Each must apply
-// to every size (transfer.Applicable). The zero value of Methods means ["auto"].
+// to every size (transfer.Applicable); "a|b" picks, for each size, the first
+// of a, b that applies (e.g. "transfer|kaufman"). The zero value of Methods
+// means ["auto"].
 type ExactSpec struct {
 	Temps
 	Methods []string `toml:"methods" json:"methods,omitempty"`
 }
 
 // ExactZSpec compares ln Z from several exact methods ("enumerate",
-// "transfer", "kaufman"; the first is the reference, zero value ["enumerate",
+// "transfer", "kaufman", "dos"; the first is the reference, zero value ["enumerate",
 // "kaufman"])
 // on every size of the spec (uniform ferromagnetic square tori) at each
 // temperature of T (required), and, for every L of ConvergenceL (each 2..4096),
@@ -396,6 +398,19 @@ func sizeLabel(m *lattice.Model, sz string) string {
 	return strings.ToLower(sz)
 }
 
+// pickMethod returns the first method of the list "a|b|c" that applies to m.
+func pickMethod(m *lattice.Model, list string) (string, error) {
+	var errs []string
+	for _, me := range strings.Split(list, "|") {
+		err := transfer.Applicable(m, me)
+		if err == nil {
+			return me, nil
+		}
+		errs = append(errs, err.Error())
+	}
+	return "", fmt.Errorf("no method of %q applies: %s", list, strings.Join(errs, "; "))
+}
+
 // uniformFerro reports a uniform lattice with J > 0 and no field.
 func (s *Spec) uniformFerro() bool {
 	ls := s.Lattice
@@ -466,7 +481,7 @@ func (s *Spec) validate() error {
 			return bad("exact_z.methods", "give at least two methods to compare (the first is the reference)")
 		}
 		for _, me := range z.Methods {
-			if err := oneOf("exact_z.methods", me, "enumerate", "transfer", "kaufman"); err != nil {
+			if err := oneOf("exact_z.methods", me, "enumerate", "transfer", "kaufman", "dos"); err != nil {
 				return err
 			}
 			for k, m := range ms {
@@ -492,7 +507,20 @@ func (s *Spec) validate() error {
 			e.Methods = []string{"auto"}
 		}
 		for _, me := range e.Methods {
-			if err := oneOf("exact.methods", me, "auto", "enumerate", "transfer", "kaufman", "chain", "onsager"); err != nil {
+			if strings.Contains(me, "|") {
+				for _, alt := range strings.Split(me, "|") {
+					if err := oneOf("exact.methods", alt, "enumerate", "transfer", "kaufman", "dos"); err != nil {
+						return err
+					}
+				}
+				for k, m := range ms {
+					if _, err := pickMethod(m, me); err != nil {
+						return bad("exact.methods", "size %s: %v", labels[k], err)
+					}
+				}
+				continue
+			}
+			if err := oneOf("exact.methods", me, "auto", "enumerate", "transfer", "kaufman", "dos", "chain", "onsager"); err != nil {
 				return err
 			}
 			switch me {

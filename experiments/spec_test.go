@@ -89,7 +89,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad range", strings.Replace(minimal, "T = [1.0, 2.0]", "T_range = [2.0, 1.0, 0.1]", 1), []string{"x.toml:6:", "exact.T_range", "start <= stop"}},
 		{"range length", strings.Replace(minimal, "T = [1.0, 2.0]", "T_range = [1.0, 2.0]", 1), []string{"x.toml:6:", "[start, stop, step]"}},
 		{"huge range", strings.Replace(minimal, "T = [1.0, 2.0]", "T_range = [1.0, 2.0, 1e-9]", 1), []string{"exact.T_range", "at most 1000"}},
-		{"bad method", minimal + "methods = [\"kaufmann\"]\n", []string{"x.toml:7:", "exact.methods", "allowed auto, enumerate, transfer, kaufman, chain, onsager"}},
+		{"bad method", minimal + "methods = [\"kaufmann\"]\n", []string{"x.toml:7:", "exact.methods", "allowed auto, enumerate, transfer, kaufman, dos, chain, onsager"}},
 		{"chain method", minimal + "methods = [\"chain\"]\n", []string{"exact.methods", "chain lattice"}},
 		{"too big", strings.Replace(minimal, "2x2", "7x7", 1) + "methods = [\"enumerate\"]\n", []string{"x.toml:7:", "exact.methods", "enumerate on size 7x7"}},
 		{"kaufman open", strings.Replace(minimal, "size = \"2x2\"", "size = \"4x4\"\nboundary = \"open\"", 1) + "methods = [\"kaufman\"]\n", []string{"x.toml:8:", "exact.methods", "kaufman on size 4x4"}},

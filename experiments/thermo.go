@@ -120,15 +120,22 @@ func (r *run) runExact() error {
 					res = append(res, x)
 				}
 			default:
+				me := method
+				if strings.Contains(me, "|") {
+					var err error
+					if me, err = pickMethod(m, me); err != nil {
+						return err
+					}
+				}
 				var err error
-				res, err = transfer.Compute(r.ctx, m, betas, method, transfer.Options{Enum: transfer.EnumOptions{Workers: r.opt.Workers}})
+				res, err = transfer.Compute(r.ctx, m, betas, me, transfer.Options{Enum: transfer.EnumOptions{Workers: r.opt.Workers}})
 				if err != nil {
 					return err
 				}
 			}
 			for _, x := range res {
 				rows = append(rows, exactRow{method: method, res: x})
-				t.add(label, m.N, method, temperature(x.Beta), x.Beta, x.LnZ,
+				t.add(label, m.N, x.Method, temperature(x.Beta), x.Beta, x.LnZ,
 					exactValue(x, plots.FreeEnergy), exactValue(x, plots.Energy), exactValue(x, plots.HeatCapacity),
 					exactValue(x, plots.AbsMag), exactValue(x, plots.Mag2), x.M4, exactValue(x, plots.Binder),
 					exactValue(x, plots.Susceptibility), exactValue(x, plots.SusceptAbs))

@@ -43,6 +43,9 @@ type Series struct {
 	// Color is the index into plotutil.DefaultColors; a negative value picks
 	// the next colour in order. The zero value is the first colour.
 	Color int
+	// Shape is 1 + the index into plotutil.DefaultGlyphShapes of the markers;
+	// the zero value picks the shape by the series' position in the figure.
+	Shape int
 }
 
 // Mark is a labelled reference line at a fixed coordinate, drawn dotted in
@@ -209,6 +212,9 @@ func XY(f Figure) (*plot.Plot, error) {
 			}
 			sc.Color = col
 			sc.Shape = plotutil.Shape(k)
+			if s.Shape > 0 {
+				sc.Shape = plotutil.Shape(s.Shape - 1)
+			}
 			sc.Radius = vg.Points(2.5)
 			if d.e != nil {
 				eb, err := plotter.NewYErrorBars(d)
@@ -271,6 +277,10 @@ func XY(f Figure) (*plot.Plot, error) {
 	p.Legend.Top = !f.LegendBottom
 	p.Legend.Left = f.LegendLeft
 	p.Legend.Padding = vg.Points(2)
+	if entries+nMarks > 7 {
+		p.Legend.TextStyle.Font.Size = vg.Points(9)
+		p.Legend.Padding = vg.Points(1)
+	}
 	p.Legend.ThumbnailWidth = vg.Points(22)
 	return p, nil
 }

@@ -79,6 +79,10 @@ type ThermoPlot struct {
 	Limit    []Series // e.g. Onsager's infinite-lattice curve
 	MC       []Series // Monte Carlo estimates with YErr
 	Tc       float64
+	// KeepColors keeps the Color (and Shape) of every series, so that the
+	// curves and points of one lattice size can share a colour; the zero
+	// value gives each series the next colour.
+	KeepColors bool
 }
 
 // Thermo draws a ThermoPlot.
@@ -88,7 +92,9 @@ func Thermo(t ThermoPlot) (*plot.Plot, error) {
 	add := func(ss []Series, st Style) {
 		for _, s := range ss {
 			s.Style = st
-			s.Color = c
+			if !t.KeepColors {
+				s.Color = c
+			}
 			c++
 			f.Series = append(f.Series, s)
 		}
