@@ -61,7 +61,7 @@
 // pairing the factors k and 2n - k of Kaufman's products turns them into
 // Chebyshev polynomials of cosh g_k, a rational function of x, and the two
 // unpaired factors into rational functions of x, so Z = x^{-N} Q(x)/2^{N/2+1}
-// with a polynomial Q computed in big.Float (3N + 256 bits) and rounded. The
+// with a polynomial Q computed in big.Float (1.5N + 128 bits) and rounded. The
 // result checks itself: every coefficient is within 1/4 of an integer, odd
 // powers vanish and sum g = 2^N. Z(beta) then follows at any beta from N+1
 // terms.

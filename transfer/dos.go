@@ -8,7 +8,7 @@ import (
 )
 
 // MaxDOSSites bounds the torus of DOS (the polynomial products cost about
-// N^2 multiplications of (3N + 256)-bit floats: 32x32 takes seconds).
+// N^2 multiplications of (1.5N + 128)-bit floats: 32x32 takes seconds).
 const MaxDOSSites = 48 * 48
 
 // DensityOfStates is the exact number of states g(E) of the zero-field
@@ -166,7 +166,7 @@ func bigCos(x *big.Float, prec uint) *big.Float {
 // and e^{g_n} = (1+x)/(x(1-x)) into rational functions. Altogether
 // Z = x^{-N} Q(x)/2^{N/2+1} with Q a polynomial whose coefficient of x^{2k},
 // divided by 2^{N/2+1}, is g(E = -2N + 4k). Q is computed with big.Float
-// coefficients of 3N + 256 bits and rounded; the result is checked: every
+// coefficients of 1.5N + 128 bits and rounded; the result is checked: every
 // coefficient within 1/4 of an integer, odd powers zero, sum g = 2^N.
 //
 // At least one side must be even (both >= 2) and N <= MaxDOSSites.
@@ -185,7 +185,7 @@ func DOS(ctx context.Context, lx, ly int) (*DensityOfStates, error) {
 	if nn%2 == 1 {
 		m, nn = ly, lx
 	}
-	prec := uint(3*n + 256)
+	prec := uint(3*n/2 + 128)
 	pi := bigPi(prec)
 	// D = 2x(1 - x^2), R_j = D^j T_j(c_k) by R_{j+1} = 2 num R_j - D^2 R_{j-1}.
 	dPoly := polyFrom(prec, 0, 2, 0, -2)

@@ -47,9 +47,27 @@ func TestKaufmanErrors(t *testing.T) {
 	for _, c := range []struct {
 		lx, ly     int
 		jx, jy, be float64
-	}{{1, 4, 1, 1, 1}, {4, 4, -1, 1, 1}, {4, 4, 1, 0, 1}, {4, 4, 1, 1, -1}, {4, 4, 1, 1, 1000}} {
+	}{{1, 4, 1, 1, 1}, {4, 4, -1, 1, 1}, {4, 4, 1, 0, 1}, {4, 4, 1, 1, -1}, {4, 4, 1, 1, 101}} {
 		if _, err := Kaufman(c.lx, c.ly, c.jx, c.jy, c.be); err == nil {
 			t.Errorf("%+v: no error", c)
+		}
+	}
+}
+
+func TestKaufmanHighTemperature(t *testing.T) {
+	// The prefactor is absorbed term by term, so u keeps ~eps/K relative precision.
+	ctx := context.Background()
+	for _, beta := range []float64{1e-5, 1e-3, 1e-2} {
+		m := anisotropic(t, 4, 5, 1, 0.5)
+		got, _ := Kaufman(4, 5, 1, 0.5, beta)
+		want, _ := Enumerate(ctx, m, beta, EnumOptions{})
+		compare(t, "kaufman high T", got, want, 1e-16/beta+1e-12)
+	}
+	// Large tori at high T and low T stay finite.
+	for _, beta := range []float64{1e-6, 0.01, 20, 100} {
+		r, err := Kaufman(1024, 1024, 1, 1, beta)
+		if err != nil || r.Has != HasThermal {
+			t.Errorf("1024^2 beta=%v: %v %+v", beta, err, r)
 		}
 	}
 }
