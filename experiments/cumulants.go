@@ -120,15 +120,15 @@ func (r *run) runCumulants() error {
 		return err
 	}
 	title := fmt.Sprintf("RBM %d spin visible, %d hidden, W ~ N(0, %g²)", c.Visible, c.Hidden, c.WeightSigma)
-	p, err := plots.CouplingsByOrder(title, "‖J⁽ᵏ⁾‖ = (Σ_{|S|=k} J_S²)^½", sets)
+	p, err := plots.CouplingsByOrder(title, "(Σ_{|S|=k} J_S²)^½", sets)
 	if err != nil {
 		return err
 	}
 	if err := r.saveFigure(p, "cumulant_orders"); err != nil {
 		return err
 	}
-	yl := "max_S |J_S - J_S(order ≤ K)|"
-	ttl := title + ": truncation error"
+	yl := "max_S |ΔJ_S|"
+	ttl := title + "\nerror of the cumulant series truncated at order K"
 	if omitted {
 		ttl += "  (exact zeros omitted)"
 	}

@@ -96,8 +96,8 @@ func (r *run) runExactZ() error {
 		guide.Y = append(guide.Y, math.Ln2/float64(l*l))
 	}
 	series = append(series, guide)
-	p, err := plots.Convergence("Kaufman L x L torus → Onsager", "linear size L",
-		"|ln Z_L/N - ln Z_∞/N|", series)
+	p, err := plots.Convergence("Kaufman's L x L torus → Onsager: Δ = ln Z_L/N - ln Z_∞/N", "linear size L",
+		"|Δ ln Z/N|", series)
 	if err != nil {
 		return err
 	}

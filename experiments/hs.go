@@ -46,7 +46,7 @@ func (r *run) runHS() error {
 		"ln_z_offset", "ln_z_offset_error", "max_abs_log_prob_diff", "kl_ising_rbm", "total_variation")
 	worst := 0.0
 	for _, it := range items {
-		pi, err := transfer.LogProbabilities(it.m, beta)
+		pi, err := isingLogProbs(r, it.m, beta)
 		if err != nil {
 			return err
 		}
@@ -121,6 +121,35 @@ func (r *run) runHS() error {
 		return r.continuum(beta)
 	}
 	return nil
+}
+
+// isingLogProbs returns ln p_Ising(s) for every state, normalised with ln Z
+// from transfer.Enumerate (as hs.Check does): the table of
+// transfer.LogProbabilities carries its own, less accurate, normalisation.
+func isingLogProbs(r *run, m *lattice.Model, beta float64) ([]float64, error) {
+	pi, err := transfer.LogProbabilities(m, beta)
+	if err != nil {
+		return nil, err
+	}
+	ex, err := transfer.Enumerate(r.ctx, m, beta, transfer.EnumOptions{Workers: r.opt.Workers})
+	if err != nil {
+		return nil, err
+	}
+	best := 0
+	for k, v := range pi {
+		if v > pi[best] {
+			best = k
+		}
+	}
+	s := make([]int8, m.N)
+	for i := range s {
+		s[i] = int8(2*(best>>uint(i)&1) - 1)
+	}
+	shift := (-beta*m.Energy(s) - pi[best]) - ex.LnZ
+	for k := range pi {
+		pi[k] += shift
+	}
+	return pi, nil
 }
 
 // continuum compares ln Z from the continuum HS integral (Gauss–Hermite) with

@@ -50,6 +50,12 @@ func (g cells) DataRange() (xmin, xmax, ymin, ymax float64) {
 type integerTicks struct{}
 
 func (integerTicks) Ticks(min, max float64) []plot.Tick {
+	return intTicks(min, max, func(v int) int { return v })
+}
+
+// intTicks marks the integer positions v in [min, max] whose label(v) is a
+// multiple of a step chosen to give at most about 8 labels.
+func intTicks(min, max float64, label func(int) int) []plot.Tick {
 	lo, hi := int(math.Ceil(min)), int(math.Floor(max))
 	step := 1
 	for (hi-lo)/step > 8 {
@@ -66,8 +72,8 @@ func (integerTicks) Ticks(min, max float64) []plot.Tick {
 	}
 	var t []plot.Tick
 	for v := lo; v <= hi; v++ {
-		if v%step == 0 {
-			t = append(t, plot.Tick{Value: float64(v), Label: fmt.Sprint(v)})
+		if label(v)%step == 0 {
+			t = append(t, plot.Tick{Value: float64(v), Label: fmt.Sprint(label(v))})
 		}
 	}
 	return t
@@ -127,11 +133,7 @@ func Heatmap(title, xlabel, ylabel, valueLabel string, m mat.Matrix) (*Panel, er
 type flippedTicks struct{ n int }
 
 func (f flippedTicks) Ticks(min, max float64) []plot.Tick {
-	t := integerTicks{}.Ticks(min, max)
-	for i := range t {
-		t[i].Label = fmt.Sprint(f.n - 1 - int(t[i].Value))
-	}
-	return t
+	return intTicks(min, max, func(v int) int { return f.n - 1 - v })
 }
 
 var _ palette.ColorMap = moreland.SmoothBlueRed()
@@ -192,18 +194,19 @@ type OrderNorms struct {
 }
 
 // CouplingsByOrder draws, on a log scale, the exact norms (points) and the
-// cumulant predictions (dashed) against the order k. Orders whose exact value
+// cumulant predictions (dashed, same colour) against the order k; the
+// legend names the sets and the title says which is which. Orders whose exact value
 // is 0 (for example odd orders at zero field) are omitted, as the title
 // says.
 func CouplingsByOrder(title, ylabel string, sets []OrderNorms) (*plot.Plot, error) {
-	f := Figure{Title: title, XLabel: "order k = |S|", YLabel: ylabel, LogY: true}
+	f := Figure{Title: title + "\npoints: exact; dashed: cumulant series", XLabel: "order k = |S|", YLabel: ylabel, LogY: true}
 	omitted := false
 	for i, o := range sets {
 		if len(o.Exact) != len(o.Order) || len(o.Predicted) != len(o.Order) {
 			return nil, fmt.Errorf("plots: CouplingsByOrder %q: lengths %d, %d, %d differ", o.Label, len(o.Order), len(o.Exact), len(o.Predicted))
 		}
-		ex := Series{Label: o.Label + " exact", Style: Points, Color: i}
-		pr := Series{Label: o.Label + " cumulant", Style: Dashed, Color: i}
+		ex := Series{Label: o.Label, Style: Points, Color: i}
+		pr := Series{Style: Dashed, Color: i}
 		for k, ord := range o.Order {
 			if v := math.Abs(o.Exact[k]); v > 0 {
 				ex.X = append(ex.X, float64(ord))
