@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"math"
+	"runtime"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/internal/numeric"
@@ -266,5 +267,24 @@ func TestEnumerateLimits(t *testing.T) {
 	m, _ := lattice.Chain(30, lattice.Periodic)
 	if _, err := Enumerate(ctx, m, 1, EnumOptions{}); err == nil {
 		t.Error("cancelled context: no error")
+	}
+}
+
+func TestEnumerateGOMAXPROCSIndependence(t *testing.T) {
+	m := mustSquare(t, 4, 4, lattice.Periodic, lattice.Open)
+	r := rng.NewRand(5, 3)
+	for i := range m.Bonds {
+		m.Bonds[i].Coupling = r.NormFloat64()
+	}
+	old := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(old)
+	a, err := Enumerate(context.Background(), m, 0.7, EnumOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runtime.GOMAXPROCS(5)
+	b, _ := Enumerate(context.Background(), m, 0.7, EnumOptions{})
+	if *a != *b {
+		t.Errorf("GOMAXPROCS 1: %+v\nGOMAXPROCS 5: %+v", *a, *b)
 	}
 }

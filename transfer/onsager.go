@@ -67,6 +67,8 @@ func onsagerModulus(kk float64) (k, kp float64) {
 // and the integral by Gauss–Legendre quadrature on geometric panels with
 // 1 - k^2 sin^2 t written as cos^2 t + k'^2 sin^2 t. Sites is 0 and LnZ is
 // ln Z/N. At K = K_c exactly c diverges and is left out. J must be > 0.
+// At high temperature the u and c formulas cancel: their relative rounding
+// error grows like eps/K^2 (about 2e-12 at K = 0.01); ln Z/N is not affected.
 func Onsager(j, beta float64) (*Result, error) {
 	if !(j > 0) || math.IsInf(j, 0) {
 		return nil, fmt.Errorf("transfer: onsager: J=%v: must be finite and > 0 (ferromagnetic)", j)
