@@ -142,7 +142,7 @@ func describe(m *lattice.Model) string {
 }
 
 // enumRate is the rough number of states per second used in cost estimates.
-const enumRate = 1e8
+const enumRate = 4e8
 
 func humanDuration(sec float64) string {
 	switch {
