@@ -101,3 +101,30 @@ func TestYang(t *testing.T) {
 		t.Errorf("M above T_c = %v", r.AbsMagnetization)
 	}
 }
+
+func TestOnsagerHighTemperature(t *testing.T) {
+	// Kaufman on a large torus equals the infinite lattice at high T, where
+	// the correlation length is tiny; u ~ -2K and c ~ 2K^2 must keep their
+	// relative precision.
+	for _, beta := range []float64{1e-5, 1e-3, 0.05, 0.2} {
+		o, _ := Onsager(1, beta)
+		k, _ := Kaufman(256, 256, 1, 1, beta)
+		if d := numeric.RelDiff(o.Energy, k.Energy); d > 1e-11+1e-15/beta {
+			t.Errorf("beta=%v: u Onsager %.16g Kaufman %.16g (rel %.2g)", beta, o.Energy, k.Energy, d)
+		}
+		if d := numeric.RelDiff(o.HeatCapacity, k.HeatCapacity); d > 1e-10+1e-15/beta {
+			t.Errorf("beta=%v: c Onsager %.16g Kaufman %.16g (rel %.2g)", beta, o.HeatCapacity, k.HeatCapacity, d)
+		}
+	}
+	// The series and the AGM agree where both apply.
+	for _, k := range []float64{0.3, 0.49} {
+		kp := math.Sqrt(1 - k*k)
+		dK, dE := ellipticDeltas(k, kp)
+		if d := math.Abs(dK - (EllipticK(k, kp) - math.Pi/2)); d > 1e-15 {
+			t.Errorf("k=%v: dK series - AGM = %.3g", k, d)
+		}
+		if d := math.Abs(dE - (math.Pi/2 - EllipticE(k, kp))); d > 1e-15 {
+			t.Errorf("k=%v: dE series - AGM = %.3g", k, d)
+		}
+	}
+}
