@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/lattice"
@@ -68,6 +69,16 @@ func TestKaufmanHighTemperature(t *testing.T) {
 		r, err := Kaufman(1024, 1024, 1, 1, beta)
 		if err != nil || r.Has != HasThermal {
 			t.Errorf("1024^2 beta=%v: %v %+v", beta, err, r)
+		}
+	}
+}
+
+func TestKaufmanKrauthTable(t *testing.T) {
+	// 6x6 torus, Krauth, Statistical Mechanics: Algorithms and Computations, table 5.3.
+	for _, c := range []struct{ temp, u, c float64 }{{2, -1.74733, 0.68592}, {2.5, -1.28008, 1.00623}, {3, -0.88688, 0.55665}} {
+		r, _ := Kaufman(6, 6, 1, 1, 1/c.temp)
+		if math.Abs(r.Energy-c.u) > 6e-6 || math.Abs(r.HeatCapacity-c.c) > 6e-6 {
+			t.Errorf("T=%v: u=%.6f c=%.6f, table %v %v", c.temp, r.Energy, r.HeatCapacity, c.u, c.c)
 		}
 	}
 }
