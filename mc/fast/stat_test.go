@@ -183,3 +183,22 @@ func TestCubicExact(t *testing.T) {
 		checkAgainst(t, fmt.Sprintf("cubic beta=%v wolff", beta), ex, u, m2, am, 4.5)
 	}
 }
+
+// TestCheckerboardAntiferro checks J < 0 with a field (frustration-free but
+// field-dependent) and a 2-length axis (doubled bonds) against enumeration.
+func TestCheckerboardAntiferro(t *testing.T) {
+	for ci, c := range []struct {
+		lx, ly  int
+		j, h, b float64
+	}{{4, 4, -0.7, 0.3, 0.5}, {2, 6, 0.8, -0.2, 0.4}, {4, 2, -1, 0.5, 0.35}} {
+		ex := enumerate(t, c.lx, c.ly, c.b, c.j, c.h)
+		for _, alg := range []Algorithm{Metropolis, HeatBath} {
+			k, err := NewCheckerboard(Params{Dims: []int{c.lx, c.ly}, J: c.j, H: c.h, Beta: c.b, Algorithm: alg}, rng.New(77, uint64(10*ci+int(alg))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, m2, am := series(k, 1000, 100000)
+			checkAgainst(t, fmt.Sprintf("%dx%d J=%v h=%v beta=%v %v", c.lx, c.ly, c.j, c.h, c.b, alg), ex, u, m2, am, 4.5)
+		}
+	}
+}
