@@ -59,7 +59,8 @@ func (r *run) tc() float64 {
 
 var algName = map[string]string{
 	"metropolis": "Metropolis", "heatbath": "heat bath", "heat-bath": "heat bath", "wolff": "Wolff",
-	"sw": "Swendsen–Wang", "swendsen-wang": "Swendsen–Wang", "rbm-gibbs": "RBM block Gibbs",
+	"sw": "Swendsen–Wang", "swendsen-wang": "Swendsen–Wang", "rbm-gibbs": "HS RBM block Gibbs",
+	"rbm-trained": "trained RBM, Gibbs",
 }
 
 var methodName = map[string]string{"enumerate": "exact (enumeration)", "chain": "exact (chain transfer matrix)",
@@ -85,7 +86,7 @@ func mcSeries(rows []mcRow, alg, label string, q plots.Quantity) plots.Series {
 			continue
 		}
 		v, e := mcValue(x.res, q)
-		t := x.res.Temperature
+		t := temperature(x.res.Beta)
 		if x.res.Beta == 0 || math.IsNaN(v) || math.IsNaN(e) {
 			continue
 		}
@@ -104,7 +105,7 @@ func exactSeries(rows []exactRow, method, label string, q plots.Quantity) plots.
 		if math.IsNaN(v) {
 			continue
 		}
-		s.X, s.Y = append(s.X, 1/x.res.Beta), append(s.Y, v)
+		s.X, s.Y = append(s.X, temperature(x.res.Beta)), append(s.Y, v)
 	}
 	return s
 }
@@ -156,6 +157,9 @@ func (r *run) thermoFigures() error {
 			}
 			if r.spec.RBMSampling != nil {
 				samplers = append(samplers, mcSeries(r.rbms[label], "rbm-gibbs", algName["rbm-gibbs"]+suffix(label), q))
+			}
+			if r.spec.Learning != nil {
+				samplers = append(samplers, mcSeries(r.rbms[label], "rbm-trained", algName["rbm-trained"]+suffix(label), q))
 			}
 			nAlg = len(samplers)
 			for ai, s := range samplers {

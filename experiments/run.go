@@ -179,7 +179,8 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 		{"exact_z", s.ExactZ != nil, r.runExactZ},
 		{"mc", s.MC != nil, r.runMC},
 		{"rbm_sampling", s.RBMSampling != nil, r.runRBMSampling},
-		{"thermo_figures", s.Exact != nil || s.MC != nil || s.RBMSampling != nil, r.thermoFigures},
+		{"learning", s.Learning != nil, r.runLearning},
+		{"thermo_figures", s.Exact != nil || s.MC != nil || s.RBMSampling != nil || s.Learning != nil, r.thermoFigures},
 		{"hs", s.HS != nil, r.runHS},
 		{"cumulants", s.Cumulants != nil, r.runCumulants},
 	}

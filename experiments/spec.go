@@ -38,6 +38,7 @@ type Spec struct {
 	HS          *HSSpec          `toml:"hs" json:"hs,omitempty"`
 	RBMSampling *RBMSamplingSpec `toml:"rbm_sampling" json:"rbm_sampling,omitempty"`
 	Cumulants   *CumulantSpec    `toml:"cumulants" json:"cumulants,omitempty"`
+	Learning    *LearningSpec    `toml:"learning" json:"learning,omitempty"`
 	Figures     FigureSpec       `toml:"figures" json:"figures"`
 }
 
@@ -133,6 +134,31 @@ type CumulantSpec struct {
 	Order       int      `toml:"order" json:"order,omitempty"`
 }
 
+// LearningSpec trains an RBM (spin visible units, Hidden units of HiddenType,
+// zero values 16 and "bernoulli") at every temperature on Samples Ising
+// configurations drawn by Wolff Monte Carlo (one every SampleEvery sweeps,
+// zero value 10, after 1000 thermalization sweeps), by contrastive divergence
+// ("cd" or "pcd", zero value "pcd") with K Gibbs sweeps (zero value 1), Epochs
+// (required), BatchSize (zero value 100) and LearningRate (zero value 0.01,
+// Adam). The KL divergence to the exact Ising distribution and the exact
+// log-likelihood are recorded every MonitorEvery epochs (zero value 5), and
+// the trained RBM is sampled by block Gibbs for GibbsSweeps sweeps (zero value
+// 20000) to compare its observables with the exact ones. N <= 16.
+type LearningSpec struct {
+	Temps
+	Hidden       int     `toml:"hidden" json:"hidden"`
+	HiddenType   string  `toml:"hidden_type" json:"hidden_type"`
+	Samples      int     `toml:"samples" json:"samples"`
+	SampleEvery  int     `toml:"sample_every" json:"sample_every"`
+	Method       string  `toml:"method" json:"method"`
+	K            int     `toml:"k" json:"k"`
+	Epochs       int     `toml:"epochs" json:"epochs"`
+	BatchSize    int     `toml:"batch_size" json:"batch_size"`
+	LearningRate float64 `toml:"learning_rate" json:"learning_rate"`
+	MonitorEvery int     `toml:"monitor_every" json:"monitor_every"`
+	GibbsSweeps  int     `toml:"gibbs_sweeps" json:"gibbs_sweeps"`
+}
+
 // FigureSpec chooses the figures. Zero values: Formats ["png", "svg"],
 // Thermo ["u", "c", "absm", "chi", "U4"] (the quantities drawn against T).
 type FigureSpec struct {
@@ -215,7 +241,7 @@ var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.
 // knownKeys lists the allowed keys of the table of k, for the error message.
 func knownKeys(k toml.Key) string {
 	allowed := map[string]string{
-		"":             "name, description, seed, lattice, sizes, exact, exact_z, mc, hs, rbm_sampling, cumulants, figures",
+		"":             "name, description, seed, lattice, sizes, exact, exact_z, mc, hs, rbm_sampling, cumulants, learning, figures",
 		"exact_z":      "T, methods, convergence_L",
 		"lattice":      "kind, size, boundary, J, h, disorder, sigma, h_disorder, h_sigma, disorder_seed, scale, edges",
 		"exact":        "T, T_range, beta, methods",
@@ -224,6 +250,7 @@ func knownKeys(k toml.Key) string {
 		"rbm_sampling": "T, T_range, beta, chains, thermalize, sweeps",
 		"cumulants":    "visible, hidden, hidden_types, weight_sigma, bias_sigma, order",
 		"figures":      "formats, thermo",
+		"learning":     "T, T_range, beta, hidden, hidden_type, samples, sample_every, method, k, epochs, batch_size, learning_rate, monitor_every, gibbs_sweeps",
 	}
 	parent := ""
 	if len(k) > 1 {
@@ -462,8 +489,59 @@ func (s *Spec) validate() error {
 	for _, m := range ms {
 		maxN = max(maxN, m.N)
 	}
-	if s.Exact == nil && s.ExactZ == nil && s.MC == nil && s.HS == nil && s.RBMSampling == nil && s.Cumulants == nil {
-		return bad("exact", "no computation: add at least one of [exact], [exact_z], [mc], [hs], [rbm_sampling], [cumulants]")
+	if s.Exact == nil && s.ExactZ == nil && s.MC == nil && s.HS == nil && s.RBMSampling == nil && s.Cumulants == nil && s.Learning == nil {
+		return bad("exact", "no computation: add at least one of [exact], [exact_z], [mc], [hs], [rbm_sampling], [cumulants], [learning]")
+	}
+	if l := s.Learning; l != nil {
+		if err := l.validate("learning"); err != nil {
+			return err
+		}
+		if maxN > 16 {
+			return bad("learning", "the exact KL needs N <= 16 sites, the model has %d", maxN)
+		}
+		def := func(p *int, v int) {
+			if *p == 0 {
+				*p = v
+			}
+		}
+		def(&l.Hidden, 16)
+		def(&l.SampleEvery, 10)
+		def(&l.K, 1)
+		def(&l.BatchSize, 100)
+		def(&l.MonitorEvery, 5)
+		def(&l.GibbsSweeps, 20000)
+		if l.HiddenType == "" {
+			l.HiddenType = "bernoulli"
+		}
+		if l.Method == "" {
+			l.Method = "pcd"
+		}
+		if l.LearningRate == 0 {
+			l.LearningRate = 0.01
+		}
+		checks := []struct {
+			key       string
+			v, lo, hi int
+		}{
+			{"learning.hidden", l.Hidden, 1, 256}, {"learning.samples", l.Samples, 100, 1_000_000},
+			{"learning.sample_every", l.SampleEvery, 1, 10000}, {"learning.k", l.K, 1, 100},
+			{"learning.epochs", l.Epochs, 1, 100000}, {"learning.batch_size", l.BatchSize, 1, 100000},
+			{"learning.monitor_every", l.MonitorEvery, 1, 100000}, {"learning.gibbs_sweeps", l.GibbsSweeps, 100, MaxSweeps},
+		}
+		for _, c := range checks {
+			if c.v < c.lo || c.v > c.hi {
+				return bad(c.key, "%d: must be in %d..%d", c.v, c.lo, c.hi)
+			}
+		}
+		if err := oneOf("learning.hidden_type", l.HiddenType, "bernoulli", "spin", "gaussian"); err != nil {
+			return err
+		}
+		if err := oneOf("learning.method", l.Method, "cd", "pcd"); err != nil {
+			return err
+		}
+		if !finite(l.LearningRate) || l.LearningRate <= 0 || l.LearningRate > 10 {
+			return bad("learning.learning_rate", "%v: must be in (0, 10]", l.LearningRate)
+		}
 	}
 	if z := s.ExactZ; z != nil {
 		if len(z.T) == 0 || len(z.T) > 20 {

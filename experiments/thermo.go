@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
@@ -15,6 +16,7 @@ import (
 	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/mc"
 	"github.com/isingrbm/isingrbm/plots"
+	"github.com/isingrbm/isingrbm/rbm"
 	"github.com/isingrbm/isingrbm/transfer"
 )
 
@@ -28,11 +30,14 @@ type mcRow struct {
 	res       mc.TempResult
 }
 
+// temperature returns 1/beta rounded to 12 significant digits, so that a
+// temperature given as T = 1.8 prints as 1.8 after the round trip through beta.
 func temperature(beta float64) float64 {
 	if beta == 0 {
 		return math.Inf(1)
 	}
-	return 1 / beta
+	t, _ := strconv.ParseFloat(strconv.FormatFloat(1/beta, 'g', 12, 64), 64)
+	return t
 }
 
 // exactValue returns quantity q of an exact result, NaN if the method does not give it.
@@ -171,7 +176,7 @@ var mcColumns = []string{"size", "N", "algorithm", "T", "beta", "measurements",
 	"chi", "chi_err", "chi_abs", "chi_abs_err", "U4", "U4_err", "acceptance", "mean_cluster_size", "warnings"}
 
 func mcTableRow(t *table, label string, n int, alg string, x mc.TempResult) {
-	t.add(label, n, alg, x.Temperature, x.Beta, x.Measurements,
+	t.add(label, n, alg, temperature(x.Beta), x.Beta, x.Measurements,
 		x.Energy.Mean, x.Energy.Error, x.Energy.TauInt, x.HeatCapacity.Mean, x.HeatCapacity.Error,
 		x.AbsMagnetization.Mean, x.AbsMagnetization.Error, x.AbsMagnetization.TauInt, x.M2.Mean, x.M2.Error,
 		x.Susceptibility.Mean, x.Susceptibility.Error, x.SusceptibilityAbs.Mean, x.SusceptibilityAbs.Error,
@@ -321,8 +326,15 @@ func gibbsRun(ctx context.Context, m *lattice.Model, beta float64, p *RBMSamplin
 	if err != nil {
 		return mc.TempResult{}, err
 	}
-	n, hid := hr.RBM.Dims()
-	b := p.Chains
+	return gibbsChains(ctx, m, beta, hr.RBM, p.Chains, p.Thermalize, p.Sweeps, rnd)
+}
+
+// gibbsChains runs b block-Gibbs chains of model (spin visible units, unit i
+// = site i of m) from random starts, discards therm sweeps and analyses the
+// Ising energy and magnetization after each of the next sweeps sweeps, the
+// chains' series concatenated.
+func gibbsChains(ctx context.Context, m *lattice.Model, beta float64, model *rbm.RBM, b, therm, sweeps int, rnd *rand.Rand) (mc.TempResult, error) {
+	n, hid := model.Dims()
 	v := mat.NewDense(b, n, nil)
 	for c := 0; c < b; c++ {
 		for i := 0; i < n; i++ {
@@ -340,14 +352,14 @@ func gibbsRun(ctx context.Context, m *lattice.Model, beta float64, p *RBMSamplin
 	energies := make([][]float64, b)
 	mags := make([][]float64, b)
 	s := make([]int8, n)
-	for sweep := 0; sweep < p.Thermalize+p.Sweeps; sweep++ {
+	for sweep := 0; sweep < therm+sweeps; sweep++ {
 		if sweep%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return mc.TempResult{}, err
 			}
 		}
-		hr.RBM.Gibbs(v, h, 1, rnd)
-		if sweep < p.Thermalize {
+		model.Gibbs(v, h, 1, rnd)
+		if sweep < therm {
 			continue
 		}
 		for c := 0; c < b; c++ {
@@ -367,6 +379,6 @@ func gibbsRun(ctx context.Context, m *lattice.Model, beta float64, p *RBMSamplin
 	}
 	res := mc.Analyze(beta, n, es, ms, mc.AnalysisOptions{})
 	res.Acceptance = 1
-	res.Updates = int64(p.Sweeps) * int64(b) * int64(n)
+	res.Updates = int64(sweeps) * int64(b) * int64(n)
 	return res, nil
 }

@@ -326,7 +326,7 @@ func headroom(p *plot.Plot, n int, bottom, logY bool) {
 }
 
 // logTicks marks every decade (labelled 1e-15, 0.01, 10, ...) with minor
-// ticks at 2..9 when the range spans at most four decades; when it spans at
+// ticks at 2..9 when the range spans at most 4.5 decades; when it spans at
 // most two, 2 and 5 are labelled too.
 type logTicks struct{}
 
@@ -335,7 +335,8 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 		return nil
 	}
 	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
-	few, minor := hi-lo <= 2, hi-lo <= 4
+	span := math.Log10(max) - math.Log10(min)
+	few, minor := span <= 2, span <= 4.5
 	step := 1
 	for (hi-lo)/step > 8 {
 		step++
