@@ -152,6 +152,12 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 		acc, n = rounds2(&d.g, rows, mu[0], mu[1], und, acc, 2*minR)
 		g = d.g
 		words = n
+	case 5:
+		d.g = g
+		var n int
+		acc, n = rounds5(&d.g, rows, &mu, und, acc, 5*minR)
+		g = d.g
+		words = n
 	default:
 		for j := 0; und != 0 && j < d.nrounds; j++ {
 			r := g.next()
@@ -194,4 +200,28 @@ func rounds2(g *gen, rows []uint64, m0, m1, und, acc uint64, min2 int) (uint64, 
 	}
 	g.s0, g.s1, g.s2, g.s3 = s0, s1, s2, s3
 	return acc, j / 2
+}
+
+// rounds5 is rounds2 for five uncertain classes (heat bath without field,
+// Metropolis with a field on the square lattice).
+func rounds5(g *gen, rows []uint64, mu *[maxClasses]uint64, und, acc uint64, min5 int) (uint64, int) {
+	s0, s1, s2, s3 := g.s0, g.s1, g.s2, g.s3
+	m0, m1, m2, m3, m4 := mu[0], mu[1], mu[2], mu[3], mu[4]
+	j := 0
+	for ; (j < min5 || und != 0) && j+4 < len(rows); j += 5 {
+		r := bits.RotateLeft64(s1*5, 7) * 9
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
+		row := rows[j : j+5 : j+5]
+		p := m0&row[0] | m1&row[1] | m2&row[2] | m3&row[3] | m4&row[4]
+		acc |= und & p &^ r
+		und &^= p ^ r
+	}
+	g.s0, g.s1, g.s2, g.s3 = s0, s1, s2, s3
+	return acc, j / 5
 }
