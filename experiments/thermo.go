@@ -40,63 +40,9 @@ func temperature(beta float64) float64 {
 	return t
 }
 
-// exactValue returns quantity q of an exact result, NaN if the method does not give it.
-func exactValue(res *transfer.Result, q plots.Quantity) float64 {
-	get := func(h transfer.Quantity) float64 {
-		v, ok := res.Get(h)
-		if !ok {
-			return math.NaN()
-		}
-		return v
-	}
-	switch q {
-	case plots.Energy:
-		return get(transfer.HasEnergy)
-	case plots.HeatCapacity:
-		return get(transfer.HasHeatCapacity)
-	case plots.AbsMag:
-		return get(transfer.HasAbsMagnetization)
-	case plots.Mag2:
-		return get(transfer.HasM2)
-	case plots.Susceptibility:
-		return get(transfer.HasSusceptibility)
-	case plots.SusceptAbs:
-		if res.Sites == 0 {
-			return math.NaN()
-		}
-		m2, am := get(transfer.HasM2), get(transfer.HasAbsMagnetization)
-		return res.Beta * float64(res.Sites) * (m2 - am*am)
-	case plots.Binder:
-		return get(transfer.HasBinder)
-	case plots.FreeEnergy:
-		return get(transfer.HasFreeEnergy)
-	}
-	return math.NaN()
-}
+func exactValue(res *transfer.Result, q plots.Quantity) float64 { return plots.ExactValue(res, q) }
 
-// mcValue returns quantity q of a Monte Carlo result with its error.
-func mcValue(res mc.TempResult, q plots.Quantity) (float64, float64) {
-	var e mc.Estimate
-	switch q {
-	case plots.Energy:
-		e = res.Energy
-	case plots.HeatCapacity:
-		e = res.HeatCapacity
-	case plots.AbsMag:
-		e = res.AbsMagnetization
-	case plots.Mag2:
-		e = res.M2
-	case plots.Susceptibility:
-		e = res.Susceptibility
-	case plots.SusceptAbs:
-		e = res.SusceptibilityAbs
-	case plots.Binder:
-		e = res.Binder
-	default:
-		return math.NaN(), math.NaN()
-	}
-	return e.Mean, e.Error
-}
+func mcValue(res mc.TempResult, q plots.Quantity) (float64, float64) { return plots.MCValue(res, q) }
 
 var exactColumns = []string{"size", "N", "method", "T", "beta", "ln_z", "f", "u", "c", "abs_m", "m2", "m4", "U4", "chi", "chi_abs"}
 
