@@ -24,7 +24,7 @@ func TestReplicasReferenceChain(t *testing.T) {
 		h    float64
 	}{
 		{[]int{4, 6}, Metropolis, 0}, {[]int{5, 3}, HeatBath, 0.2}, {[]int{6, 4}, Metropolis, -0.3}, {[]int{3, 2, 4}, HeatBath, 0},
-		{[]int{4, 4}, HeatBath, 0},
+		{[]int{4, 4}, HeatBath, 0}, {[]int{2, 4, 3}, Metropolis, 0},
 	} {
 		t.Run(fmt.Sprintf("%v-%v-h%v", c.dims, c.alg, c.h), func(t *testing.T) {
 			betas := make([]float64, 64)
