@@ -115,24 +115,44 @@ func checkSeries(s Series, logX, logY bool) error {
 	return nil
 }
 
-// xyErr adapts a Series (without NaN points) to the plotter interfaces.
+// xyErr adapts a Series (without NaN points) to the plotter interfaces,
+// with asymmetric error bars (needed once a log axis is transformed).
 type xyErr struct {
-	x, y, e []float64
+	x, y, lo, hi []float64
 }
 
 func (p xyErr) Len() int                        { return len(p.x) }
 func (p xyErr) XY(i int) (float64, float64)     { return p.x[i], p.y[i] }
-func (p xyErr) YError(i int) (float64, float64) { return p.e[i], p.e[i] }
-func finite(s Series) xyErr {
+func (p xyErr) YError(i int) (float64, float64) { return p.lo[i], p.hi[i] }
+
+// finite drops NaN points and maps log axes to log10 of the values: a log
+// axis is drawn as a linear axis of log10(value) with decade labels
+// (log10Ticks), which keeps gonum/plot's label placement right (its
+// LogScale centres a vertical axis label at the arithmetic mean of the range,
+// far from the middle, and pads the plot to fit it).
+func finite(s Series, logX, logY bool) xyErr {
 	var out xyErr
 	for i := range s.X {
 		if math.IsNaN(s.X[i]) || math.IsNaN(s.Y[i]) {
 			continue
 		}
-		out.x = append(out.x, s.X[i])
-		out.y = append(out.y, s.Y[i])
+		x, y := s.X[i], s.Y[i]
+		if logX {
+			x = math.Log10(x)
+		}
+		if logY {
+			y = math.Log10(y)
+		}
+		out.x = append(out.x, x)
+		out.y = append(out.y, y)
 		if s.YErr != nil {
-			out.e = append(out.e, s.YErr[i])
+			e := s.YErr[i]
+			lo, hi := e, e
+			if logY {
+				lo, hi = y-math.Log10(s.Y[i]-e), math.Log10(s.Y[i]+e)-y
+			}
+			out.lo = append(out.lo, lo)
+			out.hi = append(out.hi, hi)
 		}
 	}
 	return out
@@ -154,12 +174,22 @@ func newPlot(title, xl, yl string) *plot.Plot {
 func XY(f Figure) (*plot.Plot, error) {
 	p := newPlot(f.Title, f.XLabel, f.YLabel)
 	if f.LogX {
-		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = logTicks{}
+		p.X.Tick.Marker = log10Ticks{}
 	}
 	if f.LogY {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+		p.Y.Tick.Marker = log10Ticks{}
+	}
+	tx := func(v float64) float64 {
+		if f.LogX {
+			return math.Log10(v)
+		}
+		return v
+	}
+	ty := func(v float64) float64 {
+		if f.LogY {
+			return math.Log10(v)
+		}
+		return v
 	}
 	next, entries := 0, 0
 	var any bool
@@ -167,7 +197,7 @@ func XY(f Figure) (*plot.Plot, error) {
 		if err := checkSeries(s, f.LogX, f.LogY); err != nil {
 			return nil, err
 		}
-		d := finite(s)
+		d := finite(s, f.LogX, f.LogY)
 		if d.Len() == 0 {
 			continue
 		}
@@ -216,7 +246,7 @@ func XY(f Figure) (*plot.Plot, error) {
 				sc.Shape = plotutil.Shape(s.Shape - 1)
 			}
 			sc.Radius = vg.Points(2.5)
-			if d.e != nil {
+			if d.lo != nil {
 				eb, err := plotter.NewYErrorBars(d)
 				if err != nil {
 					return nil, fmt.Errorf("plots: series %q: %w", s.Label, err)
@@ -240,8 +270,8 @@ func XY(f Figure) (*plot.Plot, error) {
 	}
 	// Marks span the final ranges: p.Add has grown the axes to the union of
 	// the data ranges; extend for YMin/YMax and the legend first.
-	if f.YMin < f.YMax {
-		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, f.YMin), math.Max(p.Y.Max, f.YMax)
+	if f.YMin < f.YMax && (!f.LogY || f.YMin > 0) {
+		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, ty(f.YMin)), math.Max(p.Y.Max, ty(f.YMax))
 	}
 	nMarks := 0
 	for _, m := range append(append([]Mark(nil), f.VMarks...), f.HMarks...) {
@@ -250,12 +280,18 @@ func XY(f Figure) (*plot.Plot, error) {
 		}
 	}
 	for _, m := range f.HMarks {
-		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, m.Value), math.Max(p.Y.Max, m.Value)
+		if f.LogY && m.Value <= 0 {
+			continue
+		}
+		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, ty(m.Value)), math.Max(p.Y.Max, ty(m.Value))
 	}
-	headroom(p, entries+nMarks, f.LegendBottom, f.LogY)
+	headroom(p, entries+nMarks, f.LegendBottom, false)
 	xmin, xmax, ymin, ymax := p.X.Min, p.X.Max, p.Y.Min, p.Y.Max
 	for _, m := range f.VMarks {
-		l := markLine([]float64{m.Value, m.Value}, []float64{ymin, ymax}, f.LogY)
+		if f.LogX && m.Value <= 0 {
+			continue
+		}
+		l := markLine([]float64{tx(m.Value), tx(m.Value)}, []float64{ymin, ymax}, f.LogY)
 		if l == nil {
 			continue
 		}
@@ -265,7 +301,10 @@ func XY(f Figure) (*plot.Plot, error) {
 		}
 	}
 	for _, m := range f.HMarks {
-		l := markLine([]float64{xmin, xmax}, []float64{m.Value, m.Value}, f.LogX)
+		if f.LogY && m.Value <= 0 {
+			continue
+		}
+		l := markLine([]float64{xmin, xmax}, []float64{ty(m.Value), ty(m.Value)}, f.LogX)
 		if l == nil {
 			continue
 		}
@@ -355,6 +394,18 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 			}
 			t = append(t, plot.Tick{Value: v, Label: lab})
 		}
+	}
+	return t
+}
+
+// log10Ticks labels a linear axis of log10(value) like a log axis (see
+// logTicks).
+type log10Ticks struct{}
+
+func (log10Ticks) Ticks(min, max float64) []plot.Tick {
+	t := logTicks{}.Ticks(math.Pow(10, min), math.Pow(10, max))
+	for i := range t {
+		t[i].Value = math.Log10(t[i].Value)
 	}
 	return t
 }
