@@ -1,0 +1,9 @@
+//go:build !amd64 || purego
+
+package gemm
+
+const hasAsm = false
+
+func kernel(k int, a, b, c *float64, ldc int, alpha, beta float64) {
+	panic("gemm: no assembly kernel on this architecture")
+}
