@@ -70,7 +70,10 @@ func (p *Params) validate(even bool) error {
 // divisor of Lx/2 not above 64, with m = j + wd*k in word j, lane k, so the
 // x-neighbours of a word are the same word or the next/previous one (rotated by
 // one lane at the row's end), and the y/z-neighbours are the same word of the
-// adjacent rows.
+// adjacent rows. When nl < 64, a word holds nb blocks of nl lanes: block b
+// holds slab b of the last axis (y in 2D, z in 3D; slabs of even length
+// L_last/nb), so small lattices still fill the words; a neighbour across a slab
+// boundary is the adjacent row's word rotated by one block.
 //
 // A Checkerboard is not safe for concurrent use.
 type Checkerboard struct {
@@ -78,11 +81,15 @@ type Checkerboard struct {
 	lx, ly   int
 	lz, d, z int
 	n        int
-	wd, nl   int
+	wd, nl   int // words per row segment, lanes per block
+	nb, lsub int // blocks per word, slab length along the last axis
 	lanes    uint64
-	rows     int
+	low      uint64 // first lane of every block
+	high     uint64 // last lane of every block
+	rows     int    // base rows
 	par      []uint8
-	perp     []int32 // per row, 2(d-1) word offsets of the adjacent rows
+	perp     []int32 // per base row, 2(d-1) word offsets of the adjacent rows
+	prot     []int8  // per base row and neighbour: 0, +1 (blockNext), -1 (blockPrev)
 	s        [2][]uint64
 	dec      decider
 	field    bool
@@ -115,25 +122,70 @@ func NewCheckerboard(p Params, src rand.Source) (*Checkerboard, error) {
 		}
 	}
 	k.wd = half / k.nl
-	if k.nl == 64 {
+	// Stack nb slabs of the last axis in the blocks of a word when a row
+	// segment has fewer than 64 lanes; every slab must have even length so
+	// that all blocks of a word have the same checkerboard parity.
+	last := p.Dims[k.d-1]
+	k.nb = 1
+	for b := 64 / k.nl; b >= 1; b-- {
+		if last%b == 0 && (last/b)%2 == 0 {
+			k.nb = b
+			break
+		}
+	}
+	k.lsub = last / k.nb
+	for b := 0; b < k.nb; b++ {
+		k.low |= 1 << uint(b*k.nl)
+		k.high |= 1 << uint(b*k.nl+k.nl-1)
+	}
+	if L := k.nb * k.nl; L == 64 {
 		k.lanes = ^uint64(0)
 	} else {
-		k.lanes = 1<<uint(k.nl) - 1
+		k.lanes = 1<<uint(L) - 1
 	}
-	k.rows = k.ly * k.lz
+	ly, lz := k.ly, k.lz
+	if k.d == 2 {
+		ly = k.lsub
+	} else {
+		lz = k.lsub
+	}
+	k.rows = ly * lz
 	k.par = make([]uint8, k.rows)
 	np := 2 * (k.d - 1)
 	k.perp = make([]int32, k.rows*np)
-	for z := 0; z < k.lz; z++ {
-		for y := 0; y < k.ly; y++ {
-			r := y + k.ly*z
+	k.prot = make([]int8, k.rows*np)
+	for z := 0; z < lz; z++ {
+		for y := 0; y < ly; y++ {
+			r := y + ly*z
 			k.par[r] = uint8((y + z) & 1)
-			nb := []int{(y+1)%k.ly + k.ly*z, (y+k.ly-1)%k.ly + k.ly*z}
-			if k.d == 3 {
-				nb = append(nb, y+k.ly*((z+1)%k.lz), y+k.ly*((z+k.lz-1)%k.lz))
+			type nbr struct {
+				row int
+				rot int8
 			}
-			for i, rr := range nb {
-				k.perp[r*np+i] = int32(rr * k.wd)
+			// Neighbours along the last (stacked) axis cross into the next
+			// or previous block at the slab boundary.
+			cross := func(c, n int, rowOf func(int) int) (nbr, nbr) {
+				up, dn := nbr{rowOf((c + 1) % n), 0}, nbr{rowOf((c + n - 1) % n), 0}
+				if c == n-1 {
+					up.rot = 1
+				}
+				if c == 0 {
+					dn.rot = -1
+				}
+				return up, dn
+			}
+			var nb []nbr
+			if k.d == 2 {
+				u, dn := cross(y, ly, func(c int) int { return c })
+				nb = []nbr{u, dn}
+			} else {
+				nb = []nbr{{(y+1)%ly + ly*z, 0}, {(y+ly-1)%ly + ly*z, 0}}
+				u, dn := cross(z, lz, func(c int) int { return y + ly*c })
+				nb = append(nb, u, dn)
+			}
+			for i, q := range nb {
+				k.perp[r*np+i] = int32(q.row * k.wd)
+				k.prot[r*np+i] = q.rot
 			}
 		}
 	}
@@ -195,12 +247,31 @@ func (k *Checkerboard) setBeta(beta float64) error {
 // Sweeps returns the number of sweeps done.
 func (k *Checkerboard) Sweeps() uint64 { return k.sweeps }
 
+// rotUp moves every lane k of a block to k+1, the last lane to the first
+// (the neighbour m-1 at the start of a row segment).
 func (k *Checkerboard) rotUp(w uint64) uint64 {
-	return (w<<1 | w>>uint(k.nl-1)) & k.lanes
+	return (w<<1&^k.low | w>>uint(k.nl-1)&k.low) & k.lanes
 }
 
+// rotDown moves every lane k of a block to k-1, the first to the last.
 func (k *Checkerboard) rotDown(w uint64) uint64 {
-	return w>>1 | (w&1)<<uint(k.nl-1)
+	return w>>1&^k.high | w<<uint(k.nl-1)&k.high
+}
+
+// pw returns the word at offset off+j of o as seen from the current row:
+// rotated by one block when the neighbour row lies in the next (rot = 1) or
+// previous (rot = -1) slab.
+func (k *Checkerboard) pw(o []uint64, off int, rot int8, j int) uint64 {
+	w := o[off+j]
+	switch rot {
+	case 1: // block b gets block b+1
+		l := uint(k.nb * k.nl)
+		return w>>uint(k.nl) | (w&(1<<uint(k.nl)-1))<<(l-uint(k.nl))
+	case -1: // block b gets block b-1
+		l := uint(k.nb * k.nl)
+		return (w<<uint(k.nl) | w>>(l-uint(k.nl))) & k.lanes
+	}
+	return w
 }
 
 // xnb returns the x-neighbour word of word j of a row starting at base in O
@@ -235,12 +306,13 @@ func (k *Checkerboard) Sweep() (updates, accepted int64) {
 				q := (c + int(k.par[r])) & 1
 				base := r * wd
 				pa, pb := int(k.perp[2*r]), int(k.perp[2*r+1])
+				ra, rb := k.prot[2*r], k.prot[2*r+1]
 				for j := 0; j < wd; j++ {
 					s := S[base+j]
 					a1 := s ^ O[base+j]
 					a2 := s ^ k.xnb(O, base, j, q)
-					a3 := s ^ O[pa+j]
-					a4 := s ^ O[pb+j]
+					a3 := s ^ k.pw(O, pa, ra, j)
+					a4 := s ^ k.pw(O, pb, rb, j)
 					s1, c1 := a1^a2, a1&a2
 					s2, c2 := a3^a4, a3&a4
 					u0, c3 := s1^s2, s1&s2
@@ -256,14 +328,15 @@ func (k *Checkerboard) Sweep() (updates, accepted int64) {
 				base := r * wd
 				pp := k.perp[4*r : 4*r+4]
 				pa, pb, pc, pd := int(pp[0]), int(pp[1]), int(pp[2]), int(pp[3])
+				rc, rd := k.prot[4*r+2], k.prot[4*r+3]
 				for j := 0; j < wd; j++ {
 					s := S[base+j]
 					a1 := s ^ O[base+j]
 					a2 := s ^ k.xnb(O, base, j, q)
 					a3 := s ^ O[pa+j]
 					a4 := s ^ O[pb+j]
-					a5 := s ^ O[pc+j]
-					a6 := s ^ O[pd+j]
+					a5 := s ^ k.pw(O, pc, rc, j)
+					a6 := s ^ k.pw(O, pd, rd, j)
 					u0, u1, u2 := add6(a1, a2, a3, a4, a5, a6)
 					f := k.dec.flips(u0, u1, u2, s|sel)
 					flipped += bits.OnesCount64(f)
@@ -301,13 +374,14 @@ func (k *Checkerboard) count() (unsat, up int) {
 		q := int(k.par[r]) & 1
 		base := r * wd
 		perp := k.perp[r*np : r*np+np]
+		prot := k.prot[r*np : r*np+np]
 		for j := 0; j < wd; j++ {
 			s := S[base+j]
 			o := O[base+j]
 			up += bits.OnesCount64(s) + bits.OnesCount64(o)
 			unsat += bits.OnesCount64(s^o) + bits.OnesCount64(s^k.xnb(O, base, j, q))
-			for _, pr := range perp {
-				unsat += bits.OnesCount64(s ^ O[int(pr)+j])
+			for i, pr := range perp {
+				unsat += bits.OnesCount64(s ^ k.pw(O, int(pr), prot[i], j))
 			}
 		}
 	}
@@ -339,8 +413,13 @@ func (k *Checkerboard) loc(i int) (c, w, lane int) {
 	z := i / (k.lx * k.ly)
 	c = (x + y + z) & 1
 	m := x >> 1
-	r := y + k.ly*z
-	return c, r*k.wd + m%k.wd, m / k.wd
+	var blk, r int
+	if k.d == 2 {
+		blk, r = y/k.lsub, y%k.lsub
+	} else {
+		blk, r = z/k.lsub, y+k.ly*(z%k.lsub)
+	}
+	return c, r*k.wd + m%k.wd, blk*k.nl + m/k.wd
 }
 
 // Spins writes the configuration (site order x + Lx*(y + Ly*z)) into dst,

@@ -40,7 +40,7 @@ func adjacency(m *lattice.Model) [][]int {
 // with 1..64 lanes, several words per row, and axes of length 2.
 func TestCheckerboardLayout(t *testing.T) {
 	sizes := [][]int{{2, 2}, {4, 4}, {4, 6}, {6, 4}, {2, 8}, {8, 2}, {12, 10}, {130, 4}, {256, 2}, {260, 6},
-		{2, 2, 2}, {4, 6, 2}, {10, 4, 6}, {6, 2, 4}}
+		{2, 2, 2}, {4, 6, 2}, {10, 4, 6}, {6, 2, 4}, {8, 16}, {64, 32}, {16, 16, 16}, {4, 4, 8}, {32, 6, 12}}
 	r := rand.New(rng.New(11, 0))
 	for _, dims := range sizes {
 		m := model(t, dims)
