@@ -5,9 +5,9 @@ import (
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
+	kernel "github.com/isingrbm/isingrbm/internal/gemm"
 	"github.com/isingrbm/isingrbm/internal/numeric"
 )
 
@@ -54,8 +54,9 @@ func (r *RBM) visibleInput(dst, h *mat.Dense) {
 	gemm(dst, h, r.W, blas.Trans)
 }
 
-// gemm sets dst = a op(b) with one BLAS call and no allocation (dst is
-// sized first if empty). dst must not share memory with a or b.
+// gemm sets dst = a op(b) with one internal/gemm call (AVX2 assembly where
+// available) and no allocation (dst is sized first if empty). dst must not
+// share memory with a or b.
 func gemm(dst, a, b *mat.Dense, tb blas.Transpose) {
 	rows, _ := a.Dims()
 	br, bc := b.Dims()
@@ -69,7 +70,18 @@ func gemm(dst, a, b *mat.Dense, tb blas.Transpose) {
 	if dst == a || dst == b {
 		panic("rbm: dst aliases an input")
 	}
-	blas64.Gemm(blas.NoTrans, tb, 1, a.RawMatrix(), b.RawMatrix(), 0, dst.RawMatrix())
+	mulAdd(dst, 1, a, blas.NoTrans, b, tb, 0)
+}
+
+// mulAdd sets c = alpha op(a) op(b) + beta c (c already sized; c is not
+// read when beta is zero). c must not share memory with a or b.
+func mulAdd(c *mat.Dense, alpha float64, a *mat.Dense, ta blas.Transpose, b *mat.Dense, tb blas.Transpose, beta float64) {
+	ra, rb, rc := a.RawMatrix(), b.RawMatrix(), c.RawMatrix()
+	k := ra.Cols
+	if ta == blas.Trans {
+		k = ra.Rows
+	}
+	kernel.Dgemm(ta, tb, rc.Rows, rc.Cols, k, alpha, ra.Data, ra.Stride, rb.Data, rb.Stride, beta, rc.Data, rc.Stride)
 }
 
 // applyMean replaces each input t in d by l.Mean(col, t).

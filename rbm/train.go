@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/isingrbm/isingrbm/internal/rng"
@@ -265,7 +266,7 @@ type trainer struct {
 	vb, hp     *mat.Dense // minibatch and E[h|v] on it (full batch size)
 	vn, hn, hs *mat.Dense // chain visible, E[h|v] of chains, hidden samples
 	persist    *mat.Dense // PCD persistent hidden samples
-	gW, tmp    *mat.Dense
+	gW         *mat.Dense
 	ga, gb     []float64
 	dv, dh     []float64
 	// optimizer state
@@ -418,7 +419,6 @@ func (t *trainer) alloc() {
 	t.hn = mat.NewDense(nc, m, nil)
 	t.hs = mat.NewDense(nc, m, nil)
 	t.gW = mat.NewDense(n, m, nil)
-	t.tmp = mat.NewDense(n, m, nil)
 	t.ga = make([]float64, n)
 	t.dv = make([]float64, n)
 	t.dh = make([]float64, m)
@@ -604,13 +604,11 @@ func (t *trainer) gradient(vb, hp, vn, hn *mat.Dense, wn []float64) {
 	r, n, m := t.r, t.n, t.m
 	B, _ := vb.Dims()
 
-	// Gradient of the mean log-likelihood.
-	t.gW.Mul(vb.T(), hp)
-	t.gW.Scale(1/float64(B), t.gW)
+	// Gradient of the mean log-likelihood: gW = vb^T hp / B - vn^T hn / C.
+	mulAdd(t.gW, 1/float64(B), vb, blas.Trans, hp, blas.NoTrans, 0)
 	if wn == nil {
 		C, _ := vn.Dims()
-		t.tmp.Mul(vn.T(), hn)
-		t.tmp.Scale(1/float64(C), t.tmp)
+		mulAdd(t.gW, -1/float64(C), vn, blas.Trans, hn, blas.NoTrans, 1)
 		colMeans(t.ga, vn)
 		colMeans(t.gb, hn)
 	} else {
@@ -623,11 +621,10 @@ func (t *trainer) gradient(vb, hp, vn, hn *mat.Dense, wn []float64) {
 				row[j] *= w
 			}
 		}
-		t.tmp.Mul(vn.T(), &hw)
+		mulAdd(t.gW, -1, vn, blas.Trans, &hw, blas.NoTrans, 1)
 		weightedMeans(t.ga, vn, wn)
 		weightedMeans(t.gb, hn, wn)
 	}
-	t.gW.Sub(t.gW, t.tmp)
 	dv, dh := t.dv, t.dh
 	colMeans(dv, vb)
 	for i := range dv {

@@ -6,7 +6,7 @@
 // gonum's blas64 Dgemm. On amd64 CPUs with AVX2 and FMA it packs panels of A
 // and B into contiguous, cache-blocked buffers and runs an assembly
 // micro-kernel (6 x 8 register tile of fused multiply-adds); elsewhere it
-// calls gonum's pure-Go Dgemm.
+// calls blas64's Dgemm (gonum's pure-Go BLAS, or whatever blas64.Use set).
 //
 // Results are deterministic: every element of C is summed over k in
 // increasing order (in blocks of KC, each block accumulated with fused
@@ -23,7 +23,7 @@ import (
 	"sync"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/blas/blas64"
 )
 
 // Register tile and cache blocking of the packed path.
@@ -39,7 +39,7 @@ const (
 type path int
 
 const (
-	pathGonum  path = iota // gonum's Dgemm
+	pathGonum  path = iota // blas64's Dgemm (gonum's by default)
 	pathKernel             // packed, Go micro-kernel (reference for the assembly)
 	pathAsm                // packed, assembly micro-kernel
 )
@@ -75,7 +75,7 @@ var pool = sync.Pool{New: func() any {
 // share memory with A or B.
 func Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
 	if current == pathGonum {
-		gonum.Implementation{}.Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		blas64.Implementation().Dgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	checkArgs(tA, tB, m, n, k, a, lda, b, ldb, c, ldc)
