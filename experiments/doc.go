@@ -64,4 +64,13 @@
 // manifest.json, only when every computation succeeded; an interrupted run
 // leaves DIR as it was (a killed process may leave a .staging-* directory,
 // never a half-written output file).
+//
+// # Sharding
+//
+// The Monte Carlo and RBM-sampling chains of a spec can be split over
+// machines: Options.Shard {K, N} runs the chains j with j mod N = K-1 and
+// writes DIR/shards/NAME.K-of-N.gob; Options.Merge then reads every shard
+// (all K of one N, made by the same spec, else an error) and runs the rest.
+// Because every chain has its own random stream, the merged data files are
+// byte-identical to an unsharded run's.
 package experiments

@@ -35,6 +35,14 @@ type Options struct {
 	// Workers bounds the number of goroutines; 0 means runtime.GOMAXPROCS(0).
 	// The data files do not depend on it.
 	Workers int
+	// Shard, when set, runs only that shard of the Monte Carlo and
+	// RBM-sampling chains and writes DIR/shards/NAME.K-of-N.gob; nothing
+	// else is computed or written.
+	Shard Shard
+	// Merge reads the chains of DIR/shards/NAME.*-of-N.gob (every shard of
+	// one N, made by the same spec) instead of running them, then runs the
+	// rest of the spec: the data files are identical to an unsharded run's.
+	Merge bool
 }
 
 // Manifest records how the files of a run were made. It is written to
@@ -88,6 +96,9 @@ type run struct {
 	exact map[string][]exactRow // by size label
 	mc    map[string][]mcRow
 	rbms  map[string][]mcRow
+
+	shardOut  shardFile // chains of this shard (Options.Shard)
+	shardRows shardSet  // chains read by a merge (Options.Merge)
 }
 
 func (r *run) logf(format string, a ...any) {
@@ -143,6 +154,15 @@ func (r *run) timed(name string, fn func() error) error {
 // directory is removed and DIR is left as it was. Data files are
 // byte-identical between runs of the same spec, whatever Options.Workers.
 func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, error) {
+	if !opt.Shard.Valid() {
+		return nil, fmt.Errorf("--shard %d/%d: want k/n with 1 <= k <= n", opt.Shard.K, opt.Shard.N)
+	}
+	if opt.Shard.N > 0 && opt.Merge {
+		return nil, fmt.Errorf("--shard and --merge: give one of them")
+	}
+	if opt.Shard.N > 0 && s.MC == nil && s.RBMSampling == nil {
+		return nil, fmt.Errorf("--shard: spec %q has no [mc] or [rbm_sampling] chains to split", s.Name)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
@@ -169,6 +189,11 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 	for _, m := range r.models {
 		m.Neighbors() // build once before sharing across goroutines
 	}
+	if opt.Merge {
+		if err := r.readShards(dir); err != nil {
+			return nil, err
+		}
+	}
 	t0 := time.Now()
 	steps := []struct {
 		name string
@@ -185,7 +210,7 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 		{"cumulants", s.Cumulants != nil, r.runCumulants},
 	}
 	for _, st := range steps {
-		if !st.on {
+		if !st.on || opt.Shard.N > 0 && st.name != "mc" && st.name != "rbm_sampling" {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -200,6 +225,14 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 		return nil, err
 	}
 	r.man.WallSeconds["total"] = math.Round(time.Since(t0).Seconds()*1000) / 1000
+	if opt.Shard.N > 0 {
+		path, err := r.writeShard(dir)
+		if err != nil {
+			return nil, err
+		}
+		r.man.Data = []string{path}
+		return r.man, nil
+	}
 	sort.Strings(r.man.Data)
 	sort.Strings(r.man.Figures)
 	sort.Slice(r.man.Seeds, func(i, j int) bool { return r.man.Seeds[i].What < r.man.Seeds[j].What })

@@ -256,3 +256,57 @@ func TestQuickstartNumbers(t *testing.T) {
 		t.Errorf("quickstart took %.1f s, promised under a minute", man.WallSeconds["total"])
 	}
 }
+
+// TestShardMerge splits the chains of the tiny spec into 3 shards, merges
+// them, and compares the data with an unsharded run byte for byte.
+func TestShardMerge(t *testing.T) {
+	whole, split := t.TempDir(), t.TempDir()
+	if _, err := Run(context.Background(), mustParse(t, tiny), whole, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for k := 1; k <= 3; k++ {
+		man, err := Run(context.Background(), mustParse(t, tiny), split, Options{Shard: Shard{K: k, N: 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(man.Data) != 1 || !strings.HasSuffix(man.Data[0], "tiny."+strconv.Itoa(k)+"-of-3.gob") {
+			t.Errorf("shard %d wrote %v", k, man.Data)
+		}
+		if _, err := os.Stat(filepath.Join(split, "data")); err == nil {
+			t.Errorf("shard %d wrote data/", k)
+		}
+		if k == 2 {
+			// A merge with a shard missing must fail and name it.
+			_, err := Run(context.Background(), mustParse(t, tiny), split, Options{Merge: true})
+			if err == nil || !strings.Contains(err.Error(), "shard 3 of 3 is missing") {
+				t.Errorf("merge of 2 of 3 shards: %v", err)
+			}
+		}
+	}
+	if _, err := Run(context.Background(), mustParse(t, tiny), split, Options{Merge: true}); err != nil {
+		t.Fatal(err)
+	}
+	a, b := readTree(t, filepath.Join(whole, "data")), readTree(t, filepath.Join(split, "data"))
+	if len(a) != len(b) {
+		t.Fatalf("%d data files unsharded, %d merged", len(a), len(b))
+	}
+	for name, x := range a {
+		if !bytes.Equal(x, b[name]) {
+			t.Errorf("data/%s differs between the unsharded and the merged run", name)
+		}
+	}
+	// Shards of another spec are refused.
+	other := strings.Replace(tiny, "seed = 7", "seed = 8", 1)
+	if _, err := Run(context.Background(), mustParse(t, other), split, Options{Merge: true}); err == nil || !strings.Contains(err.Error(), "different spec") {
+		t.Errorf("merge with another seed: %v", err)
+	}
+	for _, sh := range []Shard{{K: 0, N: 2}, {K: 3, N: 2}, {K: 1, N: -1}} {
+		if _, err := Run(context.Background(), mustParse(t, tiny), t.TempDir(), Options{Shard: sh}); err == nil || !strings.Contains(err.Error(), "1 <= k <= n") {
+			t.Errorf("shard %v: %v", sh, err)
+		}
+	}
+	noChains := strings.Split(tiny, "[mc]")[0] + "[figures]\nformats = [\"png\"]\n"
+	if _, err := Run(context.Background(), mustParse(t, noChains), t.TempDir(), Options{Shard: Shard{K: 1, N: 2}}); err == nil || !strings.Contains(err.Error(), "no [mc]") {
+		t.Errorf("shard of a spec without chains: %v", err)
+	}
+}

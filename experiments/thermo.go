@@ -159,7 +159,20 @@ func (r *run) runMC() error {
 		what := fmt.Sprintf("mc/%s/%s/%d", p.Algorithms[j.alg], r.labels[j.size], j.temp)
 		r.man.Seeds = append(r.man.Seeds, SeedRecord{What: what, Seed: r.spec.Seed, Stream: streamID(what)})
 	}
+	snapJob := -1
+	for i, j := range jobs {
+		if j.size == snapSize && j.alg == 0 && j.temp == snapTemp {
+			snapJob = i
+		}
+	}
 	err := r.forEach(len(jobs), func(ctx context.Context, i int) error {
+		if done, ok := r.shardRows.mc[i]; ok { // merged from a shard file
+			out[i] = mcRow{algorithm: done.Algorithm, res: done.Res}
+			return nil
+		}
+		if !r.mine(i) {
+			return nil
+		}
 		j := jobs[i]
 		m := r.models[j.size]
 		alg, _ := mc.ParseAlgorithm(p.Algorithms[j.alg])
@@ -179,13 +192,27 @@ func (r *run) runMC() error {
 		res.Index = j.temp
 		res.Seconds = 0 // wall time goes to the manifest only
 		out[i] = mcRow{algorithm: p.Algorithms[j.alg], res: res}
-		if j.size == snapSize && j.alg == 0 && j.temp == snapTemp {
+		if i == snapJob {
 			snap = k.Spins(nil)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	if r.shardRows.loaded && snapJob >= 0 {
+		snap = r.shardRows.snap
+	}
+	if r.opt.Shard.N > 0 {
+		for i := range jobs {
+			if r.mine(i) {
+				r.shardOut.MC = append(r.shardOut.MC, shardRow{Job: i, Algorithm: out[i].algorithm, Res: out[i].res})
+			}
+		}
+		if r.mine(snapJob) {
+			r.shardOut.Snap = snap
+		}
+		return nil
 	}
 	t := newTable("mc", mcColumns...)
 	for i, j := range jobs {
@@ -236,6 +263,13 @@ func (r *run) runRBMSampling() error {
 		r.man.Seeds = append(r.man.Seeds, SeedRecord{What: what, Seed: r.spec.Seed, Stream: streamID(what)})
 	}
 	err := r.forEach(len(jobs), func(ctx context.Context, i int) error {
+		if done, ok := r.shardRows.rbm[i]; ok {
+			out[i] = done.Res
+			return nil
+		}
+		if !r.mine(i) {
+			return nil
+		}
 		j := jobs[i]
 		m := r.models[j.size]
 		beta := betas[j.temp]
@@ -250,6 +284,14 @@ func (r *run) runRBMSampling() error {
 	})
 	if err != nil {
 		return err
+	}
+	if r.opt.Shard.N > 0 {
+		for i := range jobs {
+			if r.mine(i) {
+				r.shardOut.RBM = append(r.shardOut.RBM, shardRow{Job: i, Algorithm: "rbm-gibbs", Res: out[i]})
+			}
+		}
+		return nil
 	}
 	t := newTable("rbm_sampling", mcColumns...)
 	for i, j := range jobs {

@@ -20,7 +20,8 @@ func runCommand() *cli.Command {
 		Description: "Writes DIR/data (CSV and JSON), DIR/figures (PNG, SVG, optionally PDF) and DIR/manifest.json\n" +
 			"(spec, version, seeds, wall times, Go version). Rerunning gives byte-identical data files.\n" +
 			"Everything is staged in DIR/.staging-* and moved into place only when the run succeeds, so an\n" +
-			"interrupted run leaves DIR as it was. Example:\n\n" +
+			"interrupted run leaves DIR as it was. Large Monte Carlo sweeps can be split: run each of\n" +
+			"--shard 1/n ... n/n (on any machines, sharing DIR/shards), then once with --merge. Example:\n\n" +
 			"   isingrbm run experiments/quickstart.toml --out out/",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Category: catOutput,
@@ -31,6 +32,10 @@ func runCommand() *cli.Command {
 				Usage: "only parse and validate the spec, run nothing"},
 			&cli.IntFlag{Name: "workers", Value: 0,
 				Usage: "goroutines (>= 0; 0 means GOMAXPROCS); the data do not depend on it"},
+			&cli.StringFlag{Name: "shard", Category: "Scale-out",
+				Usage: "k/n: run only shard k of n (1 <= k <= n) of the [mc] and [rbm_sampling] chains, writing DIR/shards/NAME.k-of-n.gob; then run once with --merge"},
+			&cli.BoolFlag{Name: "merge", Category: "Scale-out",
+				Usage: "use the chains of every DIR/shards/NAME.k-of-n.gob instead of running them, and make the data, figures and manifest (identical data to an unsharded run)"},
 		},
 		Action: runRun,
 	}
@@ -57,11 +62,11 @@ func runTrailingFlags(c *cli.Context) ([]string, error) {
 			name = "out"
 		}
 		switch name {
-		case "check":
+		case "check", "merge":
 			if !hasVal {
 				val = "true"
 			}
-		case "out", "formats", "workers":
+		case "out", "formats", "workers", "shard":
 			if !hasVal {
 				if i+1 >= len(args) {
 					return nil, fmt.Errorf("--%s needs a value", name)
@@ -70,7 +75,7 @@ func runTrailingFlags(c *cli.Context) ([]string, error) {
 				val = args[i]
 			}
 		default:
-			return nil, fmt.Errorf("unknown flag %q for run: allowed --out DIR, --formats LIST, --check, --workers N", a)
+			return nil, fmt.Errorf("unknown flag %q for run: allowed --out DIR, --formats LIST, --check, --workers N, --shard k/n, --merge", a)
 		}
 		if err := c.Set(name, val); err != nil {
 			return nil, fmt.Errorf("--%s %q: %w", name, val, err)
@@ -121,18 +126,41 @@ func runRun(c *cli.Context) error {
 	if out == "" {
 		return fmt.Errorf("--out: give an output directory")
 	}
+	var shard experiments.Shard
+	if sh := c.String("shard"); sh != "" {
+		k, n, err := runParseShard(sh)
+		if err != nil {
+			return err
+		}
+		shard = experiments.Shard{K: k, N: n}
+	}
 	man, err := experiments.Run(c.Context, spec, out, experiments.Options{
 		Version: buildVersion(), Source: src, SpecPath: path, Workers: c.Int("workers"),
+		Shard: shard, Merge: c.Bool("merge"),
 		Logf: func(format string, a ...any) { fmt.Fprintf(c.App.ErrWriter, format+"\n", a...) },
 	})
 	if err != nil {
 		return err
+	}
+	if shard.N > 0 {
+		fmt.Fprintf(c.App.Writer, "%s: shard %d/%d written to %s (%.1f s); when every shard is done: isingrbm run %s --out %s --merge\n",
+			spec.Name, shard.K, shard.N, man.Data[0], man.WallSeconds["total"], path, out)
+		return nil
 	}
 	fmt.Fprintf(c.App.Writer, "%s: %d data files, %d figures in %s (%.1f s)\n", spec.Name, len(man.Data), len(man.Figures), out, man.WallSeconds["total"])
 	for _, k := range sortedCheckKeys(man.Checks) {
 		fmt.Fprintf(c.App.Writer, "  %s = %.3g\n", k, man.Checks[k])
 	}
 	return nil
+}
+
+// runParseShard parses "k/n" with 1 <= k <= n.
+func runParseShard(s string) (int, int, error) {
+	var k, n int
+	if _, err := fmt.Sscanf(s, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != strings.TrimSpace(s) || k < 1 || k > n {
+		return 0, 0, fmt.Errorf("--shard %q: want k/n with integers 1 <= k <= n", s)
+	}
+	return k, n, nil
 }
 
 // sortedCheckKeys returns the keys of the run's checks in order.

@@ -71,6 +71,24 @@ func TestRunCommand(t *testing.T) {
 			t.Errorf("data/%s differs between runs", f)
 		}
 	}
+	// Two shards and a merge give the same data.
+	out3 := filepath.Join(t.TempDir(), "out3")
+	for _, k := range []string{"1/2", "2/2"} {
+		stdout, _, err := runApp(t, "run", spec, "--out", out3, "--shard", k)
+		if err != nil || !strings.Contains(stdout, "--merge") {
+			t.Fatalf("--shard %s: %q, %v", k, stdout, err)
+		}
+	}
+	if _, _, err := runApp(t, "run", spec, "--out", out3, "--merge"); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"exact.csv", "mc.csv", "mc.json", "hs.csv"} {
+		a, _ := os.ReadFile(filepath.Join(out, "data", f))
+		b, _ := os.ReadFile(filepath.Join(out3, "data", f))
+		if len(a) == 0 || !bytes.Equal(a, b) {
+			t.Errorf("data/%s differs between the unsharded and the merged run", f)
+		}
+	}
 	stdout, _, err = runApp(t, "run", spec, "--check")
 	if err != nil || !strings.Contains(stdout, "valid") {
 		t.Errorf("--check: %q, %v", stdout, err)
@@ -95,6 +113,10 @@ func TestRunCommandErrors(t *testing.T) {
 		{[]string{"run", good, "--workers", "-1"}, []string{"--workers -1", ">= 0"}},
 		{[]string{"run", good, "--out"}, []string{"--out needs a value"}},
 		{[]string{"run", good, "--bogus"}, []string{"unknown flag", "--out DIR"}},
+		{[]string{"run", good, "--shard", "3/2"}, []string{"--shard", "1 <= k <= n"}},
+		{[]string{"run", good, "--shard", "1/2x"}, []string{"--shard", "1 <= k <= n"}},
+		{[]string{"run", good, "--shard", "1/2", "--merge"}, []string{"--shard and --merge"}},
+		{[]string{"run", good, "--merge", "--out", t.TempDir()}, []string{"--merge: no shard files"}},
 	}
 	for _, c := range cases {
 		_, _, err := runApp(t, c.args...)
