@@ -294,6 +294,7 @@ func (k *Checkerboard) xnb(o []uint64, base, j, q int) uint64 {
 func (k *Checkerboard) Sweep() (updates, accepted int64) {
 	k.counted = false
 	flipped := 0
+	two := k.dec.nu == 2 && k.dec.complement
 	sel := uint64(0)
 	if !k.field {
 		sel = ^uint64(0)
@@ -317,7 +318,12 @@ func (k *Checkerboard) Sweep() (updates, accepted int64) {
 					s2, c2 := a3^a4, a3&a4
 					u0, c3 := s1^s2, s1&s2
 					u1, u2 := c1^c2^c3, c1&c2
-					f := k.dec.flips(u0, u1, u2, s|sel)
+					var f uint64
+					if two {
+						f = k.dec.flips2(u0, u1, u2, s|sel)
+					} else {
+						f = k.dec.flips(u0, u1, u2, s|sel)
+					}
 					flipped += bits.OnesCount64(f)
 					S[base+j] = s ^ f
 				}
@@ -338,7 +344,12 @@ func (k *Checkerboard) Sweep() (updates, accepted int64) {
 					a5 := s ^ k.pw(O, pc, rc, j)
 					a6 := s ^ k.pw(O, pd, rd, j)
 					u0, u1, u2 := add6(a1, a2, a3, a4, a5, a6)
-					f := k.dec.flips(u0, u1, u2, s|sel)
+					var f uint64
+					if two {
+						f = k.dec.flips2(u0, u1, u2, s|sel)
+					} else {
+						f = k.dec.flips(u0, u1, u2, s|sel)
+					}
 					flipped += bits.OnesCount64(f)
 					S[base+j] = s ^ f
 				}

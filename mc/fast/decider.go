@@ -254,3 +254,23 @@ func rounds3(g *gen, rows []uint64, mu *[maxClasses]uint64, und, acc uint64, min
 	g.s0, g.s1, g.s2, g.s3 = s0, s1, s2, s3
 	return acc, j / 3
 }
+
+// flips2 is flips for the common case of two uncertain classes and no lane
+// with p = 0 (Metropolis without field on the square lattice), without the
+// generic class loop.
+func (d *decider) flips2(u0, u1, u2, sel uint64) uint64 {
+	f0, f1 := &d.uf[0], &d.uf[1]
+	m0 := (u0 ^ f0[0]) & (u1 ^ f0[1]) & (u2 ^ f0[2]) & (sel ^ f0[3]) & f0[4]
+	m1 := (u0 ^ f1[0]) & (u1 ^ f1[1]) & (u2 ^ f1[2]) & (sel ^ f1[3]) & f1[4]
+	und := m0 | m1
+	acc := d.lanes &^ und
+	minR := 0
+	if bits.OnesCount64(und) >= denseLanes {
+		minR = min(fixedRounds, d.nrounds)
+	}
+	acc, n := rounds2(&d.g, d.rows, m0, m1, und, acc, 2*minR)
+	if d.tracing {
+		d.trace = append(d.trace, int32(n))
+	}
+	return acc
+}

@@ -120,6 +120,7 @@ func (k *Replicas) Sweeps() uint64 { return k.sweeps }
 // returns the number of attempted updates (N times Len) and of flipped spins.
 func (k *Replicas) Sweep() (updates, accepted int64) {
 	flipped := 0
+	two := k.dec.nu == 2 && k.dec.complement
 	sel := uint64(0)
 	if !k.field {
 		sel = ^uint64(0)
@@ -156,7 +157,12 @@ func (k *Replicas) Sweep() (updates, accepted int64) {
 				} else {
 					u0, u1, u2 = add6(a1, a2, a3, a4, s^S[i+zp], s^S[i+zm])
 				}
-				f := k.dec.flips(u0, u1, u2, s|sel)
+				var f uint64
+				if two {
+					f = k.dec.flips2(u0, u1, u2, s|sel)
+				} else {
+					f = k.dec.flips(u0, u1, u2, s|sel)
+				}
 				flipped += bits.OnesCount64(f)
 				S[i] = s ^ f
 			}
