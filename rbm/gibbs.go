@@ -8,7 +8,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	kernel "github.com/isingrbm/isingrbm/internal/gemm"
-	"github.com/isingrbm/isingrbm/internal/numeric"
 )
 
 // The block Gibbs methods work on batches: each row of v (B x N) or h (B x M)
@@ -84,39 +83,57 @@ func mulAdd(c *mat.Dense, alpha float64, a *mat.Dense, ta blas.Transpose, b *mat
 	kernel.Dgemm(ta, tb, rc.Rows, rc.Cols, k, alpha, ra.Data, ra.Stride, rb.Data, rb.Stride, beta, rc.Data, rc.Stride)
 }
 
-// applyMean replaces each input t in d by l.Mean(col, t).
+// applyMean replaces each input t in d by l.Mean(col, t) (bit for bit; the
+// Bernoulli case goes through the vectorised kernel.SigmoidBias).
 func applyMean(l *Layer, d *mat.Dense) {
 	raw := d.RawMatrix()
 	for i := 0; i < raw.Rows; i++ {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+		if l.Type == Bernoulli {
+			kernel.SigmoidBias(row, l.Bias, 1)
+			continue
+		}
 		for j, t := range row {
 			row[j] = l.Mean(j, t)
 		}
 	}
 }
 
+// uniform53 is rand.Rand.Float64 on the source itself: the low 53 bits of
+// one Uint64 over 2^53 (the same draw as rand.New(src).Float64()).
+func uniform53(src *rand.PCG) float64 { return float64(src.Uint64()<<11>>11) / (1 << 53) }
+
 // applySample replaces each input t in d by a draw from the conditional
 // (Bernoulli: 1 if u < sigmoid(b+t); spin: +1 if u < sigmoid(2(b+t));
 // Gaussian: b + sigma^2 t + sigma z), one random number per element in row-major order. The
-// loops are written per unit type: this is the hot path of training.
-func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand) {
+// loops are written per unit type: this is the hot path of training. src,
+// if non-nil, must be the source of rnd: the uniforms are then drawn from it
+// directly (the same numbers, without the interface call).
+func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand, src *rand.PCG) {
 	raw := d.RawMatrix()
 	for i := 0; i < raw.Rows; i++ {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
 		b := l.Bias[:len(row)]
 		switch l.Type {
-		case Bernoulli:
-			for j, t := range row {
-				x := 0.0
-				if rnd.Float64() < numeric.Sigmoid(b[j]+t) {
-					x = 1
-				}
-				row[j] = x
+		case Bernoulli, Spin:
+			off, scale := 0.0, 1.0
+			if l.Type == Spin {
+				off, scale = -1, 2
 			}
-		case Spin:
-			for j, t := range row {
-				x := -1.0
-				if rnd.Float64() < numeric.Sigmoid(2*(b[j]+t)) {
+			kernel.SigmoidBias(row, b, scale) // probability of the "on" value
+			if src != nil {
+				for j, p := range row {
+					x := off
+					if uniform53(src) < p {
+						x = 1
+					}
+					row[j] = x
+				}
+				continue
+			}
+			for j, p := range row {
+				x := off
+				if rnd.Float64() < p {
 					x = 1
 				}
 				row[j] = x
@@ -147,13 +164,13 @@ func (r *RBM) VisibleMean(dst, h *mat.Dense) {
 // SampleHidden draws h ~ p(h | v) for each row of v (B x N) into dst (B x M).
 func (r *RBM) SampleHidden(dst, v *mat.Dense, rnd *rand.Rand) {
 	r.hiddenInput(dst, v)
-	applySample(&r.Hidden, dst, rnd)
+	applySample(&r.Hidden, dst, rnd, nil)
 }
 
 // SampleVisible draws v ~ p(v | h) for each row of h (B x M) into dst (B x N).
 func (r *RBM) SampleVisible(dst, h *mat.Dense, rnd *rand.Rand) {
 	r.visibleInput(dst, h)
-	applySample(&r.Visible, dst, rnd)
+	applySample(&r.Visible, dst, rnd, nil)
 }
 
 // Gibbs runs k full block Gibbs sweeps v -> h -> v on the batch v (B x N) in

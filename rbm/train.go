@@ -263,6 +263,7 @@ type trainer struct {
 	cfg        TrainConfig
 	n, m       int
 	gibbs      *rand.Rand
+	src        *rand.PCG  // gibbs's source, for the uniforms of the hot loops
 	vb, hp     *mat.Dense // minibatch and E[h|v] on it (full batch size)
 	vn, hn, hs *mat.Dense // chain visible, E[h|v] of chains, hidden samples
 	persist    *mat.Dense // PCD persistent hidden samples
@@ -307,7 +308,8 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 	if cfg.TargetLogProb != nil && (n > MaxTable || len(cfg.TargetLogProb) != 1<<n) {
 		return nil, fmt.Errorf("rbm: train: target table has %d entries, want 2^%d (N <= %d)", len(cfg.TargetLogProb), n, MaxTable)
 	}
-	t := &trainer{r: r, cfg: cfg, n: n, m: m, gibbs: rng.NewRand(cfg.Seed, streamTrainGibbs)}
+	src := rng.New(cfg.Seed, streamTrainGibbs)
+	t := &trainer{r: r, cfg: cfg, n: n, m: m, gibbs: rand.New(src), src: src}
 	t.alloc()
 	if cfg.Centered {
 		t.mu = make([]float64, n)
@@ -443,7 +445,7 @@ func (t *trainer) sampleFromMean(h *mat.Dense) {
 		switch l.Type {
 		case Bernoulli:
 			for j, p := range row {
-				if t.gibbs.Float64() < p {
+				if uniform53(t.src) < p {
 					row[j] = 1
 				} else {
 					row[j] = 0
@@ -451,7 +453,7 @@ func (t *trainer) sampleFromMean(h *mat.Dense) {
 			}
 		case Spin:
 			for j, p := range row {
-				if t.gibbs.Float64() < (1+p)/2 {
+				if uniform53(t.src) < (1+p)/2 {
 					row[j] = 1
 				} else {
 					row[j] = -1
@@ -518,7 +520,8 @@ func (t *trainer) update(vb *mat.Dense, lr float64) error {
 		t.sampleFromMean(hs)
 	}
 	for k := 0; k < t.cfg.K; k++ {
-		r.SampleVisible(vn, hs, t.gibbs)
+		r.visibleInput(vn, hs)
+		applySample(&r.Visible, vn, t.gibbs, t.src)
 		r.HiddenMean(hn, vn)
 		if t.cfg.Method == PCD || k+1 < t.cfg.K {
 			hs.Copy(hn)
