@@ -344,7 +344,13 @@ func headroom(p *plot.Plot, n int, bottom, logY bool) {
 	if n == 0 {
 		return
 	}
-	h := math.Min(0.075*float64(n)+0.03, 0.6)
+	// About one 12 pt line per entry in a data area of about 250 pt (a 6 x 4
+	// inch figure); legends of more than 7 entries use 9 pt lines.
+	per := 0.058
+	if n > 7 {
+		per = 0.04
+	}
+	h := math.Min(per*float64(n)+0.03, 0.6)
 	lo, hi := p.Y.Min, p.Y.Max
 	if logY {
 		lo, hi = math.Log10(lo), math.Log10(hi)
