@@ -370,27 +370,31 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 		// Square lattice: the +x and +y neighbours by index arithmetic.
 		lx := k.p.Dims[0]
 		n := k.n
-		for i := 0; i < n; i++ {
-			if nb < 2 {
-				buf, nb = k.bondBits(), 64
+		for row := 0; row < n; row += lx {
+			jyRow := row + lx
+			if jyRow >= n {
+				jyRow -= n
 			}
-			si := s[i]
-			jx := i + 1
-			if jx%lx == 0 {
-				jx -= lx
+			for x := 0; x < lx; x++ {
+				if nb < 2 {
+					buf, nb = k.bondBits(), 64
+				}
+				i := row + x
+				si := s[i]
+				jx := i + 1
+				if x == lx-1 {
+					jx = row
+				}
+				jy := jyRow + x
+				if s[jx] == si && buf&1 == 1 {
+					union(int32(i), int32(jx))
+				}
+				if s[jy] == si && buf&2 == 2 {
+					union(int32(i), int32(jy))
+				}
+				buf >>= 2
+				nb -= 2
 			}
-			jy := i + lx
-			if jy >= n {
-				jy -= n
-			}
-			if s[jx] == si && buf&1 == 1 {
-				union(int32(i), int32(jx))
-			}
-			if s[jy] == si && buf&2 == 2 {
-				union(int32(i), int32(jy))
-			}
-			buf >>= 2
-			nb -= 2
 		}
 	} else {
 		for i := 0; i < k.n; i++ {
