@@ -1,6 +1,7 @@
 package plots
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -204,4 +205,39 @@ func TestParseQuantity(t *testing.T) {
 	if _, err := ParseQuantity("energy"); err == nil || !strings.Contains(err.Error(), "allowed") {
 		t.Errorf("ParseQuantity(energy): %v", err)
 	}
+}
+
+func TestGoldenBinderConvergenceTraining(t *testing.T) {
+	var curves []Series
+	for k, l := range []float64{4, 8, 16} {
+		s := Series{Label: fmt.Sprintf("L = %g", l), Style: LinePoints, Color: k, X: temps(2, 2.6, 7)}
+		for _, x := range s.X {
+			s.Y = append(s.Y, 0.61-0.3*math.Tanh(l*(x-2.27)/2))
+			s.YErr = append(s.YErr, 0.01)
+		}
+		curves = append(curves, s)
+	}
+	p, err := BinderCrossing("Binder", curves, OnsagerTc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "binder", p)
+
+	conv := []Series{{Label: "T = 1.5", X: []float64{4, 8, 16, 32}, Y: []float64{0.043, 0.0108, 0.0027, 0.00068}},
+		{Label: "T = 3.5", X: []float64{4, 8, 16, 32}, Y: []float64{6e-3, 1e-4, 1e-7, 0}},
+		{Label: "ln 2/L²", Style: Dotted, Color: 2, X: []float64{4, 32}, Y: []float64{math.Ln2 / 16, math.Ln2 / 1024}}}
+	c, err := Convergence("convergence", "L", "|Δ|", conv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(c.Title.Text, "zeros omitted") {
+		t.Errorf("title %q does not say a zero was omitted", c.Title.Text)
+	}
+	golden(t, "convergence", c)
+
+	tr, err := Training("training", "KL (nats)", true, []Series{{Label: "T = 2.3", Style: LinePoints, X: []float64{5, 10, 15, 20}, Y: []float64{0.5, 0.3, 0.2, 0.15}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "training", tr)
 }
