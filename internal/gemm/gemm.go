@@ -220,7 +220,17 @@ func packA(dst []float64, trans bool, a []float64, lda, i0, mb, p0, kb int) {
 			}
 			continue
 		}
-		// op(A)[i, p] = a[p*lda + i]: each packed column is a contiguous run.
+		// op(A)[i, p] = a[p*lda + i]: each packed column is a contiguous run
+		// (copied element by element: copy's call costs more than 6 moves).
+		if mm == mr {
+			for p := range kb {
+				q := d[p*mr : p*mr+mr : p*mr+mr]
+				src := a[(p0+p)*lda+i0+ir:]
+				src = src[:mr:mr]
+				q[0], q[1], q[2], q[3], q[4], q[5] = src[0], src[1], src[2], src[3], src[4], src[5]
+			}
+			continue
+		}
 		for p := range kb {
 			q := d[p*mr : p*mr+mr]
 			src := a[(p0+p)*lda+i0+ir:]
@@ -239,6 +249,16 @@ func packB(dst []float64, trans bool, b []float64, ldb, p0, kb, j0, nb int) {
 		d := dst[jr*kb : jr*kb+nr*kb]
 		if !trans {
 			// op(B)[p, j] = b[p*ldb + j]: contiguous runs.
+			if nn == nr {
+				for p := range kb {
+					q := d[p*nr : p*nr+nr : p*nr+nr]
+					src := b[(p0+p)*ldb+j0+jr:]
+					src = src[:nr:nr]
+					q[0], q[1], q[2], q[3] = src[0], src[1], src[2], src[3]
+					q[4], q[5], q[6], q[7] = src[4], src[5], src[6], src[7]
+				}
+				continue
+			}
 			for p := range kb {
 				q := d[p*nr : p*nr+nr]
 				src := b[(p0+p)*ldb+j0+jr:]
