@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"github.com/isingrbm/isingrbm/plots"
+	"github.com/isingrbm/isingrbm/transfer"
 )
 
 // modelTitle describes the model for figure titles, e.g.
@@ -66,6 +67,36 @@ var algName = map[string]string{
 var methodName = map[string]string{"enumerate": "exact (enumeration)", "chain": "exact (chain transfer matrix)",
 	"kaufman": "exact (Kaufman)", "onsager": "Onsager N = ∞", "transfer": "exact (transfer matrix)", "dos": "exact (density of states)", "auto": "exact"}
 
+// samplerChecks records, for every sampler, the largest deviation of u and c
+// from the exact value at the same size and beta, in units of the error bar:
+// the manifest's checks "max_sigma_u_ALG" and "max_sigma_c_ALG".
+func (r *run) samplerChecks() {
+	for _, label := range r.labels {
+		exact := map[float64]*transfer.Result{}
+		for _, x := range r.exact[label] {
+			if _, ok := exact[x.res.Beta]; !ok {
+				exact[x.res.Beta] = x.res
+			}
+		}
+		rows := append(append([]mcRow(nil), r.mc[label]...), r.rbms[label]...)
+		for _, x := range rows {
+			ex, ok := exact[x.res.Beta]
+			if !ok {
+				continue
+			}
+			for _, q := range []plots.Quantity{plots.Energy, plots.HeatCapacity} {
+				v, e := mcValue(x.res, q)
+				want := exactValue(ex, q)
+				if math.IsNaN(v) || math.IsNaN(want) || !(e > 0) {
+					continue
+				}
+				key := fmt.Sprintf("max_sigma_%s_%s", q, x.algorithm)
+				r.man.Checks[key] = math.Max(r.man.Checks[key], math.Abs(v-want)/e)
+			}
+		}
+	}
+}
+
 // exactLabel names the method actually used for rows of the spec method me
 // ("auto" and "a|b" resolve per size).
 func exactLabel(rows []exactRow, me string) string {
@@ -114,6 +145,7 @@ func exactSeries(rows []exactRow, method, label string, q plots.Quantity) plots.
 // curves, Monte Carlo points of every algorithm and RBM Gibbs points, for
 // every size; and the Binder crossing when there are several sizes.
 func (r *run) thermoFigures() error {
+	r.samplerChecks()
 	multi := len(r.labels) > 1
 	suffix := func(label string) string {
 		if multi {
@@ -147,7 +179,6 @@ func (r *run) thermoFigures() error {
 				tp.Limit = append(tp.Limit, s)
 			}
 		}
-		nAlg := 0
 		for si, label := range r.labels {
 			var samplers []plots.Series
 			if r.spec.MC != nil {
@@ -161,7 +192,6 @@ func (r *run) thermoFigures() error {
 			if r.spec.Learning != nil {
 				samplers = append(samplers, mcSeries(r.rbms[label], "rbm-trained", algName["rbm-trained"]+suffix(label), q))
 			}
-			nAlg = len(samplers)
 			for ai, s := range samplers {
 				s.Shape = ai + 1
 				s.Color = si
@@ -173,7 +203,6 @@ func (r *run) thermoFigures() error {
 				}
 			}
 		}
-		_ = nAlg
 		if len(tp.Exact)+len(tp.MC) == 0 {
 			continue
 		}

@@ -3,7 +3,6 @@ package experiments
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -275,5 +274,3 @@ func (r *run) forEach(n int, fn func(ctx context.Context, i int) error) error {
 	}
 	return g.Wait()
 }
-
-var errNoData = errors.New("no data")
