@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -198,9 +199,9 @@ const (
 	MaxSizes     = 16
 )
 
-// Parse reads a spec from TOML source; name is used in error messages
-// (name:line: key: problem). Unknown keys, wrong types and bad values are
-// errors.
+// Parse reads a spec from TOML source; name is the spec file's path, used in
+// error messages (name:line: key: problem) and to resolve a relative
+// lattice.edges file. Unknown keys, wrong types and bad values are errors.
 func Parse(src []byte, name string) (*Spec, error) {
 	var s Spec
 	md, err := toml.NewDecoder(bytes.NewReader(src)).Decode(&s)
@@ -219,6 +220,10 @@ func Parse(src []byte, name string) (*Spec, error) {
 			return nil, &SpecError{File: name, Line: line, Key: m[2], Msg: m[3]}
 		}
 		return nil, &SpecError{File: name, Msg: err.Error()}
+	}
+	// An edge-list file is relative to the spec file's directory.
+	if s.Lattice.Edges != "" && !filepath.IsAbs(s.Lattice.Edges) {
+		s.Lattice.Edges = filepath.Join(filepath.Dir(name), s.Lattice.Edges)
 	}
 	loc := newLocator(src)
 	if und := md.Undecoded(); len(und) > 0 {

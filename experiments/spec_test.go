@@ -183,3 +183,22 @@ func sectionTempsMC(m *MCSpec) *Temps {
 	}
 	return &m.Temps
 }
+
+func TestParseEdgesRelative(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ring.edges"), []byte("0 1 1\n1 2 1\n2 0 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := "name = \"e\"\n[lattice]\nkind = \"edges\"\nedges = \"ring.edges\"\n[exact]\nT = [1.0]\n"
+	s, err := Parse([]byte(src), filepath.Join(dir, "e.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Lattice.Edges != filepath.Join(dir, "ring.edges") {
+		t.Errorf("edges resolved to %q", s.Lattice.Edges)
+	}
+	_, err = Parse([]byte(strings.Replace(src, "ring.edges", "none.edges", 1)), filepath.Join(dir, "e.toml"))
+	if err == nil || !strings.Contains(err.Error(), "lattice.edges") {
+		t.Errorf("missing edge file: %v", err)
+	}
+}
