@@ -142,3 +142,12 @@ func BenchmarkParallel(b *testing.B) {
 		b.ReportMetric(float64(2*20*256*256)*float64(b.N)/float64(b.Elapsed().Nanoseconds()), "flips/ns")
 	})
 }
+
+// BenchmarkSpins measures exporting a configuration (used for snapshots).
+func BenchmarkSpins(b *testing.B) {
+	k, _ := NewCheckerboard(Params{Dims: []int{256, 256}, J: 1, Beta: betaC}, rng.New(1, 0))
+	var dst []int8
+	for b.Loop() {
+		dst = k.Spins(dst)
+	}
+}

@@ -417,31 +417,41 @@ func (k *Checkerboard) Energy() float64 {
 	return e
 }
 
-// loc returns the word index and lane of site i in colour c's array.
-func (k *Checkerboard) loc(i int) (c, w, lane int) {
-	x := i % k.lx
-	y := i / k.lx % k.ly
-	z := i / (k.lx * k.ly)
-	c = (x + y + z) & 1
-	m := x >> 1
+// Spins writes the configuration (site order x + Lx*(y + Ly*z)) into dst,
+// which is grown if needed, and returns it.
+func (k *Checkerboard) Spins(dst []int8) []int8 {
+	dst = grow(dst, k.n)
+	i := 0
+	for z := 0; z < k.lz; z++ {
+		for y := 0; y < k.ly; y++ {
+			base, shift := k.rowOf(y, z)
+			// Sites x = 2m and 2m+1 share m: walk m with its word j and lane
+			// without division.
+			j, lane := 0, shift
+			for x := 0; x < k.lx; x += 2 {
+				c := (x + y + z) & 1
+				dst[i] = int8(2*int(k.s[c][base+j]>>uint(lane)&1) - 1)
+				dst[i+1] = int8(2*int(k.s[1-c][base+j]>>uint(lane)&1) - 1)
+				i += 2
+				if j++; j == k.wd {
+					j, lane = 0, lane+1
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// rowOf returns the first word of the base row holding row (y, z) and the
+// lane of the first site of its block.
+func (k *Checkerboard) rowOf(y, z int) (base, shift int) {
 	var blk, r int
 	if k.d == 2 {
 		blk, r = y/k.lsub, y%k.lsub
 	} else {
 		blk, r = z/k.lsub, y+k.ly*(z%k.lsub)
 	}
-	return c, r*k.wd + m%k.wd, blk*k.nl + m/k.wd
-}
-
-// Spins writes the configuration (site order x + Lx*(y + Ly*z)) into dst,
-// which is grown if needed, and returns it.
-func (k *Checkerboard) Spins(dst []int8) []int8 {
-	dst = grow(dst, k.n)
-	for i := range dst {
-		c, w, l := k.loc(i)
-		dst[i] = int8(2*int(k.s[c][w]>>uint(l)&1) - 1)
-	}
-	return dst
+	return r * k.wd, blk * k.nl
 }
 
 // SetSpins sets the configuration. It panics if len(s) != N() or a spin is
@@ -450,18 +460,33 @@ func (k *Checkerboard) SetSpins(s []int8) {
 	if len(s) != k.n {
 		panic(fmt.Sprintf("fast: SetSpins: %d spins for %d sites", len(s), k.n))
 	}
+	for i, v := range s {
+		if v != 1 && v != -1 {
+			panic(fmt.Sprintf("fast: SetSpins: spin %d at site %d is not ±1", v, i))
+		}
+	}
 	k.counted = false
 	for c := range k.s {
 		clear(k.s[c])
 	}
-	for i, v := range s {
-		c, w, l := k.loc(i)
-		switch v {
-		case 1:
-			k.s[c][w] |= 1 << uint(l)
-		case -1:
-		default:
-			panic(fmt.Sprintf("fast: SetSpins: spin %d at site %d is not ±1", v, i))
+	i := 0
+	for z := 0; z < k.lz; z++ {
+		for y := 0; y < k.ly; y++ {
+			base, shift := k.rowOf(y, z)
+			j, lane := 0, shift
+			for x := 0; x < k.lx; x += 2 {
+				c := (x + y + z) & 1
+				if s[i] == 1 {
+					k.s[c][base+j] |= 1 << uint(lane)
+				}
+				if s[i+1] == 1 {
+					k.s[1-c][base+j] |= 1 << uint(lane)
+				}
+				i += 2
+				if j++; j == k.wd {
+					j, lane = 0, lane+1
+				}
+			}
 		}
 	}
 }
