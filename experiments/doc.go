@@ -21,8 +21,14 @@
 //	kind = "square"
 //	size = "4x4"                     # or, at top level, sizes = ["4x4", "8x8"]
 //
-//	[exact]                          # methods: enumerate (N <= 24), chain
+//	[exact]                          # auto, enumerate, transfer, kaufman, dos, chain, onsager,
+//	methods = ["transfer|kaufman", "onsager"]   # or "a|b": the first that applies to each size
 //	T_range = [1.0, 4.0, 0.05]       # or T = [...] or beta = [...]
+//
+//	[exact_z]                        # ln Z by several methods per size; Kaufman -> Onsager
+//	T = [1.5, 2.269, 3.5]
+//	methods = ["enumerate", "transfer", "kaufman", "dos"]
+//	convergence_L = [4, 8, 16, 32, 64]
 //
 //	[mc]                             # algorithms: metropolis, heatbath, wolff, sw
 //	algorithms = ["metropolis", "wolff"]
@@ -46,6 +52,14 @@
 //	hidden = 6
 //	hidden_types = ["bernoulli", "gaussian"]
 //	order = 8
+//
+//	[learning]                       # RBM trained on Wolff samples; exact KL; trained-RBM observables
+//	T = [1.8, 2.3]
+//	hidden = 16
+//	samples = 5000
+//	epochs = 100
+//	method = "cd"
+//	k = 5
 //
 //	[figures]
 //	formats = ["png", "svg"]         # png, svg, pdf
