@@ -202,3 +202,29 @@ func TestParseEdgesRelative(t *testing.T) {
 		t.Errorf("missing edge file: %v", err)
 	}
 }
+
+// TestDocExampleParses keeps the format example of doc.go valid.
+func TestDocExampleParses(t *testing.T) {
+	b, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var src strings.Builder
+	in := false
+	for _, line := range strings.Split(string(b), "\n") {
+		switch {
+		case strings.HasPrefix(line, "// # Spec format"):
+			in = true
+		case strings.HasPrefix(line, "// Unknown keys"):
+			in = false
+		case in && strings.HasPrefix(line, "//\t"):
+			src.WriteString(strings.TrimPrefix(line, "//\t") + "\n")
+		}
+	}
+	if src.Len() == 0 {
+		t.Fatal("no example found in doc.go")
+	}
+	if _, err := Parse([]byte(src.String()), "doc.toml"); err != nil {
+		t.Errorf("doc.go example: %v\n%s", err, src.String())
+	}
+}
