@@ -5,7 +5,8 @@
 // for row-major float64 matrices (op(X) = X or X^T), with the signature of
 // gonum's blas64 Dgemm. On amd64 CPUs with AVX2 and FMA it packs panels of A
 // and B into contiguous, cache-blocked buffers and runs an assembly
-// micro-kernel (6 x 8 register tile of fused multiply-adds); elsewhere it
+// micro-kernel (a 10 x 16 register tile of fused multiply-adds with
+// AVX-512, 6 x 8 with AVX2); elsewhere it
 // calls blas64's Dgemm (gonum's pure-Go BLAS, or whatever blas64.Use set).
 //
 // Results are deterministic: every element of C is summed over k in
@@ -26,40 +27,60 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 )
 
-// Register tile and cache blocking of the packed path.
+// Cache blocking of the packed path: a kc-deep panel of the register tile's
+// rows and columns stays in L1, an mc x kc block of A in L2.
 const (
-	mr = 6   // rows of the register tile
-	nr = 8   // columns of the register tile
-	kc = 256 // depth of a packed block (a 6 x 256 and 8 x 256 panel stay in L1)
-	mc = 96  // rows of a packed A block (mc x kc stays in L2)
+	kc = 256
+	mc = 120 // a multiple of every tile's rows
 	nc = 2048
+
+	maxMR, maxNR = 10, 16
+)
+
+// tile is a register tile: the micro-kernel computes mr x nr of C.
+type tile struct {
+	mr, nr int
+	// asm computes the tile c = alpha a b (beta = 0; c is not read) or
+	// c = fma(beta, c, alpha a b) from the packed panels a (k x mr) and b
+	// (k x nr); c has leading dimension ldc. nil for the Go kernel.
+	asm func(k int, a, b, c *float64, ldc int, alpha, beta float64)
+}
+
+var (
+	tileAVX2   = tile{6, 8, kernel}
+	tileAVX512 = tile{10, 16, kernel512}
 )
 
 // path selects the implementation (tests switch it).
 type path int
 
 const (
-	pathGonum  path = iota // blas64's Dgemm (gonum's by default)
-	pathKernel             // packed, Go micro-kernel (reference for the assembly)
-	pathAsm                // packed, assembly micro-kernel
+	pathGonum   path = iota // blas64's Dgemm (gonum's by default)
+	pathKernel              // packed, Go micro-kernel with the 6 x 8 tile (reference)
+	pathAsm                 // packed, AVX2 assembly micro-kernel, 6 x 8
+	pathKernel2             // packed, Go micro-kernel with the 10 x 16 tile (reference)
+	pathAsm512              // packed, AVX-512 assembly micro-kernel, 10 x 16
 )
 
 // current is the implementation Dgemm uses.
 var current = defaultPath()
 
 func defaultPath() path {
-	if hasAsm {
+	switch {
+	case hasAsm512:
+		return pathAsm512
+	case hasAsm:
 		return pathAsm
 	}
 	return pathGonum
 }
 
 // Accelerated reports whether Dgemm uses the assembly kernel on this CPU.
-func Accelerated() bool { return current == pathAsm }
+func Accelerated() bool { return current == pathAsm || current == pathAsm512 }
 
 type workspace struct {
 	a, b []float64 // packed panels
-	tile [mr * nr]float64
+	tile [maxMR * maxNR]float64
 }
 
 var pool = sync.Pool{New: func() any {
@@ -86,8 +107,19 @@ func Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda i
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
+	var tl tile
+	switch current {
+	case pathKernel:
+		tl = tile{6, 8, nil}
+	case pathAsm:
+		tl = tileAVX2
+	case pathKernel2:
+		tl = tile{10, 16, nil}
+	default:
+		tl = tileAVX512
+	}
 	w := pool.Get().(*workspace)
-	w.dgemm(tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	w.dgemm(tl, tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	pool.Put(w)
 }
 
@@ -131,8 +163,8 @@ func scaleC(m, n int, beta float64, c []float64, ldc int) {
 	}
 }
 
-func (w *workspace) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	asm := current == pathAsm
+func (w *workspace) dgemm(tl tile, tA, tB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	mr, nr := tl.mr, tl.nr
 	for jc := 0; jc < n; jc += nc {
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
@@ -141,10 +173,10 @@ func (w *workspace) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, 
 			if pc > 0 {
 				be = 1
 			}
-			packB(w.b, tB, b, ldb, pc, kb, jc, nb)
+			packB(w.b, nr, tB, b, ldb, pc, kb, jc, nb)
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				packA(w.a, tA, a, lda, ic, mb, pc, kb)
+				packA(w.a, mr, tA, a, lda, ic, mb, pc, kb)
 				for jr := 0; jr < nb; jr += nr {
 					nn := min(nr, nb-jr)
 					bp := w.b[jr*kb : jr*kb+nr*kb]
@@ -153,19 +185,19 @@ func (w *workspace) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, 
 						ap := w.a[ir*kb : ir*kb+mr*kb]
 						ci := (ic+ir)*ldc + jc + jr
 						if mm == mr && nn == nr {
-							if asm {
-								kernel(kb, &ap[0], &bp[0], &c[ci], ldc, alpha, be)
+							if tl.asm != nil {
+								tl.asm(kb, &ap[0], &bp[0], &c[ci], ldc, alpha, be)
 							} else {
-								goKernel(kb, ap, bp, c[ci:], ldc, alpha, be)
+								goKernel(mr, nr, kb, ap, bp, c[ci:], ldc, alpha, be)
 							}
 							continue
 						}
 						// Edge tile: compute alpha A B into the tile buffer, then update C.
-						t := w.tile[:]
-						if asm {
-							kernel(kb, &ap[0], &bp[0], &t[0], nr, alpha, 0)
+						t := w.tile[:mr*nr]
+						if tl.asm != nil {
+							tl.asm(kb, &ap[0], &bp[0], &t[0], nr, alpha, 0)
 						} else {
-							goKernel(kb, ap, bp, t, nr, alpha, 0)
+							goKernel(mr, nr, kb, ap, bp, t, nr, alpha, 0)
 						}
 						for i := 0; i < mm; i++ {
 							crow := c[ci+i*ldc : ci+i*ldc+nn]
@@ -188,54 +220,45 @@ func (w *workspace) dgemm(tA, tB bool, m, n, k int, alpha float64, a []float64, 
 // packA copies the block op(A)[i0:i0+mb, p0:p0+kb] into dst as row panels of
 // mr rows: panel r holds, for each p in turn, the mr values of column p
 // (zero-padded past mb).
-func packA(dst []float64, trans bool, a []float64, lda, i0, mb, p0, kb int) {
+func packA(dst []float64, mr int, trans bool, a []float64, lda, i0, mb, p0, kb int) {
 	for ir := 0; ir < mb; ir += mr {
 		mm := min(mr, mb-ir)
 		d := dst[ir*kb : ir*kb+mr*kb]
 		if !trans {
-			// op(A)[i, p] = a[i*lda + p]
-			if mm == mr {
-				r0 := a[(i0+ir)*lda+p0:]
-				r1 := a[(i0+ir+1)*lda+p0:]
-				r2 := a[(i0+ir+2)*lda+p0:]
-				r3 := a[(i0+ir+3)*lda+p0:]
-				r4 := a[(i0+ir+4)*lda+p0:]
-				r5 := a[(i0+ir+5)*lda+p0:]
-				r0, r1, r2, r3, r4, r5 = r0[:kb], r1[:kb], r2[:kb], r3[:kb], r4[:kb], r5[:kb]
-				for p := range kb {
-					q := d[p*mr : p*mr+mr : p*mr+mr]
-					q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-				}
+			// op(A)[i, p] = a[i*lda + p].
+			if mm == mr && (mr == 6 || mr == 10) {
+				gatherRows(d, mr, a[(i0+ir)*lda+p0:], lda, kb)
 				continue
 			}
-			for p := range kb {
-				q := d[p*mr : p*mr+mr]
-				for i := range mr {
-					if i < mm {
-						q[i] = a[(i0+ir+i)*lda+p0+p]
-					} else {
-						q[i] = 0
+			// Edge panel: read each row, write with stride mr.
+			for i := range mr {
+				if i >= mm {
+					for p := range kb {
+						d[p*mr+i] = 0
 					}
+					continue
+				}
+				src := a[(i0+ir+i)*lda+p0:]
+				src = src[:kb]
+				for p, x := range src {
+					d[p*mr+i] = x
 				}
 			}
 			continue
 		}
-		// op(A)[i, p] = a[p*lda + i]: each packed column is a contiguous run
-		// (copied element by element: copy's call costs more than 6 moves).
-		if mm == mr {
-			for p := range kb {
-				q := d[p*mr : p*mr+mr : p*mr+mr]
-				src := a[(p0+p)*lda+i0+ir:]
-				src = src[:mr:mr]
-				q[0], q[1], q[2], q[3], q[4], q[5] = src[0], src[1], src[2], src[3], src[4], src[5]
-			}
+		// op(A)[i, p] = a[p*lda + i]: each packed column is a contiguous run.
+		if mm == mr && (mr == 6 || mr == 10) {
+			copyRuns(d, mr, a[p0*lda+i0+ir:], lda, kb)
 			continue
 		}
 		for p := range kb {
 			q := d[p*mr : p*mr+mr]
 			src := a[(p0+p)*lda+i0+ir:]
-			n := copy(q[:mm], src[:mm])
-			clear(q[n:])
+			src = src[:mm]
+			for i, x := range src {
+				q[i] = x
+			}
+			clear(q[mm:])
 		}
 	}
 }
@@ -243,31 +266,32 @@ func packA(dst []float64, trans bool, a []float64, lda, i0, mb, p0, kb int) {
 // packB copies the block op(B)[p0:p0+kb, j0:j0+nb] into dst as column panels
 // of nr columns: panel c holds, for each p in turn, the nr values of row p
 // (zero-padded past nb).
-func packB(dst []float64, trans bool, b []float64, ldb, p0, kb, j0, nb int) {
+func packB(dst []float64, nr int, trans bool, b []float64, ldb, p0, kb, j0, nb int) {
 	for jr := 0; jr < nb; jr += nr {
 		nn := min(nr, nb-jr)
 		d := dst[jr*kb : jr*kb+nr*kb]
 		if !trans {
 			// op(B)[p, j] = b[p*ldb + j]: contiguous runs.
-			if nn == nr {
-				for p := range kb {
-					q := d[p*nr : p*nr+nr : p*nr+nr]
-					src := b[(p0+p)*ldb+j0+jr:]
-					src = src[:nr:nr]
-					q[0], q[1], q[2], q[3] = src[0], src[1], src[2], src[3]
-					q[4], q[5], q[6], q[7] = src[4], src[5], src[6], src[7]
-				}
+			if nn == nr && (nr == 8 || nr == 16) {
+				copyRuns(d, nr, b[p0*ldb+j0+jr:], ldb, kb)
 				continue
 			}
 			for p := range kb {
 				q := d[p*nr : p*nr+nr]
 				src := b[(p0+p)*ldb+j0+jr:]
-				n := copy(q[:nn], src[:nn])
-				clear(q[n:])
+				src = src[:nn]
+				for j, x := range src {
+					q[j] = x
+				}
+				clear(q[nn:])
 			}
 			continue
 		}
 		// op(B)[p, j] = b[j*ldb + p]
+		if nn == nr && (nr == 8 || nr == 16) {
+			gatherRows(d, nr, b[(j0+jr)*ldb+p0:], ldb, kb)
+			continue
+		}
 		for j := range nr {
 			if j >= nn {
 				for p := range kb {
@@ -284,25 +308,90 @@ func packB(dst []float64, trans bool, b []float64, ldb, p0, kb, j0, nb int) {
 	}
 }
 
-// goKernel is the pure-Go reference of the assembly kernel, with the same
+// copyRuns sets d[p*w : p*w+w] = src[p*ld : p*ld+w] for p < kb, for the
+// panel widths w = 6, 8, 10 or 16 (unrolled: a copy call per run costs more).
+func copyRuns(d []float64, w int, src []float64, ld, kb int) {
+	d = d[:kb*w]
+	switch w {
+	case 6:
+		for p := range kb {
+			q, s := d[p*6:p*6+6:p*6+6], src[p*ld:p*ld+6:p*ld+6]
+			q[0], q[1], q[2], q[3], q[4], q[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+		}
+	case 8:
+		for p := range kb {
+			q, s := d[p*8:p*8+8:p*8+8], src[p*ld:p*ld+8:p*ld+8]
+			q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+		}
+	case 10:
+		for p := range kb {
+			q, s := d[p*10:p*10+10:p*10+10], src[p*ld:p*ld+10:p*ld+10]
+			q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9]
+		}
+	case 16:
+		for p := range kb {
+			q, s := d[p*16:p*16+16:p*16+16], src[p*ld:p*ld+16:p*ld+16]
+			q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+			q[8], q[9], q[10], q[11], q[12], q[13], q[14], q[15] = s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]
+		}
+	default:
+		panic("gemm: copyRuns width")
+	}
+}
+
+// gatherRows sets d[p*w + i] = src[i*ld + p] for i < w, p < kb (w rows of
+// src interleaved), for w = 6, 8, 10 or 16: the rows are read in parallel,
+// in groups of at most 8 so that the slices stay in registers.
+func gatherRows(d []float64, w int, src []float64, ld, kb int) {
+	d = d[:kb*w]
+	for i0 := 0; i0 < w; i0 += 8 {
+		switch min(8, w-i0) {
+		case 8:
+			r0, r1, r2, r3 := src[i0*ld:][:kb], src[(i0+1)*ld:][:kb], src[(i0+2)*ld:][:kb], src[(i0+3)*ld:][:kb]
+			r4, r5, r6, r7 := src[(i0+4)*ld:][:kb], src[(i0+5)*ld:][:kb], src[(i0+6)*ld:][:kb], src[(i0+7)*ld:][:kb]
+			for p := range kb {
+				q := d[p*w+i0 : p*w+i0+8 : p*w+i0+8]
+				q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p], r6[p], r7[p]
+			}
+		case 6:
+			r0, r1, r2, r3 := src[i0*ld:][:kb], src[(i0+1)*ld:][:kb], src[(i0+2)*ld:][:kb], src[(i0+3)*ld:][:kb]
+			r4, r5 := src[(i0+4)*ld:][:kb], src[(i0+5)*ld:][:kb]
+			for p := range kb {
+				q := d[p*w+i0 : p*w+i0+6 : p*w+i0+6]
+				q[0], q[1], q[2], q[3], q[4], q[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+		case 2:
+			r0, r1 := src[i0*ld:][:kb], src[(i0+1)*ld:][:kb]
+			for p := range kb {
+				q := d[p*w+i0 : p*w+i0+2 : p*w+i0+2]
+				q[0], q[1] = r0[p], r1[p]
+			}
+		default:
+			panic("gemm: gatherRows width")
+		}
+	}
+}
+
+// goKernel is the pure-Go reference of the assembly kernels, with the same
 // operation order (so the same bits): for each of the mr x nr elements,
 // s = sum_p a_p b_p accumulated with fused multiply-adds from zero in
 // increasing p, then c = alpha s (beta = 0) or c = fma(beta, c, alpha s).
-func goKernel(k int, a, b, c []float64, ldc int, alpha, beta float64) {
-	var acc [mr][nr]float64
+func goKernel(mr, nr, k int, a, b, c []float64, ldc int, alpha, beta float64) {
+	var acc [maxMR * maxNR]float64
 	for p := range k {
 		ap := a[p*mr : p*mr+mr]
 		bp := b[p*nr : p*nr+nr]
-		for i := range mr {
-			for j := range nr {
-				acc[i][j] = math.FMA(ap[i], bp[j], acc[i][j])
+		for i, x := range ap {
+			row := acc[i*nr : i*nr+nr]
+			for j, y := range bp {
+				row[j] = math.FMA(x, y, row[j])
 			}
 		}
 	}
 	for i := range mr {
 		row := c[i*ldc : i*ldc+nr]
 		for j := range nr {
-			s := alpha * acc[i][j]
+			s := alpha * acc[i*nr+j]
 			if beta == 0 {
 				row[j] = s
 			} else {

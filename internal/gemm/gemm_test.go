@@ -12,14 +12,19 @@ import (
 
 // paths returns the implementations testable on this machine.
 func paths() []path {
-	p := []path{pathGonum, pathKernel}
+	p := []path{pathGonum, pathKernel, pathKernel2}
 	if hasAsm {
 		p = append(p, pathAsm)
+	}
+	if hasAsm512 {
+		p = append(p, pathAsm512)
 	}
 	return p
 }
 
-func pathName(p path) string { return [...]string{"gonum", "gokernel", "asm"}[p] }
+func pathName(p path) string {
+	return [...]string{"gonum", "gokernel6x8", "avx2", "gokernel10x16", "avx512"}[p]
+}
 
 // withPath runs f with Dgemm switched to p.
 func withPath(p path, f func()) {
@@ -154,26 +159,29 @@ func TestDgemmLarge(t *testing.T) {
 	}
 }
 
-// TestAsmMatchesGoKernel checks that the assembly kernel gives the same bits
-// as its pure-Go reference (same fused operations in the same order).
+// TestAsmMatchesGoKernel checks that the assembly kernels give the same
+// bits as their pure-Go reference (same fused operations in the same order).
 func TestAsmMatchesGoKernel(t *testing.T) {
-	if !hasAsm {
-		t.Skip("no assembly kernel on this CPU")
-	}
 	rnd := rand.New(rand.NewPCG(7, 8))
-	for _, sh := range [][3]int{{6, 8, 1}, {6, 8, 5}, {13, 17, 300}, {100, 128, 784}, {784, 128, 100}} {
-		for _, beta := range []float64{0, 1, 0.3} {
-			m, n, k := sh[0], sh[1], sh[2]
-			a, b := randSlice(rnd, m*k), randSlice(rnd, k*n)
-			c0 := randSlice(rnd, m*n)
-			var res [2][]float64
-			for i, p := range []path{pathKernel, pathAsm} {
-				res[i] = append([]float64(nil), c0...)
-				withPath(p, func() { Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 0.7, a, k, b, n, beta, res[i], n) })
-			}
-			for i := range res[0] {
-				if math.Float64bits(res[0][i]) != math.Float64bits(res[1][i]) {
-					t.Fatalf("%v beta=%v: element %d: go %v, asm %v", sh, beta, i, res[0][i], res[1][i])
+	for _, pair := range [][2]path{{pathKernel, pathAsm}, {pathKernel2, pathAsm512}} {
+		if (pair[1] == pathAsm && !hasAsm) || (pair[1] == pathAsm512 && !hasAsm512) {
+			t.Logf("%s: not supported by this CPU", pathName(pair[1]))
+			continue
+		}
+		for _, sh := range [][3]int{{6, 8, 1}, {10, 16, 1}, {6, 8, 5}, {10, 16, 3}, {13, 17, 300}, {100, 128, 784}, {784, 128, 100}} {
+			for _, beta := range []float64{0, 1, 0.3} {
+				m, n, k := sh[0], sh[1], sh[2]
+				a, b := randSlice(rnd, m*k), randSlice(rnd, k*n)
+				c0 := randSlice(rnd, m*n)
+				var res [2][]float64
+				for i, p := range pair {
+					res[i] = append([]float64(nil), c0...)
+					withPath(p, func() { Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 0.7, a, k, b, n, beta, res[i], n) })
+				}
+				for i := range res[0] {
+					if math.Float64bits(res[0][i]) != math.Float64bits(res[1][i]) {
+						t.Fatalf("%s %v beta=%v: element %d: go %v, asm %v", pathName(pair[1]), sh, beta, i, res[0][i], res[1][i])
+					}
 				}
 			}
 		}
@@ -207,8 +215,8 @@ func TestDgemmPanics(t *testing.T) {
 // (gonum's Dgemm, the fallback, may start goroutines).
 func TestNoAllocs(t *testing.T) {
 	p := pathKernel
-	if hasAsm {
-		p = pathAsm
+	if Accelerated() {
+		p = current
 	}
 	old := current
 	current = p
