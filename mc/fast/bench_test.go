@@ -151,3 +151,12 @@ func BenchmarkSpins(b *testing.B) {
 		dst = k.Spins(dst)
 	}
 }
+
+// BenchmarkReplicaEnergies measures the bit-sliced per-replica energies.
+func BenchmarkReplicaEnergies(b *testing.B) {
+	k, _ := NewReplicas(Params{Dims: []int{256, 256}, J: 1, Beta: betaC}, nil, rng.New(1, 0))
+	var e []float64
+	for b.Loop() {
+		e = k.Energies(e)
+	}
+}

@@ -173,37 +173,71 @@ func (k *Replicas) Sweep() (updates, accepted int64) {
 }
 
 // vcount is a bit-sliced vertical counter: lane k holds a count in the bits
-// k of planes 0, 1, ....
-type vcount [40]uint64
+// k of planes 0, 1, .... Additions go first into a 4-plane counter with a
+// fixed, branch-free carry chain, flushed every 15 additions.
+type vcount struct {
+	small [4]uint64
+	n     int
+	big   [40]uint64
+}
 
 func (v *vcount) add(x uint64) {
-	for b := 0; x != 0; b++ {
-		c := v[b] & x
-		v[b] ^= x
-		x = c
+	c0 := v.small[0] & x
+	v.small[0] ^= x
+	c1 := v.small[1] & c0
+	v.small[1] ^= c0
+	c2 := v.small[2] & c1
+	v.small[2] ^= c1
+	v.small[3] ^= c2
+	if v.n++; v.n == 15 {
+		v.flush()
 	}
 }
 
+func (v *vcount) flush() {
+	for p, x := range v.small {
+		for b := p; x != 0; b++ {
+			c := v.big[b] & x
+			v.big[b] ^= x
+			x = c
+		}
+	}
+	v.small, v.n = [4]uint64{}, 0
+}
+
 func (v *vcount) lane(k int) int {
+	v.flush()
 	n := 0
-	for b := len(v) - 1; b >= 0; b-- {
-		n = n<<1 | int(v[b]>>uint(k)&1)
+	for b := len(v.big) - 1; b >= 0; b-- {
+		n = n<<1 | int(v.big[b]>>uint(k)&1)
 	}
 	return n
 }
 
 // counts returns, per replica, the number of +1 spins and of unsatisfied bonds.
 func (k *Replicas) counts() (up, unsat vcount) {
-	lx, ly := k.dims[0], k.dims[1]
+	lx, ly, lz := k.dims[0], k.dims[1], k.dims[2]
 	plane := lx * ly
-	for i, s := range k.s {
-		up.add(s)
-		x, y, z := i%lx, i/lx%ly, i/plane
-		up1 := i - x + (x+1)%lx
-		unsat.add(s ^ k.s[up1])
-		unsat.add(s ^ k.s[i+lx*((y+1)%ly-y)])
-		if len(k.p.Dims) == 3 {
-			unsat.add(s ^ k.s[i+plane*((z+1)%k.dims[2]-z)])
+	S := k.s
+	i := 0
+	for z := 0; z < lz; z++ {
+		zp := plane*((z+1)%lz) - plane*z
+		for y := 0; y < ly; y++ {
+			yp := lx*((y+1)%ly) - lx*y
+			for x := 0; x < lx; x++ {
+				s := S[i]
+				up.add(s)
+				xp := i + 1
+				if x == lx-1 {
+					xp = i + 1 - lx
+				}
+				unsat.add(s ^ S[xp])
+				unsat.add(s ^ S[i+yp])
+				if len(k.p.Dims) == 3 {
+					unsat.add(s ^ S[i+zp])
+				}
+				i++
+			}
 		}
 	}
 	return
