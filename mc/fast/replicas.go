@@ -18,8 +18,10 @@ import (
 // the float64 flip probability (Metropolis min(1, e^{-beta_k dE}) or heat bath
 // 1/(1+e^{beta_k dE})) and the binary digits of u are bit k of the random
 // words drawn for site i, in order; a site draws words until every replica is
-// decided (none when all have p in {0,1}). TestReplicasReferenceChain replays
-// this with a scalar int8 implementation for every replica.
+// decided (none when all have p in {0,1}; at least 7 when 24 or more replicas
+// are undecided and there are at most five uncertain classes, see
+// decider.flips). TestReplicasReferenceChain replays this with a scalar int8
+// implementation for every replica.
 //
 // Replicas is not safe for concurrent use; independent Replicas may run in
 // parallel (see Parallel).
