@@ -47,7 +47,7 @@
 // agrees with all n digits, u >= p. The sampler does this for 64 lanes at once
 // (a round is: one random word r, the word P of digit j of every lane's p,
 // built from the class masks; accept |= undecided & P &^ r; undecided &^=
-// P ^ r) and stops when no lane of the word is undecided (with up to five
+// P ^ r) and stops when no lane of the word is undecided (with 1, 2, 3 or 5
 // uncertain classes and at least 24 undecided lanes it always does the first 7
 // rounds, which such a word needs anyway, to avoid a mispredicted loop exit;
 // bits drawn after a lane is decided are never used). Lanes with p = 1

@@ -19,7 +19,7 @@ import (
 // 1/(1+e^{beta_k dE})) and the binary digits of u are bit k of the random
 // words drawn for site i, in order; a site draws words until every replica is
 // decided (none when all have p in {0,1}; at least 7 when 24 or more replicas
-// are undecided and there are at most five uncertain classes, see
+// are undecided and there are 1, 2, 3 or 5 uncertain classes, see
 // decider.flips). TestReplicasReferenceChain replays this with a scalar int8
 // implementation for every replica.
 //
