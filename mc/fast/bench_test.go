@@ -49,6 +49,7 @@ func BenchmarkCheckerboard(b *testing.B) {
 	b.Run("L256/metropolis", func(b *testing.B) { benchCheckerboard(b, []int{256, 256}, Metropolis, 0) })
 	b.Run("L256/heatbath", func(b *testing.B) { benchCheckerboard(b, []int{256, 256}, HeatBath, 0) })
 	b.Run("L256/metropolis-h", func(b *testing.B) { benchCheckerboard(b, []int{256, 256}, Metropolis, 0.1) })
+	b.Run("L256/heatbath-h", func(b *testing.B) { benchCheckerboard(b, []int{256, 256}, HeatBath, 0.1) })
 	b.Run("L1024/metropolis", func(b *testing.B) { benchCheckerboard(b, []int{1024, 1024}, Metropolis, 0) })
 	b.Run("L32cubic/metropolis", func(b *testing.B) { benchCheckerboard(b, []int{32, 32, 32}, Metropolis, 0) })
 	b.Run("L128cubic/metropolis", func(b *testing.B) { benchCheckerboard(b, []int{128, 128, 128}, Metropolis, 0) })

@@ -157,6 +157,12 @@ func (d *decider) flips(u0, u1, u2, sel uint64) uint64 {
 		acc, n = rounds3(&d.g, rows, &mu, und, acc, 3*minR)
 		g = d.g
 		words = n
+	case 10:
+		d.g = g
+		var n int
+		acc, n = rounds10(&d.g, rows, &mu, und, acc)
+		g = d.g
+		words = n
 	case 5:
 		d.g = g
 		var n int
@@ -273,4 +279,28 @@ func (d *decider) flips2(u0, u1, u2, sel uint64) uint64 {
 		d.trace = append(d.trace, int32(n))
 	}
 	return acc
+}
+
+// rounds10 is the round loop for ten uncertain classes (heat bath with a
+// field on the square lattice).
+func rounds10(g *gen, rows []uint64, mu *[maxClasses]uint64, und, acc uint64) (uint64, int) {
+	s0, s1, s2, s3 := g.s0, g.s1, g.s2, g.s3
+	j := 0
+	for ; und != 0 && j+9 < len(rows); j += 10 {
+		r := bits.RotateLeft64(s1*5, 7) * 9
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
+		row := rows[j : j+10 : j+10]
+		p := mu[0]&row[0] | mu[1]&row[1] | mu[2]&row[2] | mu[3]&row[3] | mu[4]&row[4] |
+			mu[5]&row[5] | mu[6]&row[6] | mu[7]&row[7] | mu[8]&row[8] | mu[9]&row[9]
+		acc |= und & p &^ r
+		und &^= p ^ r
+	}
+	g.s0, g.s1, g.s2, g.s3 = s0, s1, s2, s3
+	return acc, j / 10
 }
