@@ -1,7 +1,9 @@
 package rbm
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/blas"
@@ -99,18 +101,77 @@ func applyMean(l *Layer, d *mat.Dense) {
 	}
 }
 
-// uniform53 is rand.Rand.Float64 on the source itself: the low 53 bits of
-// one Uint64 over 2^53 (the same draw as rand.New(src).Float64()).
-func uniform53(src *rand.PCG) float64 { return float64(src.Uint64()<<11>>11) / (1 << 53) }
+// pcgDXSM mirrors math/rand/v2's PCG (the same 128-bit LCG step and DXSM
+// output), so that the hot loops draw without a call per number: load copies
+// the state of a *rand.PCG, store writes it back, and the draws in between
+// are exactly those src.Uint64 would have returned.
+type pcgDXSM struct{ hi, lo uint64 }
+
+func (p *pcgDXSM) load(src *rand.PCG) {
+	var buf [20]byte
+	b, _ := src.AppendBinary(buf[:0]) // "pcg:" + big-endian hi, lo
+	p.hi, p.lo = binary.BigEndian.Uint64(b[4:12]), binary.BigEndian.Uint64(b[12:20])
+}
+
+func (p *pcgDXSM) store(src *rand.PCG) {
+	var buf [20]byte
+	copy(buf[:4], "pcg:")
+	binary.BigEndian.PutUint64(buf[4:12], p.hi)
+	binary.BigEndian.PutUint64(buf[12:20], p.lo)
+	if err := src.UnmarshalBinary(buf[:]); err != nil {
+		panic("rbm: PCG state: " + err.Error())
+	}
+}
+
+func (p *pcgDXSM) uint64() uint64 {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	hi, lo := bits.Mul64(p.lo, mulLo)
+	hi += p.hi*mulLo + p.lo*mulHi
+	lo, c := bits.Add64(lo, incLo, 0)
+	hi, _ = bits.Add64(hi, incHi, c)
+	p.lo, p.hi = lo, hi
+	hi ^= hi >> 32
+	hi *= cheapMul
+	hi ^= hi >> 48
+	hi *= lo | 1
+	return hi
+}
+
+// float64 is rand.Rand.Float64 on the mirrored source.
+func (p *pcgDXSM) float64() float64 { return float64(p.uint64()<<11>>11) / (1 << 53) }
+
+// sampleRow sets row[j] to 1 with probability row[j], else to off, drawing
+// one uniform per element in order (branch-free: the outcome is random).
+func sampleRow(row []float64, off float64, g *pcgDXSM) {
+	span := 1 - off
+	for j, p := range row {
+		var on int
+		if g.float64() < p {
+			on = 1
+		}
+		row[j] = off + span*float64(on)
+	}
+}
 
 // applySample replaces each input t in d by a draw from the conditional
 // (Bernoulli: 1 if u < sigmoid(b+t); spin: +1 if u < sigmoid(2(b+t));
 // Gaussian: b + sigma^2 t + sigma z), one random number per element in row-major order. The
 // loops are written per unit type: this is the hot path of training. src,
-// if non-nil, must be the source of rnd: the uniforms are then drawn from it
-// directly (the same numbers, without the interface call).
+// if non-nil, must be the source of rnd: the uniforms are then drawn from a
+// mirror of it (the same numbers, without a call each).
 func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand, src *rand.PCG) {
 	raw := d.RawMatrix()
+	var g pcgDXSM
+	if src != nil && l.Type.Discrete() {
+		g.load(src)
+		defer g.store(src)
+	}
 	for i := 0; i < raw.Rows; i++ {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
 		b := l.Bias[:len(row)]
@@ -122,13 +183,7 @@ func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand, src *rand.PCG) {
 			}
 			kernel.SigmoidBias(row, b, scale) // probability of the "on" value
 			if src != nil {
-				for j, p := range row {
-					x := off
-					if uniform53(src) < p {
-						x = 1
-					}
-					row[j] = x
-				}
+				sampleRow(row, off, &g)
 				continue
 			}
 			for j, p := range row {

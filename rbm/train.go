@@ -440,29 +440,30 @@ func (t *trainer) alloc() {
 func (t *trainer) sampleFromMean(h *mat.Dense) {
 	l := &t.r.Hidden
 	raw := h.RawMatrix()
+	if l.Type.Discrete() {
+		var g pcgDXSM
+		g.load(t.src)
+		for i := 0; i < raw.Rows; i++ {
+			row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
+			if l.Type == Bernoulli {
+				sampleRow(row, 0, &g)
+				continue
+			}
+			for j, p := range row {
+				x := -1.0
+				if g.float64() < (1+p)/2 {
+					x = 1
+				}
+				row[j] = x
+			}
+		}
+		g.store(t.src)
+		return
+	}
 	for i := 0; i < raw.Rows; i++ {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
-		switch l.Type {
-		case Bernoulli:
-			for j, p := range row {
-				if uniform53(t.src) < p {
-					row[j] = 1
-				} else {
-					row[j] = 0
-				}
-			}
-		case Spin:
-			for j, p := range row {
-				if uniform53(t.src) < (1+p)/2 {
-					row[j] = 1
-				} else {
-					row[j] = -1
-				}
-			}
-		default:
-			for j, x := range row {
-				row[j] = x + l.Sigma[j]*t.gibbs.NormFloat64()
-			}
+		for j, x := range row {
+			row[j] = x + l.Sigma[j]*t.gibbs.NormFloat64()
 		}
 	}
 }

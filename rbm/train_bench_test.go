@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"syscall"
 	"testing"
 	"time"
@@ -70,5 +71,26 @@ func BenchmarkTrainPCD1(b *testing.B) {
 			// On a shared, loaded machine the CPU-time rate is the steadier figure.
 			b.ReportMetric(float64(n*b.N)/(processCPU()-cpu0), "samples/cpu-s")
 		})
+	}
+}
+
+// TestPCGMirror checks that the inlined generator of the sampling loops
+// returns exactly the numbers of the rand.PCG it mirrors, and hands the
+// state back so that later draws continue the same sequence.
+func TestPCGMirror(t *testing.T) {
+	a, b := rng.New(3, 4), rng.New(3, 4)
+	ra := rand.New(a)
+	for round := range 5 {
+		var g pcgDXSM
+		g.load(b)
+		for i := range 1000 + round {
+			if x, y := ra.Float64(), g.float64(); x != y {
+				t.Fatalf("round %d, draw %d: rand.Rand.Float64 %v, mirror %v", round, i, x, y)
+			}
+		}
+		g.store(b)
+		if x, y := ra.Uint64(), b.Uint64(); x != y {
+			t.Fatalf("round %d: after store: %#x, want %#x", round, y, x)
+		}
 	}
 }
