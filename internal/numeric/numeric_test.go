@@ -63,3 +63,17 @@ func TestLogSumExp(t *testing.T) {
 		t.Errorf("LogAddExp = %v", got)
 	}
 }
+
+// TestLogSumExpCompensated sums 2^22 terms whose plain sum loses digits.
+func TestLogSumExpCompensated(t *testing.T) {
+	n := 1 << 22
+	x := make([]float64, n)
+	x[0] = 0 // one term of 1, then many of 1e-7: exact sum 1 + (n-1)e-7
+	for i := 1; i < n; i++ {
+		x[i] = math.Log(1e-7)
+	}
+	want := math.Log1p(float64(n-1) * 1e-7)
+	if got := LogSumExp(x); RelDiff(got, want) > 1e-14 {
+		t.Errorf("LogSumExp = %.17g, want %.17g (rel %.3g)", got, want, RelDiff(got, want))
+	}
+}
