@@ -36,8 +36,8 @@ type Cluster struct {
 	stamp uint32
 	stack []int32
 	// Wolff clusters per sweep: 0 while adapting (see EndAdaptation).
-	perSweep                    int
-	adaptClusters, adaptFlipped int64
+	perSweep int
+	adapt    WolffAdaptation
 	// Swendsen–Wang scratch.
 	parent []int32
 	coin   []int8
@@ -177,8 +177,7 @@ func (k *Cluster) Sweep() (updates, accepted int64) {
 		clusters++
 	}
 	if target == 0 {
-		k.adaptClusters += clusters
-		k.adaptFlipped += flipped
+		k.adapt.Record(clusters, flipped)
 	}
 	return flipped, clusters
 }
@@ -188,17 +187,14 @@ func (k *Cluster) Sweep() (updates, accepted int64) {
 // been flipped, which makes the end of a sweep depend on the configuration
 // and would bias measurements taken after it; from EndAdaptation on, every
 // sweep builds exactly round(N / mean cluster size) clusters (at least 1), the
-// mean being that of the sweeps so far (1 cluster if there were none). The
+// mean being that of the later thermalization sweeps (see WolffAdaptation). The
 // driver calls it once, after thermalization. It does nothing for
 // Swendsen–Wang or when already called.
 func (k *Cluster) EndAdaptation() {
 	if k.sw || k.perSweep > 0 {
 		return
 	}
-	k.perSweep = 1
-	if k.adaptFlipped > 0 {
-		k.perSweep = max(1, int(math.Round(float64(len(k.s))*float64(k.adaptClusters)/float64(k.adaptFlipped))))
-	}
+	k.perSweep = k.adapt.ClustersPerSweep(len(k.s))
 }
 
 // ClustersPerSweep returns the fixed number of Wolff clusters per sweep, or 0
@@ -279,15 +275,16 @@ func (k *Cluster) tag() byte {
 
 // MarshalBinary saves the extended spins, energy and random-source state.
 func (k *Cluster) MarshalBinary() ([]byte, error) {
-	return k.marshal(k.tag(), k.x[len(k.s):], []uint64{uint64(k.perSweep), uint64(k.adaptClusters), uint64(k.adaptFlipped)})
+	return k.marshal(k.tag(), k.x[len(k.s):], append([]uint64{uint64(k.perSweep)}, k.adapt.Words()...))
 }
 
 // UnmarshalBinary restores a state saved by MarshalBinary.
 func (k *Cluster) UnmarshalBinary(b []byte) error {
-	w := make([]uint64, 3)
+	w := make([]uint64, 1+WolffAdaptationWords)
 	if err := k.unmarshal(k.tag(), b, k.x[len(k.s):], w); err != nil {
 		return err
 	}
-	k.perSweep, k.adaptClusters, k.adaptFlipped = int(w[0]), int64(w[1]), int64(w[2])
+	k.perSweep = int(w[0])
+	k.adapt.SetWords(w[1:])
 	return nil
 }

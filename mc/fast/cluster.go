@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/isingrbm/isingrbm/mc"
 )
 
 // Cluster is a Wolff (U. Wolff, PRL 62, 361 (1989)) or Swendsen–Wang
@@ -37,8 +39,8 @@ type Cluster struct {
 	dirty  bool
 	mag    int64
 
-	perSweep                    int
-	adaptClusters, adaptFlipped int64
+	perSweep int
+	adapt    mc.WolffAdaptation
 }
 
 // NewWolff returns a Wolff kernel; NewSwendsenWang a Swendsen–Wang kernel.
@@ -191,8 +193,7 @@ func (k *Cluster) Sweep() (updates, accepted int64) {
 		clusters++
 	}
 	if target == 0 {
-		k.adaptClusters += clusters
-		k.adaptFlipped += flipped
+		k.adapt.Record(clusters, flipped)
 	}
 	return flipped, clusters
 }
@@ -326,16 +327,14 @@ func (k *Cluster) step3(seed int) int {
 }
 
 // EndAdaptation fixes the number of Wolff clusters per sweep to
-// round(N / mean cluster size so far) (at least 1); see mc.Adapter. It does
+// round(N / mean cluster size) (at least 1) from the later thermalization
+// sweeps, the same rule as the generic kernel (mc.WolffAdaptation); see mc.Adapter. It does
 // nothing for Swendsen–Wang or when already called.
 func (k *Cluster) EndAdaptation() {
 	if k.sw || k.perSweep > 0 {
 		return
 	}
-	k.perSweep = 1
-	if k.adaptFlipped > 0 {
-		k.perSweep = max(1, int(math.Round(float64(k.n)*float64(k.adaptClusters)/float64(k.adaptFlipped))))
-	}
+	k.perSweep = k.adapt.ClustersPerSweep(k.n)
 }
 
 // ClustersPerSweep returns the fixed number of Wolff clusters per sweep, or 0
@@ -459,7 +458,8 @@ func (k *Cluster) MarshalBinary() ([]byte, error) {
 	}
 	b := header(tag, k.p)
 	b = k.dec.g.appendBinary(b)
-	b = appendU64(b, uint64(k.perSweep), uint64(k.adaptClusters), uint64(k.adaptFlipped), k.buf, uint64(k.nbuf))
+	b = appendU64(b, uint64(k.perSweep), k.buf, uint64(k.nbuf))
+	b = appendU64(b, k.adapt.Words()...)
 	b = appendSpins(b, k.s)
 	return b, nil
 }
@@ -479,7 +479,11 @@ func (k *Cluster) UnmarshalBinary(b []byte) error {
 	if b, err = g.readBinary(b); err != nil {
 		return err
 	}
-	w, b, err := readU64(b, 5)
+	w, b, err := readU64(b, 3)
+	if err != nil {
+		return err
+	}
+	aw, b, err := readU64(b, mc.WolffAdaptationWords)
 	if err != nil {
 		return err
 	}
@@ -490,12 +494,13 @@ func (k *Cluster) UnmarshalBinary(b []byte) error {
 	if err := k.setBeta(beta); err != nil {
 		return err
 	}
-	if w[4] > 64 {
-		return fmt.Errorf("%w: bad bond-bit count %d", errState, w[4])
+	if w[2] > 64 {
+		return fmt.Errorf("%w: bad bond-bit count %d", errState, w[2])
 	}
 	k.dec.g = g
-	k.perSweep, k.adaptClusters, k.adaptFlipped = int(w[0]), int64(w[1]), int64(w[2])
-	k.buf, k.nbuf = w[3], int(w[4])
+	k.perSweep = int(w[0])
+	k.adapt.SetWords(aw)
+	k.buf, k.nbuf = w[1], int(w[2])
 	copy(k.s, s)
 	k.recount()
 	return nil
