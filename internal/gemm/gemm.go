@@ -83,9 +83,21 @@ type workspace struct {
 	tile [maxMR * maxNR]float64
 }
 
-var pool = sync.Pool{New: func() any {
-	return &workspace{a: make([]float64, mc*kc), b: make([]float64, kc*nc)}
-}}
+var pool = sync.Pool{New: func() any { return new(workspace) }}
+
+// grow makes the packing buffers large enough for an m x n x k product
+// (they only grow, up to mc x kc and kc x nc).
+func (w *workspace) grow(tl tile, m, n, k int) {
+	kb := min(k, kc)
+	if need := kb * roundUp(min(m, mc), tl.mr); len(w.a) < need {
+		w.a = make([]float64, need)
+	}
+	if need := kb * roundUp(min(n, nc), tl.nr); len(w.b) < need {
+		w.b = make([]float64, need)
+	}
+}
+
+func roundUp(x, to int) int { return (x + to - 1) / to * to }
 
 // Dgemm computes C = alpha op(A) op(B) + beta C, with op(A) m x k, op(B)
 // k x n and C m x n, all row-major with leading dimensions lda, ldb, ldc
@@ -119,6 +131,7 @@ func Dgemm(tA, tB blas.Transpose, m, n, k int, alpha float64, a []float64, lda i
 		tl = tileAVX512
 	}
 	w := pool.Get().(*workspace)
+	w.grow(tl, m, n, k)
 	w.dgemm(tl, tA != blas.NoTrans, tB != blas.NoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	pool.Put(w)
 }

@@ -301,3 +301,46 @@ func TestTilesAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrent runs products of different shapes from several goroutines
+// (the packing buffers come from a pool) and compares with sequential runs.
+func TestConcurrent(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(15, 16))
+	type prob struct {
+		m, n, k int
+		a, b    []float64
+		want    []float64
+	}
+	var probs []prob
+	for _, sh := range [][3]int{{100, 128, 784}, {7, 300, 5}, {64, 32, 100}, {300, 20, 600}} {
+		p := prob{m: sh[0], n: sh[1], k: sh[2], a: randSlice(rnd, sh[0]*sh[2]), b: randSlice(rnd, sh[2]*sh[1])}
+		p.want = make([]float64, p.m*p.n)
+		Dgemm(blas.NoTrans, blas.NoTrans, p.m, p.n, p.k, 1, p.a, p.k, p.b, p.n, 0, p.want, p.n)
+		probs = append(probs, p)
+	}
+	errs := make(chan string, 16)
+	done := make(chan bool)
+	for g := range 8 {
+		go func() {
+			for it := range 20 {
+				p := probs[(g+it)%len(probs)]
+				c := make([]float64, p.m*p.n)
+				Dgemm(blas.NoTrans, blas.NoTrans, p.m, p.n, p.k, 1, p.a, p.k, p.b, p.n, 0, c, p.n)
+				for i := range c {
+					if math.Float64bits(c[i]) != math.Float64bits(p.want[i]) {
+						errs <- fmt.Sprintf("goroutine %d, shape %dx%dx%d: element %d differs", g, p.m, p.n, p.k, i)
+						break
+					}
+				}
+			}
+			done <- true
+		}()
+	}
+	for range 8 {
+		<-done
+	}
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
