@@ -318,7 +318,7 @@ func TestConcurrent(t *testing.T) {
 		Dgemm(blas.NoTrans, blas.NoTrans, p.m, p.n, p.k, 1, p.a, p.k, p.b, p.n, 0, p.want, p.n)
 		probs = append(probs, p)
 	}
-	errs := make(chan string, 16)
+	errs := make(chan string, 8*20)
 	done := make(chan bool)
 	for g := range 8 {
 		go func() {
