@@ -143,10 +143,15 @@ func TestMCDeterministicAcrossGOMAXPROCS(t *testing.T) {
 func TestMCCheckpointResume(t *testing.T) {
 	dir := t.TempDir()
 	ck := filepath.Join(dir, "run.ckpt")
-	for _, alg := range []string{"heatbath", "pt"} {
+	for _, run := range []struct{ alg, order, size, sweeps string }{
+		{"heatbath", "random", "24x24", "8000"},
+		{"pt", "random", "24x24", "8000"},
+		{"metropolis", "sequential", "96x96", "40000"}, // the fast checkerboard kernel
+	} {
+		alg := run.alg
 		os.Remove(ck)
-		args := []string{"mc", "--size", "24x24", "--T", "2.1,2.4", "--sweeps", "8000", "--algorithm", alg,
-			"--seconds=false", "--progress=false", "--json", "--save-samples", filepath.Join(dir, "s.npy"), "--sample-every", "500"}
+		args := []string{"mc", "--size", run.size, "--T", "2.1,2.4", "--sweeps", run.sweeps, "--algorithm", alg,
+			"--order", run.order, "--seconds=false", "--progress=false", "--json", "--save-samples", filepath.Join(dir, "s.npy"), "--sample-every", "500"}
 		full, _, err := mcApp(context.Background(), args...)
 		if err != nil {
 			t.Fatal(err)
