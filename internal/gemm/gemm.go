@@ -1,22 +1,3 @@
-// Package gemm computes the general matrix product
-//
-//	C = alpha op(A) op(B) + beta C
-//
-// for row-major float64 matrices (op(X) = X or X^T), with the signature of
-// gonum's blas64 Dgemm. On amd64 CPUs with AVX2 and FMA it packs panels of A
-// and B into contiguous, cache-blocked buffers and runs an assembly
-// micro-kernel (a 10 x 16 register tile of fused multiply-adds with
-// AVX-512, 6 x 8 with AVX2); elsewhere it
-// calls blas64's Dgemm (gonum's pure-Go BLAS, or whatever blas64.Use set).
-//
-// Results are deterministic: every element of C is summed over k in
-// increasing order (in blocks of KC, each block accumulated with fused
-// multiply-adds and added to C), by one goroutine, so the bits depend on
-// the shapes only — not on GOMAXPROCS or on the call history. The assembly
-// and pure-Go paths may differ in the last bits (different summation order).
-//
-// The packing buffers come from a sync.Pool: steady-state calls do not
-// allocate, and Dgemm is safe for concurrent use.
 package gemm
 
 import (
