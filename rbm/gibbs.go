@@ -55,7 +55,7 @@ func (r *RBM) visibleInput(dst, h *mat.Dense) {
 	gemm(dst, h, r.W, blas.Trans)
 }
 
-// gemm sets dst = a op(b) with one internal/gemm call (AVX2 assembly where
+// gemm sets dst = a op(b) with one internal/gemm call (AVX-512/AVX2 assembly where
 // available) and no allocation (dst is sized first if empty). dst must not
 // share memory with a or b.
 func gemm(dst, a, b *mat.Dense, tb blas.Transpose) {
