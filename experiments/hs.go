@@ -123,33 +123,9 @@ func (r *run) runHS() error {
 	return nil
 }
 
-// isingLogProbs returns ln p_Ising(s) for every state, normalised with ln Z
-// from transfer.Enumerate (as hs.Check does): the table of
-// transfer.LogProbabilities carries its own, less accurate, normalisation.
+// isingLogProbs returns ln p_Ising(s) for every state (transfer.LogProbabilities).
 func isingLogProbs(r *run, m *lattice.Model, beta float64) ([]float64, error) {
-	pi, err := transfer.LogProbabilities(m, beta)
-	if err != nil {
-		return nil, err
-	}
-	ex, err := transfer.Enumerate(r.ctx, m, beta, transfer.EnumOptions{Workers: r.opt.Workers})
-	if err != nil {
-		return nil, err
-	}
-	best := 0
-	for k, v := range pi {
-		if v > pi[best] {
-			best = k
-		}
-	}
-	s := make([]int8, m.N)
-	for i := range s {
-		s[i] = int8(2*(best>>uint(i)&1) - 1)
-	}
-	shift := (-beta*m.Energy(s) - pi[best]) - ex.LnZ
-	for k := range pi {
-		pi[k] += shift
-	}
-	return pi, nil
+	return transfer.LogProbabilities(m, beta)
 }
 
 // continuum compares ln Z from the continuum HS integral (Gauss–Hermite) with

@@ -1,7 +1,6 @@
 package hs
 
 import (
-	"context"
 	"fmt"
 	"math"
 
@@ -59,20 +58,9 @@ func Check(m *lattice.Model, beta float64, r *rbm.RBM, offset float64) (*Report,
 	if err != nil {
 		return nil, err
 	}
-	// ln Z_Ising from transfer.Enumerate, whose sum is more accurate than
-	// the normalisation of the log-probability table (which was seen to be
-	// off by 1.3e-10 at N = 24); the table is shifted to match it, so that
-	// ln p_Ising(s) = -beta H(s) - ln Z_Ising with this ln Z.
-	ex, err := transfer.Enumerate(context.Background(), m, beta, transfer.EnumOptions{})
-	if err != nil {
-		return nil, err
-	}
-	lzi := ex.LnZ
-	if shift := lnZFromTable(m, beta, pi) - lzi; shift != 0 {
-		for k := range pi {
-			pi[k] += shift
-		}
-	}
+	// ln Z_Ising is read off the table itself (its normalisation is a
+	// compensated sum, accurate to ~1e-15 relative at N = 24).
+	lzi := lnZFromTable(m, beta, pi)
 	rep := &Report{Visible: n, Hidden: hid, LnZIsing: lzi, LnZRBM: lzr, LnZOffset: offset}
 	rep.LnZOffsetError = math.Abs(lzr - lzi - offset)
 	var tv float64
