@@ -28,7 +28,7 @@ func exactCommand() *cli.Command {
 	)
 	return &cli.Command{
 		Name:  "exact",
-		Usage: "exact partition function and thermodynamics: enumeration, transfer matrices, Kaufman, Onsager, onsager",
+		Usage: "exact partition function and thermodynamics: enumeration, transfer matrices, Kaufman, Onsager, exact density of states",
 		Description: "Per-site quantities with m = (1/N) sum_i s_i: f = -ln Z/(beta N), u = <H>/N, c = beta^2 var(H)/N,\n" +
 			"<m>, <|m|>, <m^2>, <m^4>, U4 = 1 - <m^4>/(3<m^2>^2), chi = beta N (<m^2> - <m>^2) (connected, with <m>).\n" +
 			"A quantity a method cannot give is left out (\"-\" in the table, omitted in JSON, empty in CSV).\n" +
