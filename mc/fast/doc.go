@@ -20,8 +20,11 @@
 //
 // Replicas runs up to 64 independent copies of one lattice, copy k in bit k
 // of every word, each at its own inverse temperature, for temperature sweeps
-// and independent-sample averages. Its site order is typewriter order, so
-// it works for any lengths >= 2. NewReplicaSet groups any number of
+// and independent-sample averages. When every length is even it updates the
+// two checkerboard colours in turn, eight words (sites) of a row at a time
+// with AVX-512 where available (eight interleaved generator streams, one per
+// word of a register); otherwise its site order is typewriter order, so it
+// works for any lengths >= 2. NewReplicaSet groups any number of
 // temperatures into 64-replica kernels with their own random streams.
 //
 // Cluster implements Wolff single-cluster and Swendsen–Wang updates
@@ -65,17 +68,38 @@
 //
 // # Reference chain of the replicas
 //
-// Replica k of a Replicas kernel is, bit for bit, the scalar sequential
-// chain that visits sites 0..N-1 and flips site i iff u < p(beta_k, dE_i),
-// where the binary digits of u are bit k of the random words drawn for site i.
-// TestReplicasReferenceChain replays the kernel's random words with an int8
-// implementation of that chain (probabilities computed independently) and
-// requires every replica, in particular replica 0, to match exactly.
+// Checkerboard path (every length even). Replica k of a Replicas kernel is,
+// bit for bit, the scalar sequential chain that visits first the sites with
+// x+y+z even, then those with x+y+z odd, each colour row by row (y fastest,
+// then z) and in a row by increasing x, and flips site i iff u < p(beta_k,
+// dE_i). The random digits come from eight xoshiro256++ streams seeded, after
+// the random start, with 32 draws from the constructor's source (stream j
+// from draws 4j..4j+3, state words in order). The sites of one colour in a
+// row form groups of eight consecutive sites (fewer at the end of the row);
+// a group draws rounds while some lane of its eight words is undecided and
+// fewer rounds than the longest binary expansion of the probabilities have
+// been drawn, a round being one word from each of the eight streams, and the
+// i-th site of the group uses stream i: the binary digits of u are bit k of
+// the words stream i drew for the group. Sites of one colour do not interact,
+// so the simultaneous update of a group is the sequential chain. The pure-Go
+// replicaRowGo defines these bits and the AVX-512 kernel reproduces them
+// (TestReplicasAsmMatchesGo).
+//
+// Typewriter path (some length odd). Replica k is the scalar sequential chain
+// that visits sites 0..N-1 and flips site i iff u < p(beta_k, dE_i), where the
+// binary digits of u are bit k of the random words drawn for site i from one
+// xoshiro256** generator.
+//
+// TestReplicasReferenceChain replays the kernel's random words on both paths
+// (with the assembly and the Go row kernel) with an int8 implementation of
+// these chains (probabilities computed independently) and requires every
+// replica, in particular replica 0, to match exactly.
 //
 // # Random numbers and parallelism
 //
-// Each kernel owns a xoshiro256** generator seeded from the math/rand/v2
-// Source given to its constructor (use internal/rng.New(seed, stream)); a
+// Each kernel owns a xoshiro256** generator (the checkerboard replicas also
+// eight xoshiro256++ streams) seeded from the math/rand/v2 Source given to its
+// constructor (use internal/rng.New(seed, stream)); a
 // kernel's chain depends only on that source and the calls made. Parallel
 // runs independent kernels (temperatures, replica groups) on several
 // goroutines; since no generator is shared, the results do not depend on

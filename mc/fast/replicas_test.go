@@ -18,6 +18,17 @@ import (
 // bit r of the random words the kernel drew for site i. Every replica (in
 // particular replica 0) must end in exactly the same configuration.
 func TestReplicasReferenceChain(t *testing.T) {
+	for _, asm := range []bool{false, true} {
+		if asm && !haveReplicaAsm {
+			continue
+		}
+		defer func(v bool) { replicaAsm = v }(replicaAsm)
+		replicaAsm = asm
+		testReplicasReferenceChain(t)
+	}
+}
+
+func testReplicasReferenceChain(t *testing.T) {
 	for _, c := range []struct {
 		dims []int
 		alg  Algorithm
@@ -25,6 +36,8 @@ func TestReplicasReferenceChain(t *testing.T) {
 	}{
 		{[]int{4, 6}, Metropolis, 0}, {[]int{5, 3}, HeatBath, 0.2}, {[]int{6, 4}, Metropolis, -0.3}, {[]int{3, 2, 4}, HeatBath, 0},
 		{[]int{4, 4}, HeatBath, 0}, {[]int{2, 4, 3}, Metropolis, 0},
+		{[]int{4, 2, 4}, Metropolis, 0}, {[]int{18, 4}, Metropolis, 0}, {[]int{34, 2}, HeatBath, 0.1},
+		{[]int{2, 2}, Metropolis, 0.2}, {[]int{6, 4, 2}, HeatBath, 0.3},
 	} {
 		t.Run(fmt.Sprintf("%v-%v-h%v", c.dims, c.alg, c.h), func(t *testing.T) {
 			betas := make([]float64, 64)
@@ -43,40 +56,78 @@ func TestReplicasReferenceChain(t *testing.T) {
 			for r := range spins {
 				spins[r] = k.Spins(r, nil)
 			}
-			g := k.dec.g
+			g, g8 := k.dec.g, gen8{}
+			if k.cb != nil {
+				g8 = k.cb.g
+			}
 			k.dec.tracing, k.dec.trace = true, nil
 			const sweeps = 2
 			for range sweeps {
 				k.Sweep()
 			}
 			adj := adjacency(model(t, c.dims))
-			tr := 0
-			for range sweeps {
-				for i := 0; i < k.N(); i++ {
-					words := make([]uint64, k.dec.trace[tr])
-					tr++
-					for w := range words {
-						words[w] = g.next()
+			update := func(i int, words []uint64) {
+				for r := range spins {
+					s := spins[r]
+					nb := 0
+					for _, j := range adj[i] {
+						nb += int(s[j])
 					}
-					for r := range spins {
-						s := spins[r]
-						nb := 0
-						for _, j := range adj[i] {
-							nb += int(s[j])
+					dE := 2 * float64(s[i]) * (p.J*float64(nb) + p.H)
+					var pf float64
+					if c.alg == Metropolis {
+						pf = math.Min(1, math.Exp(-betas[r]*dE))
+					} else {
+						pf = numeric.Sigmoid(-betas[r] * dE)
+					}
+					flip, ok := scalarDecide(pf, words, r)
+					if !ok {
+						t.Fatalf("site %d replica %d p=%v: undecided after %d words", i, r, pf, len(words))
+					}
+					if flip {
+						s[i] = -s[i]
+					}
+				}
+			}
+			tr := 0
+			if k.cb == nil {
+				for range sweeps {
+					for i := 0; i < k.N(); i++ {
+						words := make([]uint64, k.dec.trace[tr])
+						tr++
+						for w := range words {
+							words[w] = g.next()
 						}
-						dE := 2 * float64(s[i]) * (p.J*float64(nb) + p.H)
-						var pf float64
-						if c.alg == Metropolis {
-							pf = math.Min(1, math.Exp(-betas[r]*dE))
-						} else {
-							pf = numeric.Sigmoid(-betas[r] * dE)
-						}
-						flip, ok := scalarDecide(pf, words, r)
-						if !ok {
-							t.Fatalf("site %d replica %d p=%v: undecided after %d words", i, r, pf, len(words))
-						}
-						if flip {
-							s[i] = -s[i]
+						update(i, words)
+					}
+				}
+			} else {
+				// Checkerboard path: colour 0 then 1, rows (y,z), groups of
+				// eight sites x = 2h + (y+z+c)%2; site h0+i of a group reads
+				// stream i of the rounds drawn for the group.
+				lx, ly, lz := k.dims[0], k.dims[1], k.dims[2]
+				w := lx / 2
+				for range sweeps {
+					for col := 0; col < 2; col++ {
+						for z := 0; z < lz; z++ {
+							for y := 0; y < ly; y++ {
+								for h0 := 0; h0 < w; h0 += 8 {
+									n := int(k.dec.trace[tr])
+									tr++
+									words := make([][]uint64, 8)
+									for range n {
+										var r [8]uint64
+										g8.next(&r)
+										for i := range words {
+											words[i] = append(words[i], r[i])
+										}
+									}
+									for i := 0; i < 8 && h0+i < w; i++ {
+										x := 2*(h0+i) + (y+z+col)%2
+										update(x+lx*(y+ly*z), words[i])
+									}
+								}
+							}
 						}
 					}
 				}
@@ -120,7 +171,8 @@ func scalarDecide(p float64, words []uint64, r int) (flip, ok bool) {
 }
 
 // TestReplicasExact checks per-replica temperatures against exact
-// enumeration of the 4x4 torus: 64 replicas at 4 temperatures, 16 each.
+// enumeration of the 4x4 torus (checkerboard path, 8 sites per group) and the
+// 5x3 torus (typewriter path): 64 replicas at 4 temperatures, 16 each.
 func TestReplicasExact(t *testing.T) {
 	temps := []float64{0.25, 0.35, betaC, 0.6}
 	betas := make([]float64, 64)
@@ -128,29 +180,31 @@ func TestReplicasExact(t *testing.T) {
 		betas[r] = temps[r%4]
 	}
 	for _, c := range []struct {
-		alg Algorithm
-		h   float64
-	}{{Metropolis, 0}, {HeatBath, 0.15}} {
-		k, err := NewReplicas(Params{Dims: []int{4, 4}, J: 1, H: c.h, Algorithm: c.alg}, betas, rng.New(5, uint64(c.alg)))
+		lx, ly int
+		alg    Algorithm
+		h      float64
+	}{{4, 4, Metropolis, 0}, {4, 4, HeatBath, 0.15}, {5, 3, Metropolis, 0.1}} {
+		n := float64(c.lx * c.ly)
+		k, err := NewReplicas(Params{Dims: []int{c.lx, c.ly}, J: 1, H: c.h, Algorithm: c.alg}, betas, rng.New(5, uint64(c.alg)))
 		if err != nil {
 			t.Fatal(err)
 		}
 		for range 500 {
 			k.Sweep()
 		}
-		const n = 20000
+		const nsw = 20000
 		u := make([][]float64, 4)
 		m2 := make([][]float64, 4)
 		am := make([][]float64, 4)
 		var e, mg []float64
-		for range n {
+		for range nsw {
 			k.Sweep()
 			e = k.Energies(e)
 			mg = k.Magnetizations(mg)
 			var su, sm2, sam [4]float64
 			for r := range e {
-				m := mg[r] / 16
-				su[r%4] += e[r] / 16 / 16
+				m := mg[r] / n
+				su[r%4] += e[r] / n / 16
 				sm2[r%4] += m * m / 16
 				sam[r%4] += math.Abs(m) / 16
 			}
@@ -161,8 +215,8 @@ func TestReplicasExact(t *testing.T) {
 			}
 		}
 		for ti, b := range temps {
-			ex := enumerate(t, 4, 4, b, 1, c.h)
-			checkAgainst(t, fmt.Sprintf("replicas %v h=%v beta=%.4f", c.alg, c.h, b), ex, u[ti], m2[ti], am[ti], 4.5)
+			ex := enumerate(t, c.lx, c.ly, b, 1, c.h)
+			checkAgainst(t, fmt.Sprintf("replicas %dx%d %v h=%v beta=%.4f", c.lx, c.ly, c.alg, c.h, b), ex, u[ti], m2[ti], am[ti], 4.5)
 		}
 	}
 }
@@ -240,5 +294,57 @@ func TestParallelIndependentOfGOMAXPROCS(t *testing.T) {
 	k, _ := NewCheckerboard(Params{Dims: []int{4, 4}, J: 1}, rng.New(1, 1))
 	if err := Parallel(ctx, []Sweeper{k}, 10, 1); err == nil {
 		t.Error("Parallel ignored a cancelled context")
+	}
+}
+
+// TestReplicasAsmMatchesGo runs the checkerboard path with the assembly row
+// kernel and with the pure-Go replicaRowGo (the fallback on machines without
+// AVX-512) from the same seed: spins, flip counts and generator states must
+// agree bit for bit.
+func TestReplicasAsmMatchesGo(t *testing.T) {
+	if !haveReplicaAsm {
+		t.Skip("no AVX-512 row kernel on this machine")
+	}
+	defer func(v bool) { replicaAsm = v }(replicaAsm)
+	betas := make([]float64, 50)
+	for r := range betas {
+		betas[r] = 0.1 + 0.015*float64(r)
+	}
+	for _, c := range []struct {
+		dims []int
+		alg  Algorithm
+		h    float64
+		b    []float64
+	}{
+		{[]int{16, 8}, Metropolis, 0, nil}, {[]int{10, 6}, HeatBath, 0, betas}, {[]int{36, 4}, Metropolis, 0.2, betas},
+		{[]int{22, 2}, HeatBath, -0.1, nil}, {[]int{4, 6, 8}, Metropolis, 0, betas}, {[]int{2, 2, 2}, HeatBath, 0.4, nil},
+		{[]int{40, 40}, Metropolis, 0, nil},
+	} {
+		p := Params{Dims: c.dims, J: 1, H: c.h, Beta: betaC, Algorithm: c.alg}
+		var ks [2]*Replicas
+		var acc [2]int64
+		for i, asm := range []bool{true, false} {
+			replicaAsm = asm
+			k, err := NewReplicas(p, c.b, rng.New(9, 4))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if k.cb == nil {
+				t.Fatalf("%v: no checkerboard path", c.dims)
+			}
+			for range 7 {
+				_, a := k.Sweep()
+				acc[i] += a
+			}
+			ks[i] = k
+		}
+		if acc[0] != acc[1] || ks[0].cb.g != ks[1].cb.g {
+			t.Fatalf("%v %v h=%v: asm and Go differ (flips %d, %d)", c.dims, c.alg, c.h, acc[0], acc[1])
+		}
+		for r := 0; r < ks[0].Len(); r++ {
+			if string(int8s(ks[0].Spins(r, nil))) != string(int8s(ks[1].Spins(r, nil))) {
+				t.Fatalf("%v %v h=%v: replica %d differs between asm and Go", c.dims, c.alg, c.h, r)
+			}
+		}
 	}
 }

@@ -1,0 +1,202 @@
+#include "textflag.h"
+
+// func replicaRowAsm(a *rowArgs) int
+//
+// Register use: AX = a, BX = byte offset of the group, CX = words left,
+// R9 = flipped spins, R11 = trace pointer, K2 = words of the group;
+// Z0 = spins, Z1..Z6 = spins XOR neighbours, Z7..Z9 = unsatisfied-bond
+// count bits, Z10 = spin selector, Z11 = undecided lanes, Z12 = accepted
+// lanes, Z13 = digit word p, Z20..Z23 = generator states, Z24 = random word.
+TEXT ·replicaRowAsm(SB), NOSPLIT, $0-16
+	MOVQ a+0(FP), AX
+	MOVQ 128(AX), R8
+	VMOVDQU64 0(R8), Z20
+	VMOVDQU64 64(R8), Z21
+	VMOVDQU64 128(R8), Z22
+	VMOVDQU64 192(R8), Z23
+	XORQ BX, BX
+	MOVQ 56(AX), CX
+	XORQ R9, R9
+	MOVQ 144(AX), R11
+
+group:
+	TESTQ CX, CX
+	JLE done
+	MOVL $0xff, R8
+	CMPQ CX, $8
+	JGE full
+	MOVL $1, R8
+	SHLQ CX, R8
+	DECQ R8
+
+full:
+	KMOVW R8, K2
+	MOVQ 0(AX), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z0
+	MOVQ 8(AX), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z1
+	MOVQ 48(AX), R10
+	LEAQ (R8)(R10*8), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z2
+	MOVQ 16(AX), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z3
+	MOVQ 24(AX), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z4
+	MOVQ 32(AX), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z5
+	MOVQ 40(AX), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z6
+	VPXORQ Z0, Z1, Z1
+	VPXORQ Z0, Z2, Z2
+	VPXORQ Z0, Z3, Z3
+	VPXORQ Z0, Z4, Z4
+	VPXORQ Z0, Z5, Z5
+	VPXORQ Z0, Z6, Z6
+
+	// u = a1 + ... + a6, bit-sliced: two full adders, then the carries.
+	VMOVDQA64 Z1, Z14
+	VPTERNLOGQ $0x96, Z3, Z2, Z1
+	VPTERNLOGQ $0xe8, Z3, Z2, Z14
+	VMOVDQA64 Z4, Z15
+	VPTERNLOGQ $0x96, Z6, Z5, Z4
+	VPTERNLOGQ $0xe8, Z6, Z5, Z15
+	VPXORQ Z4, Z1, Z7
+	VPANDQ Z4, Z1, Z13
+	VMOVDQA64 Z14, Z8
+	VPTERNLOGQ $0x96, Z13, Z15, Z8
+	VMOVDQA64 Z14, Z9
+	VPTERNLOGQ $0xe8, Z13, Z15, Z9
+	VPORQ.BCST 136(AX), Z0, Z10
+
+	// Uncertain classes: masks to mbuf, union in Z11.
+	VPXORQ Z11, Z11, Z11
+	MOVQ 64(AX), DI
+	MOVQ 152(AX), SI
+	MOVQ 72(AX), DX
+
+unc:
+	TESTQ DX, DX
+	JZ uncdone
+	VPXORQ.BCST 0(DI), Z7, Z14
+	VPTERNLOGQ.BCST $0x60, 8(DI), Z8, Z14
+	VPTERNLOGQ.BCST $0x60, 16(DI), Z9, Z14
+	VPTERNLOGQ.BCST $0x60, 24(DI), Z10, Z14
+	VPANDQ.BCST 32(DI), Z14, Z14
+	VMOVDQU64.Z Z14, K2, Z14
+	VMOVDQU64 Z14, (SI)
+	VPORQ Z14, Z11, Z11
+	ADDQ $40, DI
+	ADDQ $64, SI
+	DECQ DX
+	JMP unc
+
+uncdone:
+	CMPQ 96(AX), $0
+	JEQ sure
+	VPANDNQ.BCST 104(AX), Z11, Z12
+	VMOVDQU64.Z Z12, K2, Z12
+	JMP rounds0
+
+sure:
+	VPXORQ Z12, Z12, Z12
+	MOVQ 80(AX), DI
+	MOVQ 88(AX), DX
+
+sureloop:
+	TESTQ DX, DX
+	JZ suredone
+	VPXORQ.BCST 0(DI), Z7, Z14
+	VPTERNLOGQ.BCST $0x60, 8(DI), Z8, Z14
+	VPTERNLOGQ.BCST $0x60, 16(DI), Z9, Z14
+	VPTERNLOGQ.BCST $0x60, 24(DI), Z10, Z14
+	VPANDQ.BCST 32(DI), Z14, Z14
+	VPORQ Z14, Z12, Z12
+	ADDQ $40, DI
+	DECQ DX
+	JMP sureloop
+
+suredone:
+	VMOVDQU64.Z Z12, K2, Z12
+
+rounds0:
+	XORQ SI, SI
+	MOVQ 112(AX), DX
+	VPTESTMQ Z11, Z11, K1
+	KORTESTW K1, K1
+	JZ decided
+	CMPQ 120(AX), $0
+	JEQ decided
+
+round:
+	// Eight xoshiro256++ steps.
+	VPADDQ Z23, Z20, Z24
+	VPROLQ $23, Z24, Z24
+	VPADDQ Z20, Z24, Z24
+	VPSLLQ $17, Z21, Z25
+	VPXORQ Z20, Z22, Z22
+	VPXORQ Z21, Z23, Z23
+	VPXORQ Z22, Z21, Z21
+	VPXORQ Z23, Z20, Z20
+	VPXORQ Z25, Z22, Z22
+	VPROLQ $45, Z23, Z23
+
+	// p = OR_t mask_t & row_t
+	VPXORQ Z13, Z13, Z13
+	MOVQ 152(AX), DI
+	MOVQ 72(AX), R10
+
+cls:
+	VMOVDQU64 (DI), Z14
+	VPTERNLOGQ.BCST $0xf8, (DX), Z14, Z13
+	ADDQ $64, DI
+	ADDQ $8, DX
+	DECQ R10
+	JNZ cls
+
+	VPANDNQ Z13, Z24, Z15
+	VPTERNLOGQ $0xf8, Z15, Z11, Z12
+	VPTERNLOGQ $0x90, Z24, Z13, Z11
+	INCQ SI
+	VPTESTMQ Z11, Z11, K1
+	KORTESTW K1, K1
+	JZ decided
+	CMPQ SI, 120(AX)
+	JLT round
+
+decided:
+	MOVL SI, (R11)
+	ADDQ $4, R11
+	VPXORQ Z12, Z0, Z0
+	MOVQ 0(AX), R8
+	VMOVDQU64 Z0, K2, (R8)(BX*1)
+	MOVQ 160(AX), DI
+	VMOVDQU64 Z12, (DI)
+	POPCNTQ 0(DI), R10
+	ADDQ R10, R9
+	POPCNTQ 8(DI), R10
+	ADDQ R10, R9
+	POPCNTQ 16(DI), R10
+	ADDQ R10, R9
+	POPCNTQ 24(DI), R10
+	ADDQ R10, R9
+	POPCNTQ 32(DI), R10
+	ADDQ R10, R9
+	POPCNTQ 40(DI), R10
+	ADDQ R10, R9
+	POPCNTQ 48(DI), R10
+	ADDQ R10, R9
+	POPCNTQ 56(DI), R10
+	ADDQ R10, R9
+	ADDQ $64, BX
+	SUBQ $8, CX
+	JMP group
+
+done:
+	MOVQ 128(AX), R8
+	VMOVDQU64 Z20, 0(R8)
+	VMOVDQU64 Z21, 64(R8)
+	VMOVDQU64 Z22, 128(R8)
+	VMOVDQU64 Z23, 192(R8)
+	VZEROUPPER
+	MOVQ R9, ret+8(FP)
+	RET

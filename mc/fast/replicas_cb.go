@@ -1,0 +1,270 @@
+package fast
+
+import (
+	"math/bits"
+	"math/rand/v2"
+	"unsafe"
+)
+
+// This file holds the checkerboard path of Replicas, used when every length
+// of the lattice is even: the sites of each colour (x+y+z even or odd) are
+// updated in groups of eight words, the eight sites of a group drawing their
+// random words from eight interleaved generator streams, so that one
+// AVX-512 register holds a group (see replicas_amd64.s) and the pure-Go
+// replicaRowGo computes exactly the same bits.
+
+// gen8 is eight interleaved xoshiro256++ generators (Blackman and Vigna,
+// ACM TOMS 47 (2021) 36; every output bit is of full quality): s[w][j] is
+// state word w of stream j, the layout of four AVX-512 registers.
+type gen8 struct{ s [4][8]uint64 }
+
+func newGen8(src rand.Source) gen8 {
+	var g gen8
+	for j := 0; j < 8; j++ {
+		for g.s[0][j]|g.s[1][j]|g.s[2][j]|g.s[3][j] == 0 {
+			for w := range g.s {
+				g.s[w][j] = src.Uint64()
+			}
+		}
+	}
+	return g
+}
+
+// next sets r[j] to the next output of stream j, for every j.
+func (g *gen8) next(r *[8]uint64) {
+	for j := 0; j < 8; j++ {
+		s0, s1, s2, s3 := g.s[0][j], g.s[1][j], g.s[2][j], g.s[3][j]
+		r[j] = bits.RotateLeft64(s0+s3, 23) + s0
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
+		g.s[0][j], g.s[1][j], g.s[2][j], g.s[3][j] = s0, s1, s2, s3
+	}
+}
+
+// rowArgs describes one row of one colour for replicaRow. Every field is
+// 8 bytes; replicas_amd64.s reads them by offset (keep the order).
+type rowArgs struct {
+	s     *uint64                // 0: first data word of the row updated
+	same  *uint64                // 8: the other colour's row with the same (y,z)
+	yp    *uint64                // 16: other colour, row y+1
+	ym    *uint64                // 24: row y-1
+	zp    *uint64                // 32: row z+1 (2D: the row updated itself)
+	zm    *uint64                // 40: row z-1 (2D: the row updated itself)
+	d     int                    // 48: second horizontal neighbour at word h+d of same (d = ±1)
+	w     int                    // 56: words in the row
+	uf    *[maxClasses][5]uint64 // 64: uncertain-class selectors
+	nu    int                    // 72
+	sf    *[maxClasses][5]uint64 // 80: sure-class selectors
+	ns    int                    // 88
+	comp  uint64                 // 96: 1 if accepted-for-sure lanes are the complement of the undecided
+	lanes uint64                 // 104
+	rows  *uint64                // 112: probTable.rows
+	nr    int                    // 120: probTable.nrounds
+	g     *gen8                  // 128
+	selc  uint64                 // 136: all ones without a field, else 0
+	trace *int32                 // 144: rounds drawn per group (advanced by the callee)
+	mbuf  *[maxClasses][8]uint64 // 152: scratch: class masks of a group
+	abuf  *[8]uint64             // 160: scratch: accepted lanes of a group
+}
+
+// replicaRowGo updates one row (see rowArgs) and returns the number of
+// flipped spins. It defines the random stream of the checkerboard path: for
+// each group of eight words h0..h0+7 (fewer at the end of the row), with
+// und the lanes with 0 < p < 1, it draws rounds j = 0, 1, ... while some
+// lane of the group is undecided and j < nrounds; a round draws one word from
+// each of the eight streams (all eight, even for a short group), and word
+// h0+i uses stream i.
+func replicaRowGo(a *rowArgs) int {
+	w := a.w
+	row := unsafe.Slice(a.s, w)
+	same := unsafe.Slice((*uint64)(unsafe.Add(unsafe.Pointer(a.same), -8)), w+2)
+	yp, ym := unsafe.Slice(a.yp, w), unsafe.Slice(a.ym, w)
+	zp, zm := unsafe.Slice(a.zp, w), unsafe.Slice(a.zm, w)
+	rows := unsafe.Slice(a.rows, a.nr*a.nu)
+	trace := unsafe.Slice(a.trace, (w+7)/8)
+	nu, ns := a.nu, a.ns
+	flipped := 0
+	var mu [maxClasses][8]uint64
+	var und, acc, s, r [8]uint64
+	for g, h0 := 0, 0; h0 < w; g, h0 = g+1, h0+8 {
+		any := uint64(0)
+		for i := 0; i < 8; i++ {
+			h := h0 + i
+			if h >= w {
+				und[i], acc[i] = 0, 0
+				for t := 0; t < nu; t++ {
+					mu[t][i] = 0
+				}
+				continue
+			}
+			x := row[h]
+			s[i] = x
+			u0, u1, u2 := add6(x^same[h+1], x^same[h+1+a.d], x^yp[h], x^ym[h], x^zp[h], x^zm[h])
+			sel := x | a.selc
+			var un, ac uint64
+			for t := 0; t < nu; t++ {
+				f := &a.uf[t]
+				m := (u0 ^ f[0]) & (u1 ^ f[1]) & (u2 ^ f[2]) & (sel ^ f[3]) & f[4]
+				mu[t][i] = m
+				un |= m
+			}
+			if a.comp != 0 {
+				ac = a.lanes &^ un
+			} else {
+				for t := 0; t < ns; t++ {
+					f := &a.sf[t]
+					ac |= (u0 ^ f[0]) & (u1 ^ f[1]) & (u2 ^ f[2]) & (sel ^ f[3]) & f[4]
+				}
+			}
+			und[i], acc[i] = un, ac
+			any |= un
+		}
+		n := 0
+		for ; any != 0 && n < a.nr; n++ {
+			a.g.next(&r)
+			any = 0
+			rw := rows[n*nu : n*nu+nu]
+			for i := 0; i < 8; i++ {
+				var p uint64
+				for t, b := range rw {
+					p |= mu[t][i] & b
+				}
+				acc[i] |= und[i] & p &^ r[i]
+				und[i] &^= p ^ r[i]
+				any |= und[i]
+			}
+		}
+		trace[g] = int32(n)
+		for i := 0; i < 8 && h0+i < w; i++ {
+			row[h0+i] = s[i] ^ acc[i]
+			flipped += bits.OnesCount64(acc[i])
+		}
+	}
+	return flipped
+}
+
+// cbReplicas is the checkerboard storage: colour c, row r = y + Ly z, word h
+// (site x = 2h + (y+z+c)%2) at c[c][r*(w+2)+1+h]; words 0 and w+1 of a row
+// are copies of words w and 1 (periodic halo).
+type cbReplicas struct {
+	w, nrow int
+	dims    [3]int
+	c       [2][]uint64
+	mbuf    [maxClasses][8]uint64
+	abuf    [8]uint64
+	trace   []int32
+	g       gen8
+	newer   bool // c holds the current state, Replicas.s is stale
+}
+
+func newCBReplicas(dims [3]int, src rand.Source) *cbReplicas {
+	w := dims[0] / 2
+	nrow := dims[1] * dims[2]
+	cb := &cbReplicas{w: w, nrow: nrow, dims: dims, g: newGen8(src), trace: make([]int32, (w+7)/8)}
+	for c := range cb.c {
+		cb.c[c] = make([]uint64, nrow*(w+2))
+	}
+	return cb
+}
+
+func (cb *cbReplicas) off(y, z, c int) int { return (y + z + c) & 1 }
+
+func (cb *cbReplicas) fromLinear(s []uint64) {
+	lx, ly := cb.dims[0], cb.dims[1]
+	st := cb.w + 2
+	for z := 0; z < cb.dims[2]; z++ {
+		for y := 0; y < ly; y++ {
+			r := y + ly*z
+			base := lx * r
+			for c := 0; c < 2; c++ {
+				o := cb.off(y, z, c)
+				dst := cb.c[c][r*st : r*st+st]
+				for h := 0; h < cb.w; h++ {
+					dst[1+h] = s[base+2*h+o]
+				}
+				dst[0], dst[cb.w+1] = dst[cb.w], dst[1]
+			}
+		}
+	}
+}
+
+func (cb *cbReplicas) toLinear(s []uint64) {
+	lx, ly := cb.dims[0], cb.dims[1]
+	st := cb.w + 2
+	for z := 0; z < cb.dims[2]; z++ {
+		for y := 0; y < ly; y++ {
+			r := y + ly*z
+			base := lx * r
+			for c := 0; c < 2; c++ {
+				o := cb.off(y, z, c)
+				src := cb.c[c][r*st : r*st+st]
+				for h := 0; h < cb.w; h++ {
+					s[base+2*h+o] = src[1+h]
+				}
+			}
+		}
+	}
+}
+
+// replicaAsm selects the assembly row kernel where available; tests set it
+// to false to check that the Go version gives the same bits.
+var replicaAsm = haveReplicaAsm
+
+// sweep updates colour 0 then colour 1 and returns the flipped spins; it
+// appends the rounds of every group to trace when tracing.
+func (cb *cbReplicas) sweep(d *decider, selc uint64, tracing bool, trace *[]int32) int {
+	lx, ly, lz := cb.dims[0], cb.dims[1], cb.dims[2]
+	_ = lx
+	st := cb.w + 2
+	flipped := 0
+	a := rowArgs{
+		w: cb.w, uf: &d.uf, nu: d.nu, sf: &d.sf, ns: d.ns, lanes: d.lanes,
+		nr: d.nrounds, g: &cb.g, selc: selc, mbuf: &cb.mbuf, abuf: &cb.abuf,
+	}
+	if d.complement {
+		a.comp = 1
+	}
+	if len(d.rows) > 0 {
+		a.rows = &d.rows[0]
+	}
+	rowFn := replicaRowGo
+	if replicaAsm {
+		rowFn = replicaRowAsm
+	}
+	for c := 0; c < 2; c++ {
+		S, O := cb.c[c], cb.c[1-c]
+		for z := 0; z < lz; z++ {
+			zp, zm := (z+1)%lz, (z+lz-1)%lz
+			for y := 0; y < ly; y++ {
+				r := y + ly*z
+				a.s = &S[r*st+1]
+				a.same = &O[r*st+1]
+				a.yp = &O[((y+1)%ly+ly*z)*st+1]
+				a.ym = &O[((y+ly-1)%ly+ly*z)*st+1]
+				if lz == 1 {
+					a.zp, a.zm = a.s, a.s
+				} else {
+					a.zp = &O[(y+ly*zp)*st+1]
+					a.zm = &O[(y+ly*zm)*st+1]
+				}
+				a.d = -1
+				if cb.off(y, z, c) == 1 {
+					a.d = 1
+				}
+				a.trace = &cb.trace[0]
+				flipped += rowFn(&a)
+				row := S[r*st : r*st+st]
+				row[0], row[cb.w+1] = row[cb.w], row[1]
+				if tracing {
+					*trace = append(*trace, cb.trace...)
+				}
+			}
+		}
+	}
+	return flipped
+}
