@@ -31,6 +31,5 @@ require (
 	golang.org/x/image v0.30.0 // indirect
 	golang.org/x/sys v0.50.0
 	golang.org/x/text v0.34.0 // indirect
-	gonum.org/v1/netlib v0.0.0-20190313105609-8cb42192e0e0 // indirect
 	rsc.io/pdf v0.1.1 // indirect
 )

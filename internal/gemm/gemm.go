@@ -59,6 +59,20 @@ func defaultPath() path {
 // Accelerated reports whether Dgemm uses the assembly kernel on this CPU.
 func Accelerated() bool { return current == pathAsm || current == pathAsm512 }
 
+// Kernel names the implementation Dgemm uses on this CPU: "avx512" or "avx2"
+// (the assembly micro-kernels) or "gonum" (the blas64 fallback).
+func Kernel() string {
+	switch current {
+	case pathAsm512:
+		return "avx512"
+	case pathAsm:
+		return "avx2"
+	case pathGonum:
+		return "gonum"
+	}
+	return "go-reference"
+}
+
 type workspace struct {
 	a, b []float64 // packed panels
 	tile [maxMR * maxNR]float64
