@@ -7,9 +7,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// enumeratedUnits returns the number of units LogZ would enumerate (the
+// EnumeratedUnits returns the number of units LogZ enumerates (the
 // smaller discrete layer), or -1 if no layer is discrete.
-func (r *RBM) enumeratedUnits() int {
+func (r *RBM) EnumeratedUnits() int {
 	n, m := r.Dims()
 	k := -1
 	if r.Visible.Type.Discrete() {
@@ -81,7 +81,7 @@ func Evaluate(r *RBM, data *mat.Dense, exactMaxUnits int, target []float64) (Epo
 		}
 		st.LogZ = lz
 		st.KL = KLDivergence(target, lq)
-	} else if k := r.enumeratedUnits(); k >= 0 && k <= exactMaxUnits {
+	} else if k := r.EnumeratedUnits(); k >= 0 && k <= exactMaxUnits {
 		lz, err := r.LogZ()
 		if err != nil {
 			return st, err

@@ -195,7 +195,7 @@ func runRBMEval(c *cli.Context) error {
 	// ln Z.
 	var logZ float64
 	var ais *rbm.AISResult
-	enumerated := rbmEnumerated(r)
+	enumerated := r.EnumeratedUnits()
 	useExact := method == "exact" || (method == "auto" && enumerated >= 0 && enumerated <= exactMax)
 	var lq []float64
 	if useExact {
@@ -288,16 +288,3 @@ func runRBMEval(c *cli.Context) error {
 	return nil
 }
 
-// rbmEnumerated returns the size of the layer LogZ enumerates (the smaller
-// discrete layer), or -1.
-func rbmEnumerated(r *rbm.RBM) int {
-	n, m := r.Dims()
-	k := -1
-	if r.Visible.Type.Discrete() {
-		k = n
-	}
-	if r.Hidden.Type.Discrete() && (k < 0 || m < k) {
-		k = m
-	}
-	return k
-}
