@@ -287,4 +287,3 @@ func runRBMEval(c *cli.Context) error {
 	}
 	return nil
 }
-
