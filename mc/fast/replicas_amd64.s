@@ -1,19 +1,51 @@
 #include "textflag.h"
 
+// GEN: Z24 = next output of the eight xoshiro256++ streams in Z28..Z31
+// (s0..s3), which advance: t = s1<<17; s3 ^= s1; s1 ^= s2^s0; s2 ^= s0^t;
+// s0 ^= s3; s3 = rotl(s3, 45) (the reference step, reordered).
+#define GEN \
+	VPADDQ Z31, Z28, Z24 \
+	VPROLQ $23, Z24, Z24 \
+	VPADDQ Z28, Z24, Z24 \
+	VPSLLQ $17, Z29, Z25 \
+	VPXORQ Z29, Z31, Z31 \
+	VPTERNLOGQ $0x96, Z28, Z30, Z29 \
+	VPTERNLOGQ $0x96, Z25, Z28, Z30 \
+	VPXORQ Z31, Z28, Z28 \
+	VPROLQ $45, Z31, Z31
+
+// UPD: with digit word Z13 and random word Z24: acc |= und & p &^ r;
+// und &^= p ^ r.
+#define UPD \
+	VPANDNQ Z13, Z24, Z15 \
+	VPTERNLOGQ $0xf8, Z15, Z11, Z12 \
+	VPTERNLOGQ $0x90, Z24, Z13, Z11
+
+// NEXT: count the round, leave to decided when no lane is undecided or the
+// digits are exhausted, else go to label l.
+#define NEXT(l) \
+	INCQ SI \
+	VPTESTMQ Z11, Z11, K1 \
+	KORTESTW K1, K1 \
+	JZ decided \
+	CMPQ SI, 120(AX) \
+	JLT l \
+	JMP decided
+
 // func replicaRowAsm(a *rowArgs) int
 //
 // Register use: AX = a, BX = byte offset of the group, CX = words left,
 // R9 = flipped spins, R11 = trace pointer, K2 = words of the group;
 // Z0 = spins, Z1..Z6 = spins XOR neighbours, Z7..Z9 = unsatisfied-bond
 // count bits, Z10 = spin selector, Z11 = undecided lanes, Z12 = accepted
-// lanes, Z13 = digit word p, Z20..Z23 = generator states, Z24 = random word.
+// lanes, Z13 = digit word p, Z28..Z31 = generator states, Z24 = random word.
 TEXT ·replicaRowAsm(SB), NOSPLIT, $0-16
 	MOVQ a+0(FP), AX
 	MOVQ 128(AX), R8
-	VMOVDQU64 0(R8), Z20
-	VMOVDQU64 64(R8), Z21
-	VMOVDQU64 128(R8), Z22
-	VMOVDQU64 192(R8), Z23
+	VMOVDQU64 0(R8), Z28
+	VMOVDQU64 64(R8), Z29
+	VMOVDQU64 128(R8), Z30
+	VMOVDQU64 192(R8), Z31
 	XORQ BX, BX
 	MOVQ 56(AX), CX
 	XORQ R9, R9
@@ -127,19 +159,19 @@ rounds0:
 	CMPQ 120(AX), $0
 	JEQ decided
 
-round:
-	// Eight xoshiro256++ steps.
-	VPADDQ Z23, Z20, Z24
-	VPROLQ $23, Z24, Z24
-	VPADDQ Z20, Z24, Z24
-	VPSLLQ $17, Z21, Z25
-	VPXORQ Z20, Z22, Z22
-	VPXORQ Z21, Z23, Z23
-	VPXORQ Z22, Z21, Z21
-	VPXORQ Z23, Z20, Z20
-	VPXORQ Z25, Z22, Z22
-	VPROLQ $45, Z23, Z23
+	MOVQ 152(AX), DI
+	MOVQ 72(AX), R10
+	CMPQ R10, $2
+	JEQ pre2
+	CMPQ R10, $1
+	JEQ pre1
+	CMPQ R10, $3
+	JEQ pre3
+	CMPQ R10, $5
+	JEQ pre5
 
+round:
+	GEN
 	// p = OR_t mask_t & row_t
 	VPXORQ Z13, Z13, Z13
 	MOVQ 152(AX), DI
@@ -152,16 +184,62 @@ cls:
 	ADDQ $8, DX
 	DECQ R10
 	JNZ cls
+	UPD
+	NEXT(round)
 
-	VPANDNQ Z13, Z24, Z15
-	VPTERNLOGQ $0xf8, Z15, Z11, Z12
-	VPTERNLOGQ $0x90, Z24, Z13, Z11
-	INCQ SI
-	VPTESTMQ Z11, Z11, K1
-	KORTESTW K1, K1
-	JZ decided
-	CMPQ SI, 120(AX)
-	JLT round
+pre1:
+	VMOVDQU64 (DI), Z16
+
+round1:
+	GEN
+	VPANDQ.BCST (DX), Z16, Z13
+	ADDQ $8, DX
+	UPD
+	NEXT(round1)
+
+pre2:
+	VMOVDQU64 (DI), Z16
+	VMOVDQU64 64(DI), Z17
+
+round2:
+	GEN
+	VPANDQ.BCST (DX), Z16, Z13
+	VPTERNLOGQ.BCST $0xf8, 8(DX), Z17, Z13
+	ADDQ $16, DX
+	UPD
+	NEXT(round2)
+
+pre3:
+	VMOVDQU64 (DI), Z16
+	VMOVDQU64 64(DI), Z17
+	VMOVDQU64 128(DI), Z18
+
+round3:
+	GEN
+	VPANDQ.BCST (DX), Z16, Z13
+	VPTERNLOGQ.BCST $0xf8, 8(DX), Z17, Z13
+	VPTERNLOGQ.BCST $0xf8, 16(DX), Z18, Z13
+	ADDQ $24, DX
+	UPD
+	NEXT(round3)
+
+pre5:
+	VMOVDQU64 (DI), Z16
+	VMOVDQU64 64(DI), Z17
+	VMOVDQU64 128(DI), Z18
+	VMOVDQU64 192(DI), Z19
+	VMOVDQU64 256(DI), Z20
+
+round5:
+	GEN
+	VPANDQ.BCST (DX), Z16, Z13
+	VPTERNLOGQ.BCST $0xf8, 8(DX), Z17, Z13
+	VPTERNLOGQ.BCST $0xf8, 16(DX), Z18, Z13
+	VPTERNLOGQ.BCST $0xf8, 24(DX), Z19, Z13
+	VPTERNLOGQ.BCST $0xf8, 32(DX), Z20, Z13
+	ADDQ $40, DX
+	UPD
+	NEXT(round5)
 
 decided:
 	MOVL SI, (R11)
@@ -193,10 +271,10 @@ decided:
 
 done:
 	MOVQ 128(AX), R8
-	VMOVDQU64 Z20, 0(R8)
-	VMOVDQU64 Z21, 64(R8)
-	VMOVDQU64 Z22, 128(R8)
-	VMOVDQU64 Z23, 192(R8)
+	VMOVDQU64 Z28, 0(R8)
+	VMOVDQU64 Z29, 64(R8)
+	VMOVDQU64 Z30, 128(R8)
+	VMOVDQU64 Z31, 192(R8)
 	VZEROUPPER
 	MOVQ R9, ret+8(FP)
 	RET
