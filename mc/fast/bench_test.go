@@ -80,6 +80,14 @@ func BenchmarkReplicas(b *testing.B) {
 	b.Run("L256/heatbath", func(b *testing.B) { benchReplicas(b, []int{256, 256}, HeatBath, nil) })
 	b.Run("L256/metropolis-Tsweep", func(b *testing.B) { benchReplicas(b, []int{256, 256}, Metropolis, sweep) })
 	b.Run("L32cubic/metropolis", func(b *testing.B) { benchReplicas(b, []int{32, 32, 32}, Metropolis, nil) })
+	// The typewriter path (an odd length) and the pure-Go row kernel that
+	// machines without AVX-512 use.
+	b.Run("L255x256/metropolis-typewriter", func(b *testing.B) { benchReplicas(b, []int{255, 256}, Metropolis, nil) })
+	b.Run("L256/metropolis-go", func(b *testing.B) {
+		defer func(v bool) { replicaAsm = v }(replicaAsm)
+		replicaAsm = false
+		benchReplicas(b, []int{256, 256}, Metropolis, nil)
+	})
 }
 
 func benchCluster(b *testing.B, sw bool) {

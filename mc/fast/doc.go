@@ -76,11 +76,12 @@
 // the random start, with 32 draws from the constructor's source (stream j
 // from draws 4j..4j+3, state words in order). The sites of one colour in a
 // row form groups of eight consecutive sites (fewer at the end of the row);
-// a group draws rounds while some lane of its eight words is undecided and
-// fewer rounds than the longest binary expansion of the probabilities have
-// been drawn, a round being one word from each of the eight streams, and the
-// i-th site of the group uses stream i: the binary digits of u are bit k of
-// the words stream i drew for the group. Sites of one colour do not interact,
+// a group with a lane that has 0 < p < 1 draws rounds, a round being one word
+// from each of the eight streams, while fewer rounds than the longest binary
+// expansion of the probabilities have been drawn and either some lane of its
+// eight words is undecided or (with 32 or more replicas) fewer than 6 rounds
+// have been drawn; the i-th site of the group uses stream i: the binary digits
+// of u are bit k of the words stream i drew for the group. Sites of one colour do not interact,
 // so the simultaneous update of a group is the sequential chain. The pure-Go
 // replicaRowGo defines these bits and the AVX-512 kernel reproduces them
 // (TestReplicasAsmMatchesGo).

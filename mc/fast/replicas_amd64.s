@@ -21,10 +21,13 @@
 	VPTERNLOGQ $0xf8, Z15, Z11, Z12 \
 	VPTERNLOGQ $0x90, Z24, Z13, Z11
 
-// NEXT: count the round, leave to decided when no lane is undecided or the
-// digits are exhausted, else go to label l.
+// NEXT: count the round; go to label l while fewer than R12 (a.minr) rounds
+// are done, else leave to decided when no lane is undecided or the digits
+// are exhausted.
 #define NEXT(l) \
 	INCQ SI \
+	CMPQ SI, R12 \
+	JLT l \
 	VPTESTMQ Z11, Z11, K1 \
 	KORTESTW K1, K1 \
 	JZ decided \
@@ -50,6 +53,7 @@ TEXT ·replicaRowAsm(SB), NOSPLIT, $0-16
 	MOVQ 56(AX), CX
 	XORQ R9, R9
 	MOVQ 144(AX), R11
+	MOVQ 168(AX), R12
 
 group:
 	TESTQ CX, CX

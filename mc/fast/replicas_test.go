@@ -318,7 +318,7 @@ func TestReplicasAsmMatchesGo(t *testing.T) {
 	}{
 		{[]int{16, 8}, Metropolis, 0, nil}, {[]int{10, 6}, HeatBath, 0, betas}, {[]int{36, 4}, Metropolis, 0.2, betas},
 		{[]int{22, 2}, HeatBath, -0.1, nil}, {[]int{4, 6, 8}, Metropolis, 0, betas}, {[]int{2, 2, 2}, HeatBath, 0.4, nil},
-		{[]int{40, 40}, Metropolis, 0, nil},
+		{[]int{40, 40}, Metropolis, 0, nil}, {[]int{16, 8}, Metropolis, 0, betas[:5]}, {[]int{12, 4}, HeatBath, 0.2, betas[40:]},
 	} {
 		p := Params{Dims: c.dims, J: 1, H: c.h, Beta: betaC, Algorithm: c.alg}
 		var ks [2]*Replicas
