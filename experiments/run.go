@@ -185,9 +185,6 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range r.models {
-		m.Neighbors() // build once before sharing across goroutines
-	}
 	if opt.Merge {
 		if err := r.readShards(dir); err != nil {
 			return nil, err

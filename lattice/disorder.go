@@ -89,7 +89,7 @@ func (m *Model) SetCouplings(d Dist, src rand.Source) error {
 	for k := range m.Bonds {
 		m.Bonds[k].Coupling *= d.draw(r)
 	}
-	m.nb = nil
+	m.nb.Store(nil)
 	return nil
 }
 

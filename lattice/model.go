@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -83,7 +84,7 @@ type Model struct {
 	Fields   []float64 // length N; h_i
 	Geometry Geometry
 
-	nb *Neighbors // built lazily by Neighbors
+	nb atomic.Pointer[Neighbors] // built lazily by Neighbors
 }
 
 // New returns a model with n sites, the given bonds and fields (nil fields
@@ -253,12 +254,12 @@ func (nb *Neighbors) LocalField(i int, s []int8, h float64) float64 {
 	return f
 }
 
-// Neighbors returns the compressed neighbour list of m, built on first use.
-// Pairs are merged and sorted by site index. It is not safe to call for the
-// first time concurrently with itself; call it once before sharing m.
+// Neighbors returns the compressed neighbour list of m, built on first use
+// and cached; it is safe for concurrent use. Pairs are merged and sorted by
+// site index. The list must not be modified.
 func (m *Model) Neighbors() *Neighbors {
-	if m.nb != nil {
-		return m.nb
+	if nb := m.nb.Load(); nb != nil {
+		return nb
 	}
 	type pair struct {
 		j int
@@ -285,6 +286,6 @@ func (m *Model) Neighbors() *Neighbors {
 		}
 		nb.Start[i+1] = int32(len(nb.Sites))
 	}
-	m.nb = nb
-	return nb
+	m.nb.CompareAndSwap(nil, nb)
+	return m.nb.Load()
 }

@@ -62,50 +62,24 @@ func checkBeta(beta float64) error {
 	return nil
 }
 
-// csr is a private neighbour list (lattice.Model.Neighbors caches into the
-// model, which is not safe when callers share a model between goroutines).
+// csr holds the model's compressed neighbour list (lattice.Model.Neighbors,
+// safe for concurrent use) in the form the Gray-code loops read.
 type csr struct {
 	n     int
 	start []int32
 	site  []int32
 	coup  []float64
 	field []float64
-	bonds []lattice.Bond
+	m     *lattice.Model
 }
 
 func newCSR(m *lattice.Model) *csr {
-	c := &csr{n: m.N, start: make([]int32, m.N+1), field: m.Fields, bonds: m.Bonds}
-	deg := make([]int32, m.N)
-	for _, b := range m.Bonds {
-		deg[b.I]++
-		deg[b.J]++
-	}
-	for i := 0; i < m.N; i++ {
-		c.start[i+1] = c.start[i] + deg[i]
-	}
-	c.site = make([]int32, c.start[m.N])
-	c.coup = make([]float64, c.start[m.N])
-	pos := append([]int32(nil), c.start[:m.N]...)
-	for _, b := range m.Bonds {
-		c.site[pos[b.I]], c.coup[pos[b.I]] = int32(b.J), b.Coupling
-		pos[b.I]++
-		c.site[pos[b.J]], c.coup[pos[b.J]] = int32(b.I), b.Coupling
-		pos[b.J]++
-	}
-	return c
+	nb := m.Neighbors()
+	return &csr{n: m.N, start: nb.Start, site: nb.Sites, coup: nb.Couplings, field: m.Fields, m: m}
 }
 
 // energy returns H(s) summed from scratch.
-func (c *csr) energy(s []int8) float64 {
-	var e float64
-	for _, b := range c.bonds {
-		e -= b.Coupling * float64(s[b.I]*s[b.J])
-	}
-	for i, h := range c.field {
-		e -= h * float64(s[i])
-	}
-	return e
-}
+func (c *csr) energy(s []int8) float64 { return c.m.Energy(s) }
 
 // quantum describes a model whose couplings and fields are all integer
 // multiples of q: then every energy is q times an integer in [-r, r] and

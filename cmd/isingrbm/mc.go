@@ -275,7 +275,6 @@ type mcUnit interface {
 }
 
 func (r *mcRun) units() ([]mcUnit, error) {
-	r.model.Neighbors() // build once before the goroutines share the model
 	if r.alg == mc.PT {
 		reps := make([]mc.TemperedKernel, len(r.betas))
 		for i := range r.betas {
