@@ -91,7 +91,7 @@ func replicaRowGo(a *rowArgs) int {
 	nu, ns := a.nu, a.ns
 	flipped := 0
 	var mu [maxClasses][8]uint64
-	var und, acc, s, r [8]uint64
+	var und, acc, s [8]uint64
 	for g, h0 := 0, 0; h0 < w; g, h0 = g+1, h0+8 {
 		any := uint64(0)
 		for i := 0; i < 8; i++ {
@@ -126,19 +126,8 @@ func replicaRowGo(a *rowArgs) int {
 			any |= un
 		}
 		n := 0
-		for ; any != 0 && n < a.nr || n > 0 && n < a.minr; n++ {
-			a.g.next(&r)
-			any = 0
-			rw := rows[n*nu : n*nu+nu]
-			for i := 0; i < 8; i++ {
-				var p uint64
-				for t, b := range rw {
-					p |= mu[t][i] & b
-				}
-				acc[i] |= und[i] & p &^ r[i]
-				und[i] &^= p ^ r[i]
-				any |= und[i]
-			}
+		if any != 0 {
+			n = rounds8(a, &mu, &und, &acc, rows)
 		}
 		trace[g] = int32(n)
 		for i := 0; i < 8 && h0+i < w; i++ {
@@ -147,6 +136,81 @@ func replicaRowGo(a *rowArgs) int {
 		}
 	}
 	return flipped
+}
+
+// rounds8 draws the rounds of a group that has an undecided lane (see
+// replicaRowGo) and returns their number. It runs word by word: word i reads
+// stream i until its lanes are decided (n_i rounds); the group draws
+// N = max(minr, max_i n_i) rounds, so stream i is then advanced by N - n_i
+// unused steps (a word draws its first minr rounds without testing). This
+// gives the bits of the round-by-round definition.
+func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []uint64) int {
+	nu, nr, minr := a.nu, a.nr, a.minr
+	g := &a.g.s
+	var ni [8]int
+	nmax := a.minr
+	for i := 0; i < 8; i++ {
+		u := und[i]
+		if u == 0 {
+			continue
+		}
+		ac := acc[i]
+		s0, s1, s2, s3 := g[0][i], g[1][i], g[2][i], g[3][i]
+		// The first minr rounds are drawn by the group anyway: no test.
+		n := 0
+		switch nu {
+		case 2:
+			m0, m1 := mu[0][i], mu[1][i]
+			for ; (n < minr || u != 0) && n < nr; n++ {
+				r := bits.RotateLeft64(s0+s3, 23) + s0
+				t := s1 << 17
+				s2 ^= s0
+				s3 ^= s1
+				s1 ^= s2
+				s0 ^= s3
+				s2 ^= t
+				s3 = bits.RotateLeft64(s3, 45)
+				row := rows[2*n : 2*n+2 : 2*n+2]
+				p := m0&row[0] | m1&row[1]
+				ac |= u & p &^ r
+				u &^= p ^ r
+			}
+		default:
+			for ; (n < minr || u != 0) && n < nr; n++ {
+				r := bits.RotateLeft64(s0+s3, 23) + s0
+				t := s1 << 17
+				s2 ^= s0
+				s3 ^= s1
+				s1 ^= s2
+				s0 ^= s3
+				s2 ^= t
+				s3 = bits.RotateLeft64(s3, 45)
+				var p uint64
+				for t, b := range rows[n*nu : n*nu+nu] {
+					p |= mu[t][i] & b
+				}
+				ac |= u & p &^ r
+				u &^= p ^ r
+			}
+		}
+		g[0][i], g[1][i], g[2][i], g[3][i] = s0, s1, s2, s3
+		acc[i], ni[i] = ac, n
+		nmax = max(nmax, n)
+	}
+	for i := 0; i < 8; i++ {
+		s0, s1, s2, s3 := g[0][i], g[1][i], g[2][i], g[3][i]
+		for n := ni[i]; n < nmax; n++ {
+			t := s1 << 17
+			s2 ^= s0
+			s3 ^= s1
+			s1 ^= s2
+			s0 ^= s3
+			s2 ^= t
+			s3 = bits.RotateLeft64(s3, 45)
+		}
+		g[0][i], g[1][i], g[2][i], g[3][i] = s0, s1, s2, s3
+	}
+	return nmax
 }
 
 // cbReplicas is the checkerboard storage: colour c, row r = y + Ly z, word h
