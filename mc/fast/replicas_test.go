@@ -348,3 +348,38 @@ func TestReplicasAsmMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicasSetSpins checks that configurations set between sweeps are the
+// ones the checkerboard path sweeps: a replica set to the ground state at a
+// very low temperature stays there, and Spins returns what SetSpins set.
+func TestReplicasSetSpins(t *testing.T) {
+	for _, dims := range [][]int{{8, 6}, {18, 4}, {4, 2, 6}, {5, 4}} {
+		k, err := NewReplicas(Params{Dims: dims, J: 1, Beta: 20}, nil, rng.New(3, 3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k.Sweep()
+		up := make([]int8, k.N())
+		for i := range up {
+			up[i] = 1
+		}
+		pattern := make([]int8, k.N())
+		for i := range pattern {
+			pattern[i] = int8(1 - 2*(i*7%3%2))
+		}
+		k.SetSpins(3, up)
+		k.SetSpins(5, pattern)
+		if string(int8s(k.Spins(5, nil))) != string(int8s(pattern)) {
+			t.Fatalf("%v: Spins does not return what SetSpins set", dims)
+		}
+		for range 3 {
+			k.Sweep()
+		}
+		if string(int8s(k.Spins(3, nil))) != string(int8s(up)) {
+			t.Fatalf("%v: ground state set by SetSpins left at beta = 20", dims)
+		}
+		if m := k.Magnetizations(nil)[3]; m != float64(k.N()) {
+			t.Fatalf("%v: magnetization %v, want %d", dims, m, k.N())
+		}
+	}
+}
