@@ -84,10 +84,22 @@ func BenchmarkReplicas(b *testing.B) {
 	// machines without AVX-512 use.
 	b.Run("L255x256/metropolis-typewriter", func(b *testing.B) { benchReplicas(b, []int{255, 256}, Metropolis, nil) })
 	b.Run("L256/metropolis-go", func(b *testing.B) {
-		defer func(v bool) { replicaAsm = v }(replicaAsm)
-		replicaAsm = false
+		defer func(v int) { replicaKernel = v }(replicaKernel)
+		replicaKernel = kernGo
 		benchReplicas(b, []int{256, 256}, Metropolis, nil)
 	})
+	if haveAVX2 {
+		b.Run("L256/metropolis-avx2", func(b *testing.B) {
+			defer func(v int) { replicaKernel = v }(replicaKernel)
+			replicaKernel = kernAVX2
+			benchReplicas(b, []int{256, 256}, Metropolis, nil)
+		})
+		b.Run("L256/heatbath-avx2", func(b *testing.B) {
+			defer func(v int) { replicaKernel = v }(replicaKernel)
+			replicaKernel = kernAVX2
+			benchReplicas(b, []int{256, 256}, HeatBath, nil)
+		})
+	}
 }
 
 func benchCluster(b *testing.B, sw bool) {

@@ -2,8 +2,11 @@ package fast
 
 import "golang.org/x/sys/cpu"
 
-// haveReplicaAsm says whether replicaRowAsm (AVX-512F and POPCNT) can run.
-var haveReplicaAsm = cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT
+// The assembly row kernels need AVX-512F (or AVX2) and POPCNT.
+var (
+	haveAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT
+	haveAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasPOPCNT
+)
 
 // replicaRowAsm is replicaRowGo in AVX-512 assembly: the eight words of a
 // group, the eight generator streams and the class masks are one register
@@ -11,3 +14,9 @@ var haveReplicaAsm = cpu.X86.HasAVX512F && cpu.X86.HasPOPCNT
 //
 //go:noescape
 func replicaRowAsm(a *rowArgs) int
+
+// replicaRowAVX2 is replicaRowGo in AVX2 assembly for the whole groups of
+// the row only (a group is two registers); it gives the same bits.
+//
+//go:noescape
+func replicaRowAVX2(a *rowArgs) int

@@ -49,28 +49,30 @@ func (g *gen8) next(r *[8]uint64) {
 // rowArgs describes one row of one colour for replicaRow. Every field is
 // 8 bytes; replicas_amd64.s reads them by offset (keep the order).
 type rowArgs struct {
-	s     *uint64                // 0: first data word of the row updated
-	same  *uint64                // 8: the other colour's row with the same (y,z)
-	yp    *uint64                // 16: other colour, row y+1
-	ym    *uint64                // 24: row y-1
-	zp    *uint64                // 32: row z+1 (2D: the row updated itself)
-	zm    *uint64                // 40: row z-1 (2D: the row updated itself)
-	d     int                    // 48: second horizontal neighbour at word h+d of same (d = ±1)
-	w     int                    // 56: words in the row
-	uf    *[maxClasses][5]uint64 // 64: uncertain-class selectors
-	nu    int                    // 72
-	sf    *[maxClasses][5]uint64 // 80: sure-class selectors
-	ns    int                    // 88
-	comp  uint64                 // 96: 1 if accepted-for-sure lanes are the complement of the undecided
-	lanes uint64                 // 104
-	rows  *uint64                // 112: probTable.rows
-	nr    int                    // 120: probTable.nrounds
-	g     *gen8                  // 128
-	selc  uint64                 // 136: all ones without a field, else 0
-	trace *int32                 // 144: rounds drawn per group (advanced by the callee)
-	mbuf  *[maxClasses][8]uint64 // 152: scratch: class masks of a group
-	abuf  *[8]uint64             // 160: scratch: accepted lanes of a group
-	minr  int                    // 168: rounds drawn without testing for completion (<= nr)
+	s     *uint64                   // 0: first data word of the row updated
+	same  *uint64                   // 8: the other colour's row with the same (y,z)
+	yp    *uint64                   // 16: other colour, row y+1
+	ym    *uint64                   // 24: row y-1
+	zp    *uint64                   // 32: row z+1 (2D: the row updated itself)
+	zm    *uint64                   // 40: row z-1 (2D: the row updated itself)
+	d     int                       // 48: second horizontal neighbour at word h+d of same (d = ±1)
+	w     int                       // 56: words in the row
+	uf    *[maxClasses][5]uint64    // 64: uncertain-class selectors
+	nu    int                       // 72
+	sf    *[maxClasses][5]uint64    // 80: sure-class selectors
+	ns    int                       // 88
+	comp  uint64                    // 96: 1 if accepted-for-sure lanes are the complement of the undecided
+	lanes uint64                    // 104
+	rows  *uint64                   // 112: probTable.rows
+	nr    int                       // 120: probTable.nrounds
+	g     *gen8                     // 128
+	selc  uint64                    // 136: all ones without a field, else 0
+	trace *int32                    // 144: rounds drawn per group (advanced by the callee)
+	mbuf  *[maxClasses][8]uint64    // 152: scratch: class masks of a group
+	abuf  *[8]uint64                // 160: scratch: accepted lanes of a group
+	minr  int                       // 168: rounds drawn without testing for completion (<= nr)
+	uf4   *[maxClasses][5][4]uint64 // 176: uf with every selector repeated 4 times (AVX2)
+	sf4   *[maxClasses][5][4]uint64 // 184: sf likewise
 }
 
 // replicaRowGo updates one row (see rowArgs) and returns the number of
@@ -80,7 +82,11 @@ type rowArgs struct {
 // (j < minr or some lane of the group is undecided); a round draws one word
 // from each of the eight streams (all eight, even for a short group), and
 // word h0+i uses stream i. A group without such a lane draws nothing.
-func replicaRowGo(a *rowArgs) int {
+func replicaRowGo(a *rowArgs) int { return replicaRowGoFrom(a, 0) }
+
+// replicaRowGoFrom is replicaRowGo for the groups from word h (a multiple of
+// 8) on.
+func replicaRowGoFrom(a *rowArgs, hstart int) int {
 	w := a.w
 	row := unsafe.Slice(a.s, w)
 	same := unsafe.Slice((*uint64)(unsafe.Add(unsafe.Pointer(a.same), -8)), w+2)
@@ -92,7 +98,7 @@ func replicaRowGo(a *rowArgs) int {
 	flipped := 0
 	var mu [maxClasses][8]uint64
 	var und, acc, s [8]uint64
-	for g, h0 := 0, 0; h0 < w; g, h0 = g+1, h0+8 {
+	for g, h0 := hstart/8, hstart; h0 < w; g, h0 = g+1, h0+8 {
 		any := uint64(0)
 		for i := 0; i < 8; i++ {
 			h := h0 + i
@@ -222,6 +228,8 @@ type cbReplicas struct {
 	c       [2][]uint64
 	mbuf    [maxClasses][8]uint64
 	abuf    [8]uint64
+	uf4     [maxClasses][5][4]uint64
+	sf4     [maxClasses][5][4]uint64
 	trace   []int32
 	g       gen8
 	newer   bool // c holds the current state, Replicas.s is stale
@@ -285,9 +293,35 @@ const (
 	minLanes8    = 32
 )
 
-// replicaAsm selects the assembly row kernel where available; tests set it
-// to false to check that the Go version gives the same bits.
-var replicaAsm = haveReplicaAsm
+// Row kernels: replicaKernel selects the one used (the fastest available);
+// tests change it to check that all give the same bits as replicaRowGo.
+const (
+	kernGo = iota
+	kernAVX2
+	kernAVX512
+)
+
+var replicaKernel = bestReplicaKernel()
+
+func bestReplicaKernel() int {
+	switch {
+	case haveAVX512:
+		return kernAVX512
+	case haveAVX2:
+		return kernAVX2
+	}
+	return kernGo
+}
+
+// replicaRowAVX2Tail runs the AVX2 kernel on the whole groups of the row and
+// replicaRowGoFrom on the last, partial one.
+func replicaRowAVX2Tail(a *rowArgs) int {
+	f := replicaRowAVX2(a)
+	if h := a.w &^ 7; h < a.w {
+		f += replicaRowGoFrom(a, h)
+	}
+	return f
+}
 
 // sweep updates colour 0 then colour 1 and returns the flipped spins; it
 // appends the rounds of every group to trace when tracing.
@@ -310,8 +344,19 @@ func (cb *cbReplicas) sweep(d *decider, selc uint64, tracing bool, trace *[]int3
 		a.rows = &d.rows[0]
 	}
 	rowFn := replicaRowGo
-	if replicaAsm {
+	switch replicaKernel {
+	case kernAVX512:
 		rowFn = replicaRowAsm
+	case kernAVX2:
+		for t := range d.uf {
+			for i := range d.uf[t] {
+				for j := 0; j < 4; j++ {
+					cb.uf4[t][i][j], cb.sf4[t][i][j] = d.uf[t][i], d.sf[t][i]
+				}
+			}
+		}
+		a.uf4, a.sf4 = &cb.uf4, &cb.sf4
+		rowFn = replicaRowAVX2Tail
 	}
 	for c := 0; c < 2; c++ {
 		S, O := cb.c[c], cb.c[1-c]

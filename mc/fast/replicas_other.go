@@ -2,6 +2,10 @@
 
 package fast
 
-const haveReplicaAsm = false
+const (
+	haveAVX512 = false
+	haveAVX2   = false
+)
 
-func replicaRowAsm(a *rowArgs) int { return replicaRowGo(a) }
+func replicaRowAsm(a *rowArgs) int  { panic("fast: no AVX-512 row kernel") }
+func replicaRowAVX2(a *rowArgs) int { panic("fast: no AVX2 row kernel") }

@@ -18,12 +18,9 @@ import (
 // bit r of the random words the kernel drew for site i. Every replica (in
 // particular replica 0) must end in exactly the same configuration.
 func TestReplicasReferenceChain(t *testing.T) {
-	for _, asm := range []bool{false, true} {
-		if asm && !haveReplicaAsm {
-			continue
-		}
-		defer func(v bool) { replicaAsm = v }(replicaAsm)
-		replicaAsm = asm
+	defer func(v int) { replicaKernel = v }(replicaKernel)
+	for _, kern := range availableKernels() {
+		replicaKernel = kern
 		testReplicasReferenceChain(t)
 	}
 }
@@ -297,15 +294,28 @@ func TestParallelIndependentOfGOMAXPROCS(t *testing.T) {
 	}
 }
 
-// TestReplicasAsmMatchesGo runs the checkerboard path with the assembly row
-// kernel and with the pure-Go replicaRowGo (the fallback on machines without
-// AVX-512) from the same seed: spins, flip counts and generator states must
+// availableKernels lists the row kernels this machine can run, Go first.
+func availableKernels() []int {
+	ks := []int{kernGo}
+	if haveAVX2 {
+		ks = append(ks, kernAVX2)
+	}
+	if haveAVX512 {
+		ks = append(ks, kernAVX512)
+	}
+	return ks
+}
+
+// TestReplicasAsmMatchesGo runs the checkerboard path with each assembly row
+// kernel (AVX-512, AVX2) and with the pure-Go replicaRowGo (the fallback
+// elsewhere) from the same seed: spins, flip counts and generator states must
 // agree bit for bit.
 func TestReplicasAsmMatchesGo(t *testing.T) {
-	if !haveReplicaAsm {
-		t.Skip("no AVX-512 row kernel on this machine")
+	kerns := availableKernels()
+	if len(kerns) == 1 {
+		t.Skip("no assembly row kernel on this machine")
 	}
-	defer func(v bool) { replicaAsm = v }(replicaAsm)
+	defer func(v int) { replicaKernel = v }(replicaKernel)
 	betas := make([]float64, 50)
 	for r := range betas {
 		betas[r] = 0.1 + 0.015*float64(r)
@@ -321,10 +331,10 @@ func TestReplicasAsmMatchesGo(t *testing.T) {
 		{[]int{40, 40}, Metropolis, 0, nil}, {[]int{16, 8}, Metropolis, 0, betas[:5]}, {[]int{12, 4}, HeatBath, 0.2, betas[40:]},
 	} {
 		p := Params{Dims: c.dims, J: 1, H: c.h, Beta: betaC, Algorithm: c.alg}
-		var ks [2]*Replicas
-		var acc [2]int64
-		for i, asm := range []bool{true, false} {
-			replicaAsm = asm
+		ks := make([]*Replicas, len(kerns))
+		acc := make([]int64, len(kerns))
+		for i, kern := range kerns {
+			replicaKernel = kern
 			k, err := NewReplicas(p, c.b, rng.New(9, 4))
 			if err != nil {
 				t.Fatal(err)
@@ -338,12 +348,14 @@ func TestReplicasAsmMatchesGo(t *testing.T) {
 			}
 			ks[i] = k
 		}
-		if acc[0] != acc[1] || ks[0].cb.g != ks[1].cb.g {
-			t.Fatalf("%v %v h=%v: asm and Go differ (flips %d, %d)", c.dims, c.alg, c.h, acc[0], acc[1])
-		}
-		for r := 0; r < ks[0].Len(); r++ {
-			if string(int8s(ks[0].Spins(r, nil))) != string(int8s(ks[1].Spins(r, nil))) {
-				t.Fatalf("%v %v h=%v: replica %d differs between asm and Go", c.dims, c.alg, c.h, r)
+		for i := 1; i < len(kerns); i++ {
+			if acc[0] != acc[i] || ks[0].cb.g != ks[i].cb.g {
+				t.Fatalf("%v %v h=%v: kernel %d and Go differ (flips %d, %d)", c.dims, c.alg, c.h, kerns[i], acc[i], acc[0])
+			}
+			for r := 0; r < ks[0].Len(); r++ {
+				if string(int8s(ks[0].Spins(r, nil))) != string(int8s(ks[i].Spins(r, nil))) {
+					t.Fatalf("%v %v h=%v: replica %d differs between kernel %d and Go", c.dims, c.alg, c.h, r, kerns[i])
+				}
 			}
 		}
 	}
