@@ -22,8 +22,8 @@
 // of every word, each at its own inverse temperature, for temperature sweeps
 // and independent-sample averages. When every length is even it updates the
 // two checkerboard colours in turn, eight words (sites) of a row at a time
-// with AVX-512 where available (eight interleaved generator streams, one per
-// word of a register); otherwise its site order is typewriter order, so it
+// with AVX-512 (or AVX2) where available (eight interleaved generator
+// streams, one per word of a group); otherwise its site order is typewriter order, so it
 // works for any lengths >= 2. NewReplicaSet groups any number of
 // temperatures into 64-replica kernels with their own random streams.
 //
@@ -83,8 +83,8 @@
 // have been drawn; the i-th site of the group uses stream i: the binary digits
 // of u are bit k of the words stream i drew for the group. Sites of one colour do not interact,
 // so the simultaneous update of a group is the sequential chain. The pure-Go
-// replicaRowGo defines these bits and the AVX-512 kernel reproduces them
-// (TestReplicasAsmMatchesGo).
+// replicaRowGo defines these bits and the AVX-512 and AVX2 kernels reproduce
+// them (TestReplicasAsmMatchesGo), so the chain does not depend on the CPU.
 //
 // Typewriter path (some length odd). Replica k is the scalar sequential chain
 // that visits sites 0..N-1 and flips site i iff u < p(beta_k, dE_i), where the
