@@ -13,7 +13,7 @@ import (
 // performs an ordinary sequential single-spin-flip chain: when every length
 // is even, one Sweep visits the sites of one checkerboard colour and then of
 // the other (sites of a colour do not interact, so they are updated eight
-// words at a time, with AVX-512 where available); otherwise it visits the
+// words at a time, with AVX-512 or AVX2 where available); otherwise it visits the
 // sites in typewriter order i = 0, 1, ..., N-1 (x fastest).
 //
 // Reference chain: the decision for replica k at site i is "u < p" where p is

@@ -10,8 +10,9 @@ import (
 // of the lattice is even: the sites of each colour (x+y+z even or odd) are
 // updated in groups of eight words, the eight sites of a group drawing their
 // random words from eight interleaved generator streams, so that one
-// AVX-512 register holds a group (see replicas_amd64.s) and the pure-Go
-// replicaRowGo computes exactly the same bits.
+// AVX-512 register (two AVX2 registers) holds a group (replicas_amd64.s,
+// replicas_avx2_amd64.s) and the pure-Go replicaRowGo, which defines the
+// stream, computes exactly the same bits.
 
 // gen8 is eight interleaved xoshiro256++ generators (Blackman and Vigna,
 // ACM TOMS 47 (2021) 36; every output bit is of full quality): s[w][j] is
