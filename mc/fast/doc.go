@@ -74,17 +74,23 @@
 // then z) and in a row by increasing x, and flips site i iff u < p(beta_k,
 // dE_i). The random digits come from eight xoshiro256++ streams seeded, after
 // the random start, with 32 draws from the constructor's source (stream j
-// from draws 4j..4j+3, state words in order). The sites of one colour in a
-// row form groups of eight consecutive sites (fewer at the end of the row);
-// a group with a lane that has 0 < p < 1 draws rounds, a round being one word
-// from each of the eight streams, while fewer rounds than the longest binary
-// expansion of the probabilities have been drawn and either some lane of its
-// eight words is undecided or (with 32 or more replicas) fewer than 6 rounds
-// have been drawn; the i-th site of the group uses stream i: the binary digits
-// of u are bit k of the words stream i drew for the group. Sites of one colour do not interact,
-// so the simultaneous update of a group is the sequential chain. The pure-Go
-// replicaRowGo defines these bits and the AVX-512 and AVX2 kernels reproduce
-// them (TestReplicasAsmMatchesGo), so the chain does not depend on the CPU.
+// from draws 4j..4j+3, state words in order). A round draws one word from
+// each of the eight streams. Let nr be the longest binary expansion of the
+// probabilities in use and K = min(12, nr) (min(6, nr) with fewer than 32
+// replicas). Each row of a colour is done in two phases. First phase: the
+// sites of the row form groups of eight consecutive sites (fewer at the end
+// of the row); a group with a lane that has 0 < p < 1 draws exactly K rounds,
+// and the i-th site of the group uses stream i: digit j of u is bit k of the
+// j-th word stream i drew for the group. Second phase (only if K < nr): the
+// sites that still have a replica whose digits so far all equal those of its
+// p are queued by increasing x and taken in groups of eight (fewer at the
+// end); a group draws rounds while some of its lanes is still undecided and
+// fewer than nr - K rounds have been drawn, and the i-th site of the group
+// continues its u with digits K+1, K+2, ... from stream i. Sites of one colour
+// do not interact, so this simultaneous update is the sequential chain. The
+// pure-Go replicaRowGo defines these bits and the AVX-512 and AVX2 kernels
+// reproduce them (TestReplicasAsmMatchesGo), so the chain does not depend on
+// the CPU.
 //
 // Typewriter path (some length odd). Replica k is the scalar sequential chain
 // that visits sites 0..N-1 and flips site i iff u < p(beta_k, dE_i), where the

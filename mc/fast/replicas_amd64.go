@@ -10,13 +10,15 @@ var (
 
 // replicaRowAsm is replicaRowGo in AVX-512 assembly: the eight words of a
 // group, the eight generator streams and the class masks are one register
-// each. It gives the same bits as replicaRowGo.
+// each; the queue of the second phase is filled with vpcompressq. It gives
+// the same bits as replicaRowGo.
 //
 //go:noescape
 func replicaRowAsm(a *rowArgs) int
 
-// replicaRowAVX2 is replicaRowGo in AVX2 assembly for the whole groups of
-// the row only (a group is two registers); it gives the same bits.
+// replicaRowAVX2 is the first phase of replicaRowGo in AVX2 assembly for the
+// whole groups of the row only (a group is two registers); with
+// replicaRowAVX2Tail it gives the same bits as replicaRowGo.
 //
 //go:noescape
 func replicaRowAVX2(a *rowArgs) int

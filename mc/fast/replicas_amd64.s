@@ -21,13 +21,16 @@
 	VPTERNLOGQ $0xf8, Z15, Z11, Z12 \
 	VPTERNLOGQ $0x90, Z24, Z13, Z11
 
-// NEXT: count the round; go to label l while fewer than R12 (a.minr) rounds
-// are done, else leave to decided when no lane is undecided or the digits
-// are exhausted.
+// NEXT: count the round; in the first phase (R13 = 0) go to label l until
+// R12 (a.k1) rounds are done, then leave to decided; in the second phase
+// (R13 = 1, R12 = 0) leave when no lane is undecided or the digits are
+// exhausted.
 #define NEXT(l) \
 	INCQ SI \
 	CMPQ SI, R12 \
 	JLT l \
+	TESTQ R13, R13 \
+	JZ decided \
 	VPTESTMQ Z11, Z11, K1 \
 	KORTESTW K1, K1 \
 	JZ decided \
@@ -35,13 +38,16 @@
 	JLT l \
 	JMP decided
 
-// func replicaRowAsm(a *rowArgs) int
-//
-// Register use: AX = a, BX = byte offset of the group, CX = words left,
-// R9 = flipped spins, R11 = trace pointer, K2 = words of the group;
-// Z0 = spins, Z1..Z6 = spins XOR neighbours, Z7..Z9 = unsatisfied-bond
-// count bits, Z10 = spin selector, Z11 = undecided lanes, Z12 = accepted
-// lanes, Z13 = digit word p, Z28..Z31 = generator states, Z24 = random word.
+DATA iota8<>+0(SB)/8, $0
+DATA iota8<>+8(SB)/8, $1
+DATA iota8<>+16(SB)/8, $2
+DATA iota8<>+24(SB)/8, $3
+DATA iota8<>+32(SB)/8, $4
+DATA iota8<>+40(SB)/8, $5
+DATA iota8<>+48(SB)/8, $6
+DATA iota8<>+56(SB)/8, $7
+GLOBL iota8<>(SB), RODATA|NOPTR, $64
+
 TEXT ·replicaRowAsm(SB), NOSPLIT, $0-16
 	MOVQ a+0(FP), AX
 	MOVQ 128(AX), R8
@@ -54,6 +60,7 @@ TEXT ·replicaRowAsm(SB), NOSPLIT, $0-16
 	XORQ R9, R9
 	MOVQ 144(AX), R11
 	MOVQ 168(AX), R12
+	XORQ R13, R13
 
 group:
 	TESTQ CX, CX
@@ -163,6 +170,7 @@ rounds0:
 	CMPQ 120(AX), $0
 	JEQ decided
 
+dispatch:
 	MOVQ 152(AX), DI
 	MOVQ 72(AX), R10
 	CMPQ R10, $2
@@ -246,6 +254,8 @@ round5:
 	NEXT(round5)
 
 decided:
+	TESTQ R13, R13
+	JNZ decided2
 	MOVL SI, (R11)
 	ADDQ $4, R11
 	VPXORQ Z12, Z0, Z0
@@ -269,11 +279,134 @@ decided:
 	ADDQ R10, R9
 	POPCNTQ 56(DI), R10
 	ADDQ R10, R9
+
+	// Queue the words with undecided lanes (only if digits remain).
+	CMPQ SI, 120(AX)
+	JGE next1
+	VPTESTMQ Z11, Z11, K3
+	KMOVW K3, R10
+	TESTQ R10, R10
+	JZ next1
+	POPCNTQ R10, R10
+	MOVQ 240(AX), DX
+	SHLQ $3, DX
+	MOVQ 200(AX), R8
+	VPCOMPRESSQ Z11, K3, Z14
+	VMOVDQU64 Z14, (R8)(DX*1)
+	MOVQ 208(AX), R8
+	VPCOMPRESSQ Z12, K3, Z14
+	VMOVDQU64 Z14, (R8)(DX*1)
+	MOVQ BX, R8
+	SHRQ $3, R8
+	VPBROADCASTQ R8, Z14
+	VPADDQ iota8<>(SB), Z14, Z14
+	VPCOMPRESSQ Z14, K3, Z14
+	MOVQ 192(AX), R8
+	VMOVDQU64 Z14, (R8)(DX*1)
+	MOVQ 216(AX), R8
+	ADDQ DX, R8
+	MOVQ 152(AX), DI
+	MOVQ 72(AX), SI
+	MOVQ 224(AX), DX
+	SHLQ $3, DX
+
+qmask:
+	VMOVDQU64 (DI), Z14
+	VPCOMPRESSQ Z14, K3, Z14
+	VMOVDQU64 Z14, (R8)
+	ADDQ $64, DI
+	ADDQ DX, R8
+	DECQ SI
+	JNZ qmask
+	ADDQ R10, 240(AX)
+
+next1:
 	ADDQ $64, BX
 	SUBQ $8, CX
 	JMP group
 
 done:
+	// Second phase: the queue in groups of eight, from digit k1 + 1.
+	MOVQ $1, R13
+	XORQ R12, R12
+	XORQ BX, BX
+	MOVQ 240(AX), CX
+
+qgroup:
+	TESTQ CX, CX
+	JLE finish
+	MOVL $0xff, R8
+	CMPQ CX, $8
+	JGE qfull
+	MOVL $1, R8
+	SHLQ CX, R8
+	DECQ R8
+
+qfull:
+	KMOVW R8, K2
+	MOVQ 200(AX), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z11
+	MOVQ 208(AX), R8
+	VMOVDQU64.Z (R8)(BX*1), K2, Z12
+	VMOVDQA64 Z12, Z26
+	MOVQ 216(AX), R8
+	ADDQ BX, R8
+	MOVQ 152(AX), DI
+	MOVQ 72(AX), SI
+	MOVQ 224(AX), DX
+	SHLQ $3, DX
+
+qload:
+	VMOVDQU64.Z (R8), K2, Z14
+	VMOVDQU64 Z14, (DI)
+	ADDQ $64, DI
+	ADDQ DX, R8
+	DECQ SI
+	JNZ qload
+	MOVQ 168(AX), SI
+	MOVQ SI, DX
+	IMULQ 72(AX), DX
+	SHLQ $3, DX
+	ADDQ 112(AX), DX
+	JMP dispatch
+
+decided2:
+	MOVQ SI, R10
+	SUBQ 168(AX), R10
+	MOVL R10, (R11)
+	ADDQ $4, R11
+	VPANDNQ Z12, Z26, Z13
+	MOVQ 160(AX), DI
+	VMOVDQU64 Z13, (DI)
+	MOVQ 192(AX), R8
+	ADDQ BX, R8
+	MOVQ 0(AX), SI
+	XORQ DX, DX
+
+scat:
+	CMPQ DX, CX
+	JGE scatdone
+	CMPQ DX, $8
+	JGE scatdone
+	MOVQ (R8)(DX*8), R10
+	MOVQ (DI)(DX*8), R12
+	XORQ R12, (SI)(R10*8)
+	POPCNTQ R12, R12
+	ADDQ R12, R9
+	INCQ DX
+	JMP scat
+
+scatdone:
+	XORQ R12, R12
+	ADDQ $64, BX
+	SUBQ $8, CX
+	JMP qgroup
+
+finish:
+	MOVQ R11, R10
+	SUBQ 144(AX), R10
+	SHRQ $2, R10
+	MOVQ R10, 232(AX)
 	MOVQ 128(AX), R8
 	VMOVDQU64 Z28, 0(R8)
 	VMOVDQU64 Z29, 64(R8)

@@ -2,11 +2,14 @@
 
 // func replicaRowAVX2(a *rowArgs) int
 //
-// replicaRowGo for the first w/8*8 words of the row (whole groups only; the
-// caller does the rest), in AVX2: a group is two halves of four words. The
+// The first phase of replicaRowGo for the first w/8*8 words of the row (whole
+// groups only; the caller does the rest): exactly k1 rounds per group with an
+// undecided lane; the undecided and accepted lanes and class masks of every
+// word are left at index h of the queue arrays (the caller compacts them).
+// AVX2: a group is two halves of four words. The
 // generator states, class masks and wide selectors are read from memory.
 // Register use: AX = a, BX = byte offset of the group, CX = groups left,
-// R9 = flipped spins, R11 = trace pointer, R12 = minr, R13 = half offset,
+// R9 = flipped spins, R11 = trace pointer, R12 = k1, R13 = half offset,
 // Y10/Y11 = undecided lanes (halves), Y12/Y13 = accepted lanes.
 
 // FA: full adder of x, y, z: x = sum, c = carry (t scratch).
@@ -201,15 +204,37 @@ rhi:
 	INCQ SI
 	CMPQ SI, R12
 	JLT round
-	VPOR Y10, Y11, Y0
-	VPTEST Y0, Y0
-	JZ decided
-	CMPQ SI, 120(AX)
-	JLT round
 
 decided:
 	MOVL SI, (R11)
 	ADDQ $4, R11
+	// Per-word state after the first phase, at index h, for the queue.
+	MOVQ 200(AX), R8
+	VMOVDQU Y10, (R8)(BX*1)
+	VMOVDQU Y11, 32(R8)(BX*1)
+	MOVQ 208(AX), R8
+	VMOVDQU Y12, (R8)(BX*1)
+	VMOVDQU Y13, 32(R8)(BX*1)
+	MOVQ 216(AX), R8
+	ADDQ BX, R8
+	MOVQ 152(AX), DI
+	MOVQ 72(AX), SI
+	MOVQ 224(AX), R10
+	SHLQ $3, R10
+	TESTQ SI, SI
+	JZ qdone
+
+qcopy:
+	VMOVDQU (DI), Y0
+	VMOVDQU 32(DI), Y1
+	VMOVDQU Y0, (R8)
+	VMOVDQU Y1, 32(R8)
+	ADDQ $64, DI
+	ADDQ R10, R8
+	DECQ SI
+	JNZ qcopy
+
+qdone:
 	MOVQ 160(AX), DI
 	VPXOR (DI), Y12, Y0
 	VPXOR 32(DI), Y13, Y1

@@ -71,30 +71,54 @@ type rowArgs struct {
 	trace *int32                    // 144: rounds drawn per group (advanced by the callee)
 	mbuf  *[maxClasses][8]uint64    // 152: scratch: class masks of a group
 	abuf  *[8]uint64                // 160: scratch: accepted lanes of a group
-	minr  int                       // 168: rounds drawn without testing for completion (<= nr)
+	k1    int                       // 168: rounds of the first phase (1 <= k1 <= nr, or 0 when nr = 0)
 	uf4   *[maxClasses][5][4]uint64 // 176: uf with every selector repeated 4 times (AVX2)
 	sf4   *[maxClasses][5][4]uint64 // 184: sf likewise
+	qidx  *uint64                   // 192: queue of the second phase: word indices,
+	qund  *uint64                   // 200: undecided lanes after the first phase,
+	qacc  *uint64                   // 208: accepted lanes after the first phase,
+	qm    *uint64                   // 216: class masks, class t at qm[t*qcap:],
+	qcap  int                       // 224: (w+8) words per queue array
+	ntr   int                       // 232: out: trace entries written
+	nq    int                       // 240: queue length
 }
 
 // replicaRowGo updates one row (see rowArgs) and returns the number of
-// flipped spins. It defines the random stream of the checkerboard path: for
-// each group of eight words h0..h0+7 (fewer at the end of the row) that has
-// a lane with 0 < p < 1, it draws rounds j = 0, 1, ... while j < nrounds and
-// (j < minr or some lane of the group is undecided); a round draws one word
-// from each of the eight streams (all eight, even for a short group), and
-// word h0+i uses stream i. A group without such a lane draws nothing.
-func replicaRowGo(a *rowArgs) int { return replicaRowGoFrom(a, 0) }
+// flipped spins. It defines the random stream of the checkerboard path, in
+// two phases. First phase: for each group of eight words h0..h0+7 (fewer at
+// the end of the row) that has a lane with 0 < p < 1, it draws exactly k1
+// rounds (no completion test); a round draws one word from each of the eight
+// streams (all eight, even for a short group), and word h0+i uses stream i.
+// Second phase: the words that still have an undecided lane (all at digit
+// k1+1) are queued in increasing h and taken in groups of eight (fewer at the
+// end); a group draws rounds j = k1, k1+1, ... while some lane is undecided
+// and j < nrounds, the i-th word of the group using stream i.
+func replicaRowGo(a *rowArgs) int {
+	f := replicaPhase1Go(a, 0)
+	return f + replicaPhase2Go(a)
+}
 
-// replicaRowGoFrom is replicaRowGo for the groups from word h (a multiple of
-// 8) on.
-func replicaRowGoFrom(a *rowArgs, hstart int) int {
+// queue returns the queue arrays of the second phase.
+func (a *rowArgs) queue() (qidx, qund, qacc, qm []uint64) {
+	qidx = unsafe.Slice(a.qidx, a.qcap)
+	qund = unsafe.Slice(a.qund, a.qcap)
+	qacc = unsafe.Slice(a.qacc, a.qcap)
+	qm = unsafe.Slice(a.qm, maxClasses*a.qcap)
+	return
+}
+
+// replicaPhase1Go does the first phase for the groups from word hstart (a
+// multiple of 8) on, appending the words left with undecided lanes to the
+// queue (a.nq words).
+func replicaPhase1Go(a *rowArgs, hstart int) int {
 	w := a.w
 	row := unsafe.Slice(a.s, w)
 	same := unsafe.Slice((*uint64)(unsafe.Add(unsafe.Pointer(a.same), -8)), w+2)
 	yp, ym := unsafe.Slice(a.yp, w), unsafe.Slice(a.ym, w)
 	zp, zm := unsafe.Slice(a.zp, w), unsafe.Slice(a.zm, w)
 	rows := unsafe.Slice(a.rows, a.nr*a.nu)
-	trace := unsafe.Slice(a.trace, (w+7)/8)
+	trace := unsafe.Slice(a.trace, 2*((w+7)/8))
+	qidx, qund, qacc, qm := a.queue()
 	nu, ns := a.nu, a.ns
 	flipped := 0
 	var mu [maxClasses][8]uint64
@@ -134,41 +158,94 @@ func replicaRowGoFrom(a *rowArgs, hstart int) int {
 		}
 		n := 0
 		if any != 0 {
-			n = rounds8(a, &mu, &und, &acc, rows)
+			n = rounds8(a, &mu, &und, &acc, rows, 0, a.k1)
 		}
 		trace[g] = int32(n)
 		for i := 0; i < 8 && h0+i < w; i++ {
 			row[h0+i] = s[i] ^ acc[i]
 			flipped += bits.OnesCount64(acc[i])
+			if und[i] != 0 && a.k1 < a.nr {
+				q := a.nq
+				qidx[q], qund[q], qacc[q] = uint64(h0+i), und[i], acc[i]
+				for t := 0; t < nu; t++ {
+					qm[t*a.qcap+q] = mu[t][i]
+				}
+				a.nq++
+			}
 		}
 	}
 	return flipped
 }
 
-// rounds8 draws the rounds of a group that has an undecided lane (see
-// replicaRowGo) and returns their number. It runs word by word: word i reads
-// stream i until its lanes are decided (n_i rounds); the group draws
-// N = max(minr, max_i n_i) rounds, so stream i is then advanced by N - n_i
-// unused steps (a word draws its first minr rounds without testing). This
-// gives the bits of the round-by-round definition.
-func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []uint64) int {
-	nu, nr, minr := a.nu, a.nr, a.minr
+// replicaPhase2Go does the second phase on the queue and sets a.ntr.
+func replicaPhase2Go(a *rowArgs) int {
+	w := a.w
+	row := unsafe.Slice(a.s, w)
+	rows := unsafe.Slice(a.rows, a.nr*a.nu)
+	ng := (w + 7) / 8
+	trace := unsafe.Slice(a.trace, 2*ng)
+	qidx, qund, qacc, qm := a.queue()
+	nu := a.nu
+	flipped := 0
+	var mu [maxClasses][8]uint64
+	var und, acc [8]uint64
+	g := ng
+	for q0 := 0; q0 < a.nq; q0 += 8 {
+		for i := 0; i < 8; i++ {
+			q := q0 + i
+			if q >= a.nq {
+				und[i], acc[i] = 0, 0
+				for t := 0; t < nu; t++ {
+					mu[t][i] = 0
+				}
+				continue
+			}
+			und[i], acc[i] = qund[q], qacc[q]
+			for t := 0; t < nu; t++ {
+				mu[t][i] = qm[t*a.qcap+q]
+			}
+		}
+		trace[g] = int32(rounds8(a, &mu, &und, &acc, rows, a.k1, 0))
+		g++
+		for i := 0; i < 8 && q0+i < a.nq; i++ {
+			q := q0 + i
+			f := acc[i] &^ qacc[q]
+			row[qidx[q]] ^= f
+			flipped += bits.OnesCount64(f)
+		}
+	}
+	a.ntr = g
+	return flipped
+}
+
+// rounds8 draws rounds for a group of eight words, from digit n0 on: exactly
+// fixed rounds if fixed > 0, else while some lane is undecided (and digits
+// remain); it returns the number of rounds. It runs word by word: word i
+// reads stream i until its lanes are decided, and afterwards every stream is
+// advanced to the group's last round by unused steps. This gives the bits of
+// the round-by-round definition.
+func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []uint64, n0, fixed int) int {
+	nu, nr := a.nu, a.nr
 	g := &a.g.s
 	var ni [8]int
-	nmax := a.minr
+	nmax := n0
+	end := nr
+	if fixed > 0 {
+		end = n0 + fixed
+	}
 	for i := 0; i < 8; i++ {
+		ni[i] = n0
 		u := und[i]
 		if u == 0 {
 			continue
 		}
 		ac := acc[i]
 		s0, s1, s2, s3 := g[0][i], g[1][i], g[2][i], g[3][i]
-		// The first minr rounds are drawn by the group anyway: no test.
-		n := 0
+		n := n0
 		switch nu {
 		case 2:
 			m0, m1 := mu[0][i], mu[1][i]
-			for ; (n < minr || u != 0) && n < nr; n++ {
+			for ; u != 0 && n < end; n++ {
 				r := bits.RotateLeft64(s0+s3, 23) + s0
 				t := s1 << 17
 				s2 ^= s0
@@ -183,7 +260,7 @@ func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []
 				u &^= p ^ r
 			}
 		default:
-			for ; (n < minr || u != 0) && n < nr; n++ {
+			for ; u != 0 && n < end; n++ {
 				r := bits.RotateLeft64(s0+s3, 23) + s0
 				t := s1 << 17
 				s2 ^= s0
@@ -201,8 +278,11 @@ func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []
 			}
 		}
 		g[0][i], g[1][i], g[2][i], g[3][i] = s0, s1, s2, s3
-		acc[i], ni[i] = ac, n
+		acc[i], und[i], ni[i] = ac, u, n
 		nmax = max(nmax, n)
+	}
+	if fixed > 0 {
+		nmax = end
 	}
 	for i := 0; i < 8; i++ {
 		s0, s1, s2, s3 := g[0][i], g[1][i], g[2][i], g[3][i]
@@ -217,7 +297,7 @@ func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []
 		}
 		g[0][i], g[1][i], g[2][i], g[3][i] = s0, s1, s2, s3
 	}
-	return nmax
+	return nmax - n0
 }
 
 // cbReplicas is the checkerboard storage: colour c, row r = y + Ly z, word h
@@ -231,6 +311,10 @@ type cbReplicas struct {
 	abuf    [8]uint64
 	uf4     [maxClasses][5][4]uint64
 	sf4     [maxClasses][5][4]uint64
+	qidx    []uint64 // queue of the second phase (see rowArgs)
+	qund    []uint64
+	qacc    []uint64
+	qm      []uint64
 	trace   []int32
 	g       gen8
 	newer   bool // c holds the current state, Replicas.s is stale
@@ -239,7 +323,9 @@ type cbReplicas struct {
 func newCBReplicas(dims [3]int, src rand.Source) *cbReplicas {
 	w := dims[0] / 2
 	nrow := dims[1] * dims[2]
-	cb := &cbReplicas{w: w, nrow: nrow, dims: dims, g: newGen8(src), trace: make([]int32, (w+7)/8)}
+	cb := &cbReplicas{w: w, nrow: nrow, dims: dims, g: newGen8(src), trace: make([]int32, 2*((w+7)/8))}
+	cb.qidx, cb.qund, cb.qacc = make([]uint64, w+8), make([]uint64, w+8), make([]uint64, w+8)
+	cb.qm = make([]uint64, maxClasses*(w+8))
 	for c := range cb.c {
 		cb.c[c] = make([]uint64, nrow*(w+2))
 	}
@@ -285,13 +371,16 @@ func (cb *cbReplicas) toLinear(s []uint64) {
 	}
 }
 
-// With at least minLanes8 replicas, a group with an undecided lane draws at
-// least fixedRounds8 rounds without testing for completion: with 64
-// replicas at beta_c a group needs 6 or more rounds in 99.9 % of the cases
-// (10 on average), and skipping the test made the assembly kernel 6 % faster.
+// Rounds of the first phase (see replicaRowGo). With 64 replicas at beta_c
+// a group needs 10.1 rounds on average, but drawing 12 without a completion
+// test, and queueing the 1.4 % of the words that still have an undecided
+// lane, was faster (AVX-512: 12.9 instead of 11.4 replica-updates/ns; 7, 10
+// and 16 rounds gave 11.4, 12.4 and 12.1): the exit of a tested loop is
+// mispredicted once per group. Fewer replicas have fewer undecided lanes.
 const (
-	fixedRounds8 = 6
-	minLanes8    = 32
+	phase1Rounds      = 12
+	phase1RoundsFew   = 6
+	phase1ManyReplica = 32
 )
 
 // Row kernels: replicaKernel selects the one used (the fastest available);
@@ -314,14 +403,28 @@ func bestReplicaKernel() int {
 	return kernGo
 }
 
-// replicaRowAVX2Tail runs the AVX2 kernel on the whole groups of the row and
-// replicaRowGoFrom on the last, partial one.
+// replicaRowAVX2Tail runs the AVX2 kernel (first phase) on the whole groups
+// of the row, compacts the queue in place, and does the rest in Go.
 func replicaRowAVX2Tail(a *rowArgs) int {
 	f := replicaRowAVX2(a)
-	if h := a.w &^ 7; h < a.w {
-		f += replicaRowGoFrom(a, h)
+	w8 := a.w &^ 7
+	if a.k1 < a.nr {
+		qidx, qund, qacc, qm := a.queue()
+		for h := 0; h < w8; h++ {
+			if qund[h] != 0 {
+				q := a.nq
+				qidx[q], qund[q], qacc[q] = uint64(h), qund[h], qacc[h]
+				for t := 0; t < a.nu; t++ {
+					qm[t*a.qcap+q] = qm[t*a.qcap+h]
+				}
+				a.nq++
+			}
+		}
 	}
-	return f
+	if w8 < a.w {
+		f += replicaPhase1Go(a, w8)
+	}
+	return f + replicaPhase2Go(a)
 }
 
 // sweep updates colour 0 then colour 1 and returns the flipped spins; it
@@ -338,9 +441,12 @@ func (cb *cbReplicas) sweep(d *decider, selc uint64, tracing bool, trace *[]int3
 	if d.complement {
 		a.comp = 1
 	}
-	if bits.OnesCount64(d.lanes) >= minLanes8 {
-		a.minr = min(fixedRounds8, d.nrounds)
+	a.k1 = min(phase1RoundsFew, d.nrounds)
+	if bits.OnesCount64(d.lanes) >= phase1ManyReplica {
+		a.k1 = min(phase1Rounds, d.nrounds)
 	}
+	a.qcap = cb.w + 8
+	a.qidx, a.qund, a.qacc, a.qm = &cb.qidx[0], &cb.qund[0], &cb.qacc[0], &cb.qm[0]
 	if len(d.rows) > 0 {
 		a.rows = &d.rows[0]
 	}
@@ -380,11 +486,12 @@ func (cb *cbReplicas) sweep(d *decider, selc uint64, tracing bool, trace *[]int3
 					a.d = 1
 				}
 				a.trace = &cb.trace[0]
+				a.nq, a.ntr = 0, 0
 				flipped += rowFn(&a)
 				row := S[r*st : r*st+st]
 				row[0], row[cb.w+1] = row[cb.w], row[1]
 				if tracing {
-					*trace = append(*trace, cb.trace...)
+					*trace = append(*trace, cb.trace[:a.ntr]...)
 				}
 			}
 		}

@@ -40,7 +40,9 @@ func testRowFrequencies(t *testing.T, alg Algorithm) {
 	}
 	var d decider
 	d.setTable(tab, z, false)
-	cb := &cbReplicas{w: w, g: newGen8(rng.New(8, 1)), trace: make([]int32, 2)}
+	cb := &cbReplicas{w: w, g: newGen8(rng.New(8, 1)), trace: make([]int32, 4)}
+	cb.qidx, cb.qund, cb.qacc = make([]uint64, w+8), make([]uint64, w+8), make([]uint64, w+8)
+	cb.qm = make([]uint64, maxClasses*(w+8))
 	for i := range cb.uf4 {
 		for j := range cb.uf4[i] {
 			for k := range cb.uf4[i][j] {
@@ -50,8 +52,9 @@ func testRowFrequencies(t *testing.T, alg Algorithm) {
 	}
 	a := rowArgs{
 		w: w, uf: &d.uf, nu: d.nu, sf: &d.sf, ns: d.ns, lanes: d.lanes, nr: d.nrounds,
-		g: &cb.g, selc: ^uint64(0), mbuf: &cb.mbuf, abuf: &cb.abuf, minr: min(fixedRounds8, d.nrounds),
+		g: &cb.g, selc: ^uint64(0), mbuf: &cb.mbuf, abuf: &cb.abuf, k1: min(phase1Rounds, d.nrounds),
 		uf4: &cb.uf4, sf4: &cb.sf4, trace: &cb.trace[0],
+		qidx: &cb.qidx[0], qund: &cb.qund[0], qacc: &cb.qacc[0], qm: &cb.qm[0], qcap: w + 8,
 	}
 	if d.complement {
 		a.comp = 1
@@ -72,6 +75,7 @@ func testRowFrequencies(t *testing.T, alg Algorithm) {
 		a.d = 2*(it&1) - 1
 		a.s, a.same, a.yp, a.ym, a.zp, a.zm = &s[0], &same[1], &yp[0], &ym[0], &s[0], &s[0]
 		old := append([]uint64(nil), s...)
+		a.nq, a.ntr = 0, 0
 		var u [w][64]int
 		for h := 0; h < w; h++ {
 			x := old[h]

@@ -63,28 +63,34 @@ func testReplicasReferenceChain(t *testing.T) {
 				k.Sweep()
 			}
 			adj := adjacency(model(t, c.dims))
-			update := func(i int, words []uint64) {
-				for r := range spins {
-					s := spins[r]
-					nb := 0
-					for _, j := range adj[i] {
-						nb += int(s[j])
-					}
-					dE := 2 * float64(s[i]) * (p.J*float64(nb) + p.H)
-					var pf float64
-					if c.alg == Metropolis {
-						pf = math.Min(1, math.Exp(-betas[r]*dE))
-					} else {
-						pf = numeric.Sigmoid(-betas[r] * dE)
-					}
-					flip, ok := scalarDecide(pf, words, r)
-					if !ok {
-						t.Fatalf("site %d replica %d p=%v: undecided after %d words", i, r, pf, len(words))
-					}
-					if flip {
-						s[i] = -s[i]
-					}
+			prob := func(i, r int) float64 {
+				s := spins[r]
+				nb := 0
+				for _, j := range adj[i] {
+					nb += int(s[j])
 				}
+				dE := 2 * float64(s[i]) * (p.J*float64(nb) + p.H)
+				if c.alg == Metropolis {
+					return math.Min(1, math.Exp(-betas[r]*dE))
+				}
+				return numeric.Sigmoid(-betas[r] * dE)
+			}
+			// decide applies replica r's decision at site i; with pend it
+			// returns true instead when no digit of words decides it and
+			// fewer than nrounds words were drawn (the kernel's undecided).
+			decide := func(i, r int, words []uint64, pend bool) bool {
+				pf := prob(i, r)
+				flip, ok := scalarDecide(pf, words, r)
+				if pend && pf > 0 && pf < 1 && len(words) < k.dec.nrounds && !decidedByDigit(pf, words, r) {
+					return true
+				}
+				if !ok {
+					t.Fatalf("site %d replica %d p=%v: undecided after %d words", i, r, pf, len(words))
+				}
+				if flip {
+					spins[r][i] = -spins[r][i]
+				}
+				return false
 			}
 			tr := 0
 			if k.cb == nil {
@@ -95,33 +101,67 @@ func testReplicasReferenceChain(t *testing.T) {
 						for w := range words {
 							words[w] = g.next()
 						}
-						update(i, words)
+						for r := range spins {
+							decide(i, r, words, false)
+						}
 					}
 				}
 			} else {
-				// Checkerboard path: colour 0 then 1, rows (y,z), groups of
-				// eight sites x = 2h + (y+z+c)%2; site h0+i of a group reads
-				// stream i of the rounds drawn for the group.
+				// Checkerboard path: colour 0 then 1, rows (y,z). First
+				// phase: groups of eight sites x = 2h + (y+z+c)%2; site h0+i
+				// of a group reads stream i of the rounds drawn for the group.
+				// Second phase: the sites with undecided replicas, in
+				// groups of eight, site i of a group reading stream i of the
+				// group's further rounds.
 				lx, ly, lz := k.dims[0], k.dims[1], k.dims[2]
 				w := lx / 2
+				draw := func(words [][]uint64) {
+					n := int(k.dec.trace[tr])
+					tr++
+					for range n {
+						var r [8]uint64
+						g8.next(&r)
+						for i := range words {
+							words[i] = append(words[i], r[i])
+						}
+					}
+				}
+				type pending struct {
+					site  int
+					words []uint64
+					reps  []int
+				}
 				for range sweeps {
 					for col := 0; col < 2; col++ {
 						for z := 0; z < lz; z++ {
 							for y := 0; y < ly; y++ {
+								var queue []pending
 								for h0 := 0; h0 < w; h0 += 8 {
-									n := int(k.dec.trace[tr])
-									tr++
 									words := make([][]uint64, 8)
-									for range n {
-										var r [8]uint64
-										g8.next(&r)
-										for i := range words {
-											words[i] = append(words[i], r[i])
-										}
-									}
+									draw(words)
 									for i := 0; i < 8 && h0+i < w; i++ {
 										x := 2*(h0+i) + (y+z+col)%2
-										update(x+lx*(y+ly*z), words[i])
+										site := x + lx*(y+ly*z)
+										pd := pending{site: site, words: words[i]}
+										for r := range spins {
+											if decide(site, r, words[i], true) {
+												pd.reps = append(pd.reps, r)
+											}
+										}
+										if pd.reps != nil {
+											queue = append(queue, pd)
+										}
+									}
+								}
+								for q0 := 0; q0 < len(queue); q0 += 8 {
+									words := make([][]uint64, 8)
+									draw(words)
+									for i := 0; i < 8 && q0+i < len(queue); i++ {
+										pd := queue[q0+i]
+										all := append(append([]uint64(nil), pd.words...), words[i]...)
+										for _, r := range pd.reps {
+											decide(pd.site, r, all, false)
+										}
 									}
 								}
 							}
@@ -130,7 +170,7 @@ func testReplicasReferenceChain(t *testing.T) {
 				}
 			}
 			if tr != len(k.dec.trace) {
-				t.Fatalf("replayed %d sites, kernel traced %d", tr, len(k.dec.trace))
+				t.Fatalf("replayed %d groups, kernel traced %d", tr, len(k.dec.trace))
 			}
 			for r := range spins {
 				if string(int8s(spins[r])) != string(int8s(k.Spins(r, nil))) {
@@ -139,6 +179,21 @@ func testReplicasReferenceChain(t *testing.T) {
 			}
 		})
 	}
+}
+
+// decidedByDigit says whether some digit of u (bit r of words) differs from
+// the corresponding digit of p in (0,1).
+func decidedByDigit(p float64, words []uint64, r int) bool {
+	one := make(map[int]bool)
+	for _, j := range digits(p) {
+		one[j] = true
+	}
+	for j, w := range words {
+		if (w>>uint(r)&1 == 1) != one[j+1] {
+			return true
+		}
+	}
+	return false
 }
 
 // scalarDecide decides u < p for the uniform u whose digits are bit r of
