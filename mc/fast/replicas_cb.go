@@ -374,9 +374,9 @@ func (cb *cbReplicas) toLinear(s []uint64) {
 // Rounds of the first phase (see replicaRowGo). With 64 replicas at beta_c
 // a group needs 10.1 rounds on average, but drawing 12 without a completion
 // test, and queueing the 1.4 % of the words that still have an undecided
-// lane, was faster (AVX-512: 12.9 instead of 11.4 replica-updates/ns; 7, 10
-// and 16 rounds gave 11.4, 12.4 and 12.1): the exit of a tested loop is
-// mispredicted once per group. Fewer replicas have fewer undecided lanes.
+// lane, was faster (AVX-512: 13.1 instead of 11.4 replica-updates/ns; 10 and
+// 16 rounds gave 12.4 and 12.1): the exit of a tested loop is mispredicted
+// once per group. Fewer replicas have fewer undecided lanes.
 const (
 	phase1Rounds      = 12
 	phase1RoundsFew   = 6
