@@ -26,20 +26,27 @@ func TestReplicasReferenceChain(t *testing.T) {
 }
 
 func testReplicasReferenceChain(t *testing.T) {
+	// zero: even replicas at beta = 0, where heat bath has p = 1/2 (one
+	// binary digit) next to long expansions, so that lanes whose digits are
+	// exhausted stay undecided into the second phase.
 	for _, c := range []struct {
 		dims []int
 		alg  Algorithm
 		h    float64
+		zero bool
 	}{
-		{[]int{4, 6}, Metropolis, 0}, {[]int{5, 3}, HeatBath, 0.2}, {[]int{6, 4}, Metropolis, -0.3}, {[]int{3, 2, 4}, HeatBath, 0},
-		{[]int{4, 4}, HeatBath, 0}, {[]int{2, 4, 3}, Metropolis, 0},
-		{[]int{4, 2, 4}, Metropolis, 0}, {[]int{18, 4}, Metropolis, 0}, {[]int{34, 2}, HeatBath, 0.1},
-		{[]int{2, 2}, Metropolis, 0.2}, {[]int{6, 4, 2}, HeatBath, 0.3},
+		{[]int{4, 6}, Metropolis, 0, false}, {[]int{5, 3}, HeatBath, 0.2, false}, {[]int{6, 4}, Metropolis, -0.3, false},
+		{[]int{3, 2, 4}, HeatBath, 0, false}, {[]int{4, 4}, HeatBath, 0, false}, {[]int{2, 4, 3}, Metropolis, 0, false},
+		{[]int{4, 2, 4}, Metropolis, 0, false}, {[]int{18, 4}, Metropolis, 0, false}, {[]int{34, 2}, HeatBath, 0.1, false},
+		{[]int{2, 2}, Metropolis, 0.2, false}, {[]int{6, 4, 2}, HeatBath, 0.3, false}, {[]int{16, 16}, HeatBath, 0, true},
 	} {
-		t.Run(fmt.Sprintf("%v-%v-h%v", c.dims, c.alg, c.h), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%v-%v-h%v-zero%v", c.dims, c.alg, c.h, c.zero), func(t *testing.T) {
 			betas := make([]float64, 64)
 			for r := range betas {
 				betas[r] = 0.05 + 0.02*float64(r)
+				if c.zero && r%2 == 0 {
+					betas[r] = 0
+				}
 			}
 			p := Params{Dims: c.dims, J: 1, H: c.h, Algorithm: c.alg}
 			k, err := NewReplicas(p, betas, rng.New(21, 3))
@@ -375,6 +382,10 @@ func TestReplicasAsmMatchesGo(t *testing.T) {
 	for r := range betas {
 		betas[r] = 0.1 + 0.015*float64(r)
 	}
+	halfZero := make([]float64, 64)
+	for r := 1; r < 64; r += 2 {
+		halfZero[r] = 0.3
+	}
 	for _, c := range []struct {
 		dims []int
 		alg  Algorithm
@@ -384,6 +395,7 @@ func TestReplicasAsmMatchesGo(t *testing.T) {
 		{[]int{16, 8}, Metropolis, 0, nil}, {[]int{10, 6}, HeatBath, 0, betas}, {[]int{36, 4}, Metropolis, 0.2, betas},
 		{[]int{22, 2}, HeatBath, -0.1, nil}, {[]int{4, 6, 8}, Metropolis, 0, betas}, {[]int{2, 2, 2}, HeatBath, 0.4, nil},
 		{[]int{40, 40}, Metropolis, 0, nil}, {[]int{16, 8}, Metropolis, 0, betas[:5]}, {[]int{12, 4}, HeatBath, 0.2, betas[40:]},
+		{[]int{24, 24}, HeatBath, 0, halfZero}, {[]int{8, 4}, Metropolis, 0, make([]float64, 64)}, {[]int{8, 4}, HeatBath, 0, make([]float64, 64)},
 	} {
 		p := Params{Dims: c.dims, J: 1, H: c.h, Beta: betaC, Algorithm: c.alg}
 		ks := make([]*Replicas, len(kerns))
