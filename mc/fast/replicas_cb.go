@@ -428,10 +428,10 @@ func replicaRowAVX2Tail(a *rowArgs) int {
 }
 
 // sweep updates colour 0 then colour 1 and returns the flipped spins; it
-// appends the rounds of every group to trace when tracing.
+// appends the rounds of every group (per row: first-phase groups, then
+// second-phase groups) to trace when tracing.
 func (cb *cbReplicas) sweep(d *decider, selc uint64, tracing bool, trace *[]int32) int {
-	lx, ly, lz := cb.dims[0], cb.dims[1], cb.dims[2]
-	_ = lx
+	ly, lz := cb.dims[1], cb.dims[2]
 	st := cb.w + 2
 	flipped := 0
 	a := rowArgs{
