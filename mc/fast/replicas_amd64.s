@@ -48,6 +48,20 @@ DATA iota8<>+48(SB)/8, $6
 DATA iota8<>+56(SB)/8, $7
 GLOBL iota8<>(SB), RODATA|NOPTR, $64
 
+// func replicaRowAsm(a *rowArgs) int
+//
+// replicaRowGo in AVX-512: first phase over the groups of the row (label
+// group), queueing the words left undecided with vpcompressq (after
+// decided), then the second phase over the queue (label qgroup). The round
+// loops (round, round1, round2, round3, round5) serve both phases.
+// Register use: AX = a, BX = byte offset of the group (row, then queue),
+// CX = words left, R9 = flipped spins, R11 = trace pointer, R12 = first-phase
+// rounds (0 in the second phase), R13 = phase (0, 1), SI = rounds (digit
+// index), DX = digit rows, K2 = words of the group; Z0 = spins, Z1..Z6 =
+// spins XOR neighbours, Z7..Z9 = unsatisfied-bond count bits, Z10 = spin
+// selector, Z11 = undecided lanes, Z12 = accepted lanes, Z13 = digit word p,
+// Z16..Z20 = class masks, Z26 = accepted lanes before the second phase,
+// Z28..Z31 = generator states, Z24 = random word.
 TEXT ·replicaRowAsm(SB), NOSPLIT, $0-16
 	MOVQ a+0(FP), AX
 	MOVQ 128(AX), R8
