@@ -537,7 +537,11 @@ func enumerateFloat(ctx context.Context, m *lattice.Model, c *csr, betas []float
 	nb := len(betas)
 	acc := make([]accum, chunks*nb)
 	err := runChunks(ctx, chunks, opt.workers(chunks), func(_, chunk int) error {
-		a := acc[chunk*nb : (chunk+1)*nb]
+		// Accumulate in a chunk-local slice and copy it out at the end:
+		// neighbouring chunks' accumulators share cache lines, and writing
+		// them from two workers on every state serialises the cores.
+		a := make([]accum, nb)
+		defer copy(acc[chunk*nb:(chunk+1)*nb], a)
 		s := make([]int8, n)
 		startState(s, uint64(chunk)<<uint(nLow))
 		e := c.energy(s)
