@@ -36,7 +36,7 @@ func hsCommand() *cli.Command {
 			"W W^T = beta J + c I; its free energy is F(s) = beta H(s) - cN/2, so ln Z_RBM = ln Z_Ising + cN/2.\n" +
 			"The bond construction uses one ±1 hidden unit per coupled pair, cosh 2w = exp(2 beta |J|), and\n" +
 			"ln Z_RBM = ln Z_Ising + sum |beta J|. ln_z_offset is that predicted constant (plus the exact change\n" +
-			"of ln Z of the bernoulli encoding). Z_RBM is the normaliser of exp(-F(v)), see docs/hs.md.",
+			"of ln Z of the bernoulli encoding). Z_RBM is the normaliser of exp(-F(v)), see README.md (Hubbard–Stratonovich).",
 		Flags:  flags,
 		Action: runHS,
 	}

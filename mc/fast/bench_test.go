@@ -44,7 +44,7 @@ func benchCheckerboard(b *testing.B, dims []int, alg Algorithm, h float64) {
 	report(b, float64(k.N())*float64(b.N), c0, "flips")
 }
 
-// BenchmarkCheckerboard reports attempted flips/ns (metropolis.c figure: see docs/performance.md).
+// BenchmarkCheckerboard reports attempted flips/ns (metropolis.c figure: see the Performance section of README.md).
 func BenchmarkCheckerboard(b *testing.B) {
 	b.Run("L256/metropolis", func(b *testing.B) { benchCheckerboard(b, []int{256, 256}, Metropolis, 0) })
 	b.Run("L256/heatbath", func(b *testing.B) { benchCheckerboard(b, []int{256, 256}, HeatBath, 0) })
@@ -124,7 +124,7 @@ func benchCluster(b *testing.B, sw bool) {
 }
 
 // BenchmarkCluster reports flipped spins/ns of Wolff and Swendsen–Wang at
-// L = 256, beta_c (wolff.c figure: see docs/performance.md).
+// L = 256, beta_c (wolff.c figure: see the Performance section of README.md).
 func BenchmarkCluster(b *testing.B) {
 	b.Run("L256/wolff", func(b *testing.B) { benchCluster(b, false) })
 	b.Run("L256/sw", func(b *testing.B) { benchCluster(b, true) })

@@ -114,7 +114,7 @@
 //
 // # Performance
 //
-// See docs/performance.md for measured throughput (attempted flips/ns,
+// See the Performance section of README.md for measured throughput (attempted flips/ns,
 // replica-updates/ns, flipped spins/ns) beside the C peer programs, and
 // bench_test.go for the benchmarks.
 package fast

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds and runs the peer programs of /work/shared/peers (or $PEERS) the way
-# docs/performance.md reports them: per wall-clock ns (what the programs
+# README.md (Performance) reports them: per wall-clock ns (what the programs
 # print) and per CPU ns (user+sys from /usr/bin/time), which is robust when
 # the machine is shared. Usage: sh mc/fast/testdata/bench-peers.sh [repeats]
 set -e
