@@ -201,13 +201,28 @@ func (k *Cluster) EndAdaptation() {
 // while still adapting (see EndAdaptation).
 func (k *Cluster) ClustersPerSweep() int { return k.perSweep }
 
-func (k *Cluster) find(i int32) int32 {
-	p := k.parent
-	for p[i] != i {
-		p[i] = p[p[i]]
-		i = p[i]
+// FindRoot returns the root of site i in the union-find forest parent (a
+// root r has parent[r] == r), halving the path on the way. Union links two
+// trees. Together they are the cluster bookkeeping of the Swendsen–Wang
+// sweeps here and in mc/fast, so that both label clusters the same way.
+func FindRoot(parent []int32, i int32) int32 {
+	for parent[i] != i {
+		parent[i] = parent[parent[i]]
+		i = parent[i]
 	}
 	return i
+}
+
+// Union merges the trees of i and j in parent. The root with the smaller
+// index becomes the root of both, which keeps the result independent of
+// anything but the bonds.
+func Union(parent []int32, i, j int32) {
+	a, b := FindRoot(parent, i), FindRoot(parent, j)
+	if a < b {
+		parent[b] = a
+	} else if b < a {
+		parent[a] = b
+	}
 }
 
 func (k *Cluster) sweepSW() (updates, accepted int64) {
@@ -223,22 +238,14 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 				continue
 			}
 			if coup[p]*float64(x[i])*float64(x[j]) > 0 && k.u64() < padd[p] {
-				a, b := k.find(int32(i)), k.find(j)
-				if a != b {
-					// Union by index keeps the result independent of anything but the bonds.
-					if a < b {
-						k.parent[b] = a
-					} else {
-						k.parent[a] = b
-					}
-				}
+				Union(k.parent, int32(i), j)
 			}
 		}
 	}
 	clear(k.coin)
 	var flipped, clusters int64
 	for i := 0; i < nx; i++ {
-		root := k.find(int32(i))
+		root := FindRoot(k.parent, int32(i))
 		if k.coin[root] == 0 {
 			if k.u64()>>63 == 1 {
 				k.coin[root] = 1

@@ -341,15 +341,6 @@ func (k *Cluster) EndAdaptation() {
 // while adapting.
 func (k *Cluster) ClustersPerSweep() int { return k.perSweep }
 
-func (k *Cluster) find(i int32) int32 {
-	p := k.parent
-	for p[i] != i {
-		p[i] = p[p[i]]
-		i = p[i]
-	}
-	return i
-}
-
 func (k *Cluster) sweepSW() (updates, accepted int64) {
 	s, nbr, z, d := k.s, k.nbr, k.z, k.z/2
 	par := k.parent
@@ -357,14 +348,6 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 		par[i] = int32(i)
 	}
 	buf, nb := k.buf, k.nbuf
-	union := func(i, j int32) {
-		a, b := k.find(i), k.find(j)
-		if a < b {
-			par[b] = a
-		} else if b < a {
-			par[a] = b
-		}
-	}
 	if d == 2 {
 		// Square lattice: the +x and +y neighbours by index arithmetic.
 		lx := k.p.Dims[0]
@@ -386,10 +369,10 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 				}
 				jy := jyRow + x
 				if s[jx] == si && buf&1 == 1 {
-					union(int32(i), int32(jx))
+					mc.Union(par, int32(i), int32(jx))
 				}
 				if s[jy] == si && buf&2 == 2 {
-					union(int32(i), int32(jy))
+					mc.Union(par, int32(i), int32(jy))
 				}
 				buf >>= 2
 				nb -= 2
@@ -406,7 +389,7 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 				buf >>= 1
 				nb--
 				if s[j] == si && bit == 1 {
-					union(int32(i), j)
+					mc.Union(par, int32(i), j)
 				}
 			}
 		}
@@ -421,7 +404,7 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 	var word uint64
 	nbits := 0
 	for i := 0; i < k.n; i++ {
-		r := k.find(int32(i))
+		r := mc.FindRoot(par, int32(i))
 		par[i] = r
 		if int(r) == i {
 			if nbits == 0 {
