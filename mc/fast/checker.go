@@ -314,10 +314,7 @@ func (k *Checkerboard) Sweep() (updates, accepted int64) {
 					a2 := s ^ k.xnb(O, base, j, q)
 					a3 := s ^ k.pw(O, pa, ra, j)
 					a4 := s ^ k.pw(O, pb, rb, j)
-					s1, c1 := a1^a2, a1&a2
-					s2, c2 := a3^a4, a3&a4
-					u0, c3 := s1^s2, s1&s2
-					u1, u2 := c1^c2^c3, c1&c2
+					u0, u1, u2 := add4(a1, a2, a3, a4)
 					var f uint64
 					if two {
 						f = k.dec.flips2(u0, u1, u2, s|sel)
@@ -358,6 +355,15 @@ func (k *Checkerboard) Sweep() (updates, accepted int64) {
 	}
 	k.sweeps++
 	return int64(k.n), int64(flipped)
+}
+
+// add4 returns the bit-sliced sum u = a1+a2+a3+a4 as bits u0, u1, u2.
+func add4(a1, a2, a3, a4 uint64) (u0, u1, u2 uint64) {
+	s1, c1 := a1^a2, a1&a2
+	s2, c2 := a3^a4, a3&a4
+	u0, c3 := s1^s2, s1&s2
+	u1, u2 = c1^c2^c3, c1&c2
+	return
 }
 
 // add6 returns the bit-sliced sum u = a1+...+a6 as bits u0, u1, u2.

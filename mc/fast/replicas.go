@@ -178,11 +178,7 @@ func (k *Replicas) Sweep() (updates, accepted int64) {
 				a3, a4 := s^S[i+yp], s^S[i+ym]
 				var u0, u1, u2 uint64
 				if lz == 1 {
-					s1, c1 := a1^a2, a1&a2
-					s2, c2 := a3^a4, a3&a4
-					var c3 uint64
-					u0, c3 = s1^s2, s1&s2
-					u1, u2 = c1^c2^c3, c1&c2
+					u0, u1, u2 = add4(a1, a2, a3, a4)
 				} else {
 					u0, u1, u2 = add6(a1, a2, a3, a4, s^S[i+zp], s^S[i+zm])
 				}
