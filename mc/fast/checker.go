@@ -515,12 +515,8 @@ func (k *Checkerboard) MarshalBinary() ([]byte, error) {
 // UnmarshalBinary restores a state saved by MarshalBinary on a kernel built
 // for the same lattice, coupling, field and algorithm.
 func (k *Checkerboard) UnmarshalBinary(b []byte) error {
-	b, beta, err := checkHeader(b, 'C', k.p)
+	b, beta, g, err := checkHeaderGen(b, 'C', k.p)
 	if err != nil {
-		return err
-	}
-	g := k.dec.g
-	if b, err = g.readBinary(b); err != nil {
 		return err
 	}
 	w, b, err := readU64(b, 1)

@@ -454,12 +454,8 @@ func (k *Cluster) UnmarshalBinary(b []byte) error {
 	if k.sw {
 		tag = tagSW
 	}
-	b, beta, err := checkHeader(b, tag, k.p)
+	b, beta, g, err := checkHeaderGen(b, tag, k.p)
 	if err != nil {
-		return err
-	}
-	g := k.dec.g
-	if b, err = g.readBinary(b); err != nil {
 		return err
 	}
 	w, b, err := readU64(b, 3)

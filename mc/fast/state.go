@@ -30,6 +30,20 @@ func checkHeader(b []byte, tag byte, p Params) ([]byte, float64, error) {
 	return b[len(want):], beta, nil
 }
 
+// checkHeaderGen is checkHeader followed by reading the generator state that
+// every kernel stores right after the header.
+func checkHeaderGen(b []byte, tag byte, p Params) ([]byte, float64, gen, error) {
+	var g gen
+	b, beta, err := checkHeader(b, tag, p)
+	if err != nil {
+		return nil, 0, g, err
+	}
+	if b, err = g.readBinary(b); err != nil {
+		return nil, 0, g, err
+	}
+	return b, beta, g, nil
+}
+
 func appendU64(b []byte, v ...uint64) []byte {
 	for _, x := range v {
 		b = binary.LittleEndian.AppendUint64(b, x)
