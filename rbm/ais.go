@@ -142,38 +142,37 @@ func (c *aisChains) sweep(beta float64) {
 		c.ab[i] = (1-beta)*c.a0[i] + beta*c.r.Visible.Bias[i]
 	}
 	for k := 0; k < rows; k++ {
-		tv, vr := c.tv.RawRowView(k), c.v.RawRowView(k)
-		for i := range vr {
-			f := c.ab[i] + beta*tv[i]
-			if c.spinVis {
-				f *= 2
-			}
-			if c.rnd.Float64() < numeric.Sigmoid(f) {
-				vr[i] = c.on
-			} else {
-				vr[i] = c.off
-			}
-		}
+		c.drawVisible(c.v.RawRowView(k), c.ab, c.tv.RawRowView(k), beta)
 	}
 	c.computeT()
+}
+
+// drawVisible draws the visible units vr of one chain, unit i with input
+// field f = bias[i] + beta tv[i] (f = bias[i] when tv is nil): on with
+// probability sigmoid(f), sigmoid(2f) for spin units (whose values differ by
+// 2), else off.
+func (c *aisChains) drawVisible(vr, bias, tv []float64, beta float64) {
+	for i := range vr {
+		f := bias[i]
+		if tv != nil {
+			f = bias[i] + beta*tv[i]
+		}
+		if c.spinVis {
+			f *= 2
+		}
+		if c.rnd.Float64() < numeric.Sigmoid(f) {
+			vr[i] = c.on
+		} else {
+			vr[i] = c.off
+		}
+	}
 }
 
 // baseSample draws each chain from the independent base-rate model.
 func (c *aisChains) baseSample() {
 	rows, _ := c.v.Dims()
 	for k := 0; k < rows; k++ {
-		vr := c.v.RawRowView(k)
-		for i := range vr {
-			f := c.a0[i]
-			if c.spinVis {
-				f *= 2
-			}
-			if c.rnd.Float64() < numeric.Sigmoid(f) {
-				vr[i] = c.on
-			} else {
-				vr[i] = c.off
-			}
-		}
+		c.drawVisible(c.v.RawRowView(k), c.a0, nil, 0)
 	}
 	c.computeT()
 }
