@@ -49,6 +49,20 @@ func rbmReadModel(flag, path string) (*rbm.RBM, error) {
 	return r, nil
 }
 
+// rbmReadDiscreteModel is rbmReadModel for a command that needs a discrete
+// (bernoulli or spin) visible layer; need completes the error message
+// "--flag: visible layer is gaussian: need".
+func rbmReadDiscreteModel(flag, path, need string) (*rbm.RBM, error) {
+	r, err := rbmReadModel(flag, path)
+	if err != nil {
+		return nil, err
+	}
+	if !r.Visible.Type.Discrete() {
+		return nil, fmt.Errorf("--%s: visible layer is %s: %s", flag, r.Visible.Type, need)
+	}
+	return r, nil
+}
+
 func runRBMCouplings(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
@@ -62,14 +76,11 @@ func runRBMCouplings(c *cli.Context) error {
 			return err
 		}
 	}
-	r, err := rbmReadModel("model", c.String("model"))
+	r, err := rbmReadDiscreteModel("model", c.String("model"), "couplings need bernoulli or spin visible units")
 	if err != nil {
 		return err
 	}
 	n, m := r.Dims()
-	if !r.Visible.Type.Discrete() {
-		return fmt.Errorf("--model: visible layer is %s: couplings need bernoulli or spin visible units", r.Visible.Type)
-	}
 	if n > rbm.MaxWalshUnits {
 		return fmt.Errorf("--model: %d visible units: the exact couplings allow at most %d (table of 2^N values)", n, rbm.MaxWalshUnits)
 	}

@@ -123,14 +123,11 @@ func runRBMEval(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	r, err := rbmReadModel("model", c.String("model"))
+	r, err := rbmReadDiscreteModel("model", c.String("model"), "eval needs bernoulli or spin visible units")
 	if err != nil {
 		return err
 	}
 	n, m := r.Dims()
-	if !r.Visible.Type.Discrete() {
-		return fmt.Errorf("--model: visible layer is %s: eval needs bernoulli or spin visible units", r.Visible.Type)
-	}
 	method := c.String("log-z")
 	switch method {
 	case "auto", "exact", "ais":

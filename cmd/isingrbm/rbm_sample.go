@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -58,14 +57,9 @@ func runRBMSample(c *cli.Context) error {
 		return err
 	}
 	path := c.String("model")
-	f, err := os.Open(path)
+	r, err := rbmReadModel("model", path)
 	if err != nil {
-		return fmt.Errorf("--model: %w", err)
-	}
-	r, err := rbm.Read(f)
-	f.Close()
-	if err != nil {
-		return fmt.Errorf("--model %s: %w", path, err)
+		return err
 	}
 	if !r.Visible.Type.Discrete() {
 		return fmt.Errorf("--model %s: visible layer is %s: need spin or bernoulli to map units to Ising spins", path, r.Visible.Type)
