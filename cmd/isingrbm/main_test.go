@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -33,11 +34,17 @@ func TestMain(m *testing.M) {
 // execApp runs the app in-process with args (without the program name) and
 // returns stdout, stderr and the error Run returned.
 func execApp(args ...string) (string, string, error) {
+	return execAppContext(context.Background(), args...)
+}
+
+// execAppContext is execApp with the context given to the commands (App.Run
+// is RunContext with context.Background()).
+func execAppContext(ctx context.Context, args ...string) (string, string, error) {
 	var out, errb bytes.Buffer
 	app := newApp()
 	app.Writer = &out
 	app.ErrWriter = &errb
-	err := app.Run(append([]string{"isingrbm"}, args...))
+	err := app.RunContext(ctx, append([]string{"isingrbm"}, args...))
 	return out.String(), errb.String(), err
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -77,7 +76,7 @@ func TestMCKernelsSelection(t *testing.T) {
 }
 
 func TestMCKernelsForcedFastError(t *testing.T) {
-	_, _, err := mcApp(context.Background(), "mc", "--size", "4x4", "--T", "2", "--sweeps", "10", "--progress=false",
+	_, _, err := execApp("mc", "--size", "4x4", "--T", "2", "--sweeps", "10", "--progress=false",
 		"--kernel", "fast", "--order", "random")
 	if err == nil || !strings.Contains(err.Error(), "--kernel fast") {
 		t.Fatalf("--kernel fast with random order: error %v", err)
@@ -98,7 +97,7 @@ func TestMCKernelsAgree(t *testing.T) {
 	run := func(kernel string, extra ...string) []result {
 		args := append([]string{"mc", "--size", "8x8", "--T", "2.3,3", "--sweeps", "40000", "--thermalize", "500",
 			"--progress=false", "--json", "--seconds=false", "--kernel", kernel}, extra...)
-		out, _, err := mcApp(context.Background(), args...)
+		out, _, err := execApp(args...)
 		if err != nil {
 			t.Fatalf("%v: %v", args, err)
 		}

@@ -19,21 +19,11 @@ import (
 	"github.com/isingrbm/isingrbm/transfer"
 )
 
-// mcApp runs the app in-process with ctx and returns stdout, stderr and the error.
-func mcApp(ctx context.Context, args ...string) (string, string, error) {
-	var out, errb bytes.Buffer
-	app := newApp()
-	app.Writer = &out
-	app.ErrWriter = &errb
-	err := app.RunContext(ctx, append([]string{"isingrbm"}, args...))
-	return out.String(), errb.String(), err
-}
-
 func TestMCBadInput(t *testing.T) {
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "corrupt.ckpt")
 	os.WriteFile(corrupt, []byte("this is not a checkpoint"), 0o644)
-	if _, _, err := mcApp(context.Background(), "mc", "--beta", "0", "--sweeps", "10"); err == nil || !strings.Contains(err.Error(), "--beta 0: must be > 0") {
+	if _, _, err := execApp("mc", "--beta", "0", "--sweeps", "10"); err == nil || !strings.Contains(err.Error(), "--beta 0: must be > 0") {
 		t.Errorf("--beta 0: error %v", err)
 	}
 	base := []string{"mc", "--size", "4x4", "--T", "2.0", "--sweeps", "100", "--progress=false"}
@@ -65,7 +55,7 @@ func TestMCBadInput(t *testing.T) {
 		{[]string{"--checkpoint", corrupt}, []string{"--checkpoint", "exists", "--resume"}},
 		{[]string{"--size", "4x"}, []string{"--size"}},
 	} {
-		_, _, err := mcApp(context.Background(), append(append([]string{}, base...), c.args...)...)
+		_, _, err := execApp(append(append([]string{}, base...), c.args...)...)
 		if err == nil {
 			t.Errorf("%v: no error", c.args)
 			continue
@@ -81,7 +71,7 @@ func TestMCBadInput(t *testing.T) {
 // mcJSON runs mc with --json and returns the parsed output and raw bytes.
 func mcJSON(t *testing.T, args ...string) (mc.Output, string) {
 	t.Helper()
-	out, _, err := mcApp(context.Background(), append([]string{"mc", "--json", "--seconds=false", "--progress=false"}, args...)...)
+	out, _, err := execApp(append([]string{"mc", "--json", "--seconds=false", "--progress=false"}, args...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +142,7 @@ func TestMCCheckpointResume(t *testing.T) {
 		os.Remove(ck)
 		args := []string{"mc", "--size", run.size, "--T", "2.1,2.4", "--sweeps", run.sweeps, "--algorithm", alg,
 			"--order", run.order, "--seconds=false", "--progress=false", "--json", "--save-samples", filepath.Join(dir, "s.npy"), "--sample-every", "500"}
-		full, _, err := mcApp(context.Background(), args...)
+		full, _, err := execApp(args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -161,7 +151,7 @@ func TestMCCheckpointResume(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		errc := make(chan error, 1)
 		go func() {
-			_, _, err := mcApp(ctx, ckArgs...)
+			_, _, err := execAppContext(ctx, ckArgs...)
 			errc <- err
 		}()
 	wait:
@@ -189,10 +179,10 @@ func TestMCCheckpointResume(t *testing.T) {
 		}
 		// Different flags: refused.
 		bad := append(append([]string{}, ckArgs...), "--resume", "--seed", "7")
-		if _, _, err := mcApp(context.Background(), bad...); err == nil || !strings.Contains(err.Error(), "different model, flags") {
+		if _, _, err := execApp(bad...); err == nil || !strings.Contains(err.Error(), "different model, flags") {
 			t.Errorf("%s: checkpoint of other flags: error %v", alg, err)
 		}
-		resumed, _, err := mcApp(context.Background(), append(ckArgs, "--resume")...)
+		resumed, _, err := execApp(append(ckArgs, "--resume")...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,7 +233,7 @@ func TestMCTemperingSwaps(t *testing.T) {
 }
 
 func TestMCWarnsShortRun(t *testing.T) {
-	_, stderr, err := mcApp(context.Background(), "mc", "--size", "16x16", "--T", "2.27", "--sweeps", "200", "--thermalize", "0", "--progress=false")
+	_, stderr, err := execApp("mc", "--size", "16x16", "--T", "2.27", "--sweeps", "200", "--thermalize", "0", "--progress=false")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +285,7 @@ func TestMCSignalResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full, _, err := mcApp(context.Background(), args[:len(args)-4]...)
+	full, _, err := execApp(args[:len(args)-4]...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,7 +18,7 @@ func TestMergeIdentity(t *testing.T) {
 		t.Helper()
 		args := append([]string{"mc", "--size", "4x4", "--T", "1.5:3.5:0.25", "--sweeps", "1500", "--algorithm", "sw",
 			"--seconds=false", "--progress=false", "--out", out}, extra...)
-		if _, _, err := mcApp(context.Background(), args...); err != nil {
+		if _, _, err := execApp(args...); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -29,7 +28,7 @@ func TestMergeIdentity(t *testing.T) {
 		for k := 1; k <= 3; k++ {
 			run(p(fmt.Sprint("s", k)), "--shard", fmt.Sprintf("%d/3", k))
 		}
-		if _, _, err := mcApp(context.Background(), "merge", "--out", p("merged"), p("s3"), p("s1"), p("s2")); err != nil {
+		if _, _, err := execApp("merge", "--out", p("merged"), p("s3"), p("s1"), p("s2")); err != nil {
 			t.Fatal(err)
 		}
 		a, _ := os.ReadFile(p("full"))
@@ -48,16 +47,16 @@ func TestMergeIdentity(t *testing.T) {
 			{[]string{p("other"), p("s2"), p("s3")}, "different runs"},
 			{[]string{p("full")}, "not a shard output"},
 		} {
-			_, _, err := mcApp(context.Background(), append([]string{"merge", "--out", p("bad")}, c.files...)...)
+			_, _, err := execApp(append([]string{"merge", "--out", p("bad")}, c.files...)...)
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Errorf("%s %v: error %v, want %q", ext, c.files, err, c.want)
 			}
 		}
 	}
-	if _, _, err := mcApp(context.Background(), "merge", "--out", filepath.Join(dir, "x.json"), filepath.Join(dir, "s1.csv")); err == nil || !strings.Contains(err.Error(), "extension") {
+	if _, _, err := execApp("merge", "--out", filepath.Join(dir, "x.json"), filepath.Join(dir, "s1.csv")); err == nil || !strings.Contains(err.Error(), "extension") {
 		t.Errorf("mixed extensions: error %v", err)
 	}
-	if _, _, err := mcApp(context.Background(), "merge", "--out", filepath.Join(dir, "x.txt"), filepath.Join(dir, "s1.csv")); err == nil || !strings.Contains(err.Error(), "--out") {
+	if _, _, err := execApp("merge", "--out", filepath.Join(dir, "x.txt"), filepath.Join(dir, "s1.csv")); err == nil || !strings.Contains(err.Error(), "--out") {
 		t.Errorf("bad --out extension: error %v", err)
 	}
 }

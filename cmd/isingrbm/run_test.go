@@ -8,15 +8,6 @@ import (
 	"testing"
 )
 
-func runApp(t *testing.T, args ...string) (string, string, error) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	app := newApp()
-	app.Writer, app.ErrWriter = &out, &errb
-	err := app.Run(append([]string{"isingrbm"}, args...))
-	return out.String(), errb.String(), err
-}
-
 const runTestSpec = `name = "clitest"
 seed = 3
 [lattice]
@@ -47,7 +38,7 @@ func TestRunCommand(t *testing.T) {
 	spec := writeSpec(t, runTestSpec)
 	out := filepath.Join(t.TempDir(), "out")
 	// The documented form: flags after the spec file.
-	stdout, _, err := runApp(t, "run", spec, "--out", out, "--formats", "png,svg")
+	stdout, _, err := execApp("run", spec, "--out", out, "--formats", "png,svg")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +52,7 @@ func TestRunCommand(t *testing.T) {
 	}
 	// Flags before the file work too, and the data are identical.
 	out2 := filepath.Join(t.TempDir(), "out2")
-	if _, _, err := runApp(t, "run", "--out", out2, "--workers", "1", spec); err != nil {
+	if _, _, err := execApp("run", "--out", out2, "--workers", "1", spec); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"exact.csv", "exact.json", "mc.csv", "mc.json", "hs.csv"} {
@@ -74,12 +65,12 @@ func TestRunCommand(t *testing.T) {
 	// Two shards and a merge give the same data.
 	out3 := filepath.Join(t.TempDir(), "out3")
 	for _, k := range []string{"1/2", "2/2"} {
-		stdout, _, err := runApp(t, "run", spec, "--out", out3, "--shard", k)
+		stdout, _, err := execApp("run", spec, "--out", out3, "--shard", k)
 		if err != nil || !strings.Contains(stdout, "--merge") {
 			t.Fatalf("--shard %s: %q, %v", k, stdout, err)
 		}
 	}
-	if _, _, err := runApp(t, "run", spec, "--out", out3, "--merge"); err != nil {
+	if _, _, err := execApp("run", spec, "--out", out3, "--merge"); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"exact.csv", "mc.csv", "mc.json", "hs.csv"} {
@@ -89,7 +80,7 @@ func TestRunCommand(t *testing.T) {
 			t.Errorf("data/%s differs between the unsharded and the merged run", f)
 		}
 	}
-	stdout, _, err = runApp(t, "run", spec, "--check")
+	stdout, _, err = execApp("run", spec, "--check")
 	if err != nil || !strings.Contains(stdout, "valid") {
 		t.Errorf("--check: %q, %v", stdout, err)
 	}
@@ -119,7 +110,7 @@ func TestRunCommandErrors(t *testing.T) {
 		{[]string{"run", good, "--merge", "--out", t.TempDir()}, []string{"--merge: no shard files"}},
 	}
 	for _, c := range cases {
-		_, _, err := runApp(t, c.args...)
+		_, _, err := execApp(c.args...)
 		if err == nil {
 			t.Errorf("%v: no error", c.args)
 			continue
