@@ -91,9 +91,6 @@ func TestHSErrors(t *testing.T) {
 		{[]string{"--size", "4x4", "--beta", "0.5", "--hidden", "bond", "--shift", "3"}, "apply to --hidden gaussian only"},
 		{[]string{"--size", "4x4", "--beta", "0.5", "--export", "x.txt"}, "--export \"x.txt\": unknown file type \"txt\", allowed extensions: .json"},
 	} {
-		_, _, err := execApp(append([]string{"hs"}, c.args...)...)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("hs %v: error %v, want containing %q", c.args, err, c.want)
-		}
+		wantError(t, c.want, append([]string{"hs"}, c.args...)...)
 	}
 }

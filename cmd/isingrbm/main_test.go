@@ -37,6 +37,16 @@ func execApp(args ...string) (string, string, error) {
 	return execAppContext(context.Background(), args...)
 }
 
+// wantError runs the app with args and reports a test error unless the run
+// fails with an error message containing want.
+func wantError(t *testing.T, want string, args ...string) {
+	t.Helper()
+	_, _, err := execApp(args...)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("%v: error %v, want one containing %q", args, err, want)
+	}
+}
+
 // execAppContext is execApp with the context given to the commands (App.Run
 // is RunContext with context.Background()).
 func execAppContext(ctx context.Context, args ...string) (string, string, error) {
@@ -159,10 +169,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"nosuchcommand"}, "nosuchcommand"},
 	}
 	for _, c := range cases {
-		_, _, err := execApp(c.args...)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v: error %v, want one naming %q", c.args, err, c.want)
-		}
+		wantError(t, c.want, c.args...)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "x.xlsx")); err == nil {
 		t.Error("a rejected export left a file behind")

@@ -23,9 +23,7 @@ func TestMCBadInput(t *testing.T) {
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "corrupt.ckpt")
 	os.WriteFile(corrupt, []byte("this is not a checkpoint"), 0o644)
-	if _, _, err := execApp("mc", "--beta", "0", "--sweeps", "10"); err == nil || !strings.Contains(err.Error(), "--beta 0: must be > 0") {
-		t.Errorf("--beta 0: error %v", err)
-	}
+	wantError(t, "--beta 0: must be > 0", "mc", "--beta", "0", "--sweeps", "10")
 	base := []string{"mc", "--size", "4x4", "--T", "2.0", "--sweeps", "100", "--progress=false"}
 	for _, c := range []struct {
 		args []string
@@ -179,9 +177,7 @@ func TestMCCheckpointResume(t *testing.T) {
 		}
 		// Different flags: refused.
 		bad := append(append([]string{}, ckArgs...), "--resume", "--seed", "7")
-		if _, _, err := execApp(bad...); err == nil || !strings.Contains(err.Error(), "different model, flags") {
-			t.Errorf("%s: checkpoint of other flags: error %v", alg, err)
-		}
+		wantError(t, "different model, flags", bad...)
 		resumed, _, err := execApp(append(ckArgs, "--resume")...)
 		if err != nil {
 			t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -47,16 +46,9 @@ func TestMergeIdentity(t *testing.T) {
 			{[]string{p("other"), p("s2"), p("s3")}, "different runs"},
 			{[]string{p("full")}, "not a shard output"},
 		} {
-			_, _, err := execApp(append([]string{"merge", "--out", p("bad")}, c.files...)...)
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("%s %v: error %v, want %q", ext, c.files, err, c.want)
-			}
+			wantError(t, c.want, append([]string{"merge", "--out", p("bad")}, c.files...)...)
 		}
 	}
-	if _, _, err := execApp("merge", "--out", filepath.Join(dir, "x.json"), filepath.Join(dir, "s1.csv")); err == nil || !strings.Contains(err.Error(), "extension") {
-		t.Errorf("mixed extensions: error %v", err)
-	}
-	if _, _, err := execApp("merge", "--out", filepath.Join(dir, "x.txt"), filepath.Join(dir, "s1.csv")); err == nil || !strings.Contains(err.Error(), "--out") {
-		t.Errorf("bad --out extension: error %v", err)
-	}
+	wantError(t, "extension", "merge", "--out", filepath.Join(dir, "x.json"), filepath.Join(dir, "s1.csv"))
+	wantError(t, "--out", "merge", "--out", filepath.Join(dir, "x.txt"), filepath.Join(dir, "s1.csv"))
 }

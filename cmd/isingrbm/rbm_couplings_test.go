@@ -122,9 +122,6 @@ func TestRBMCouplingsBadInput(t *testing.T) {
 		{[]string{"--model", filepath.Join(dir, "missing.json")}, "--model"},
 		{[]string{"--model", bad}, "--model"},
 	} {
-		_, _, err := execApp(append([]string{"rbm", "couplings"}, c.args...)...)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v: err %v, want %q", c.args, err, c.want)
-		}
+		wantError(t, c.want, append([]string{"rbm", "couplings"}, c.args...)...)
 	}
 }

@@ -99,10 +99,7 @@ func TestRBMEvalBadInput(t *testing.T) {
 		{[]string{"--model", p, "--log-z", "ais", "--ais-runs", "1"}, "--ais-runs 1: must be >= 2"},
 		{[]string{"--model", p, "--exact-max", "40"}, "--exact-max 40: allowed 0..30"},
 	} {
-		_, _, err := execApp(append([]string{"rbm", "eval"}, c.args...)...)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v: err %v, want %q", c.args, err, c.want)
-		}
+		wantError(t, c.want, append([]string{"rbm", "eval"}, c.args...)...)
 	}
 }
 

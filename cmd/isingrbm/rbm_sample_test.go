@@ -98,10 +98,7 @@ func TestRBMSampleErrors(t *testing.T) {
 		{[]string{"--model", good, "--size", "3x3", "--beta", "0.3", "--thermalize", "-2"}, "--thermalize -2: allowed 0.."},
 		{[]string{"--model", good, "--size", "3x3", "--beta", "0.3", "--chains", "0"}, "--chains 0: allowed 1..4096"},
 	} {
-		_, _, err := execApp(append([]string{"rbm", "sample"}, c.args...)...)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("rbm sample %v: error %v, want containing %q", c.args, err, c.want)
-		}
+		wantError(t, c.want, append([]string{"rbm", "sample"}, c.args...)...)
 	}
 	// Same seed, same numbers (Seconds aside).
 	run := func() mc.TempResult {

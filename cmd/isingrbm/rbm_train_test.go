@@ -172,10 +172,7 @@ func TestRBMTrainBadInput(t *testing.T) {
 		{[]string{"rbm", "train", "--data", frac, "--init", small, "--out", out}, "--data"},
 		{base("--hidden", "2", "--lr", "1e9", "--hidden-type", "gaussian", "--epochs", "200"), "training diverged"},
 	} {
-		_, _, err := execApp(c.args...)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%v: err %v, want %q", c.args[2:], err, c.want)
-		}
+		wantError(t, c.want, c.args...)
 	}
 }
 
