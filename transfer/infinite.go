@@ -57,14 +57,7 @@ func InfiniteStripLimit(ctx context.Context, w int, rowPeriodic bool, jRow, jPro
 	shift := math.Inf(-1)
 	ex := make([]float64, S)
 	for s := 0; s < S; s++ {
-		var nb, m float64
-		for x := 0; x < w; x++ {
-			sx := float64(2*(s>>uint(x)&1) - 1)
-			m += sx
-			if x+1 < w || (p.rowPeriodic && w >= 2) {
-				nb += sx * float64(2*(s>>uint((x+1)%w)&1)-1)
-			}
-		}
+		nb, m := p.rowSums(s)
 		ex[s] = beta * (jRow*nb + h*m)
 		shift = max(shift, ex[s])
 	}

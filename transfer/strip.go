@@ -197,6 +197,21 @@ func strip(ctx context.Context, sq *square, beta float64, opts ...StripOptions) 
 	return r, nil
 }
 
+// rowSums returns, for row state s (bit x set for s_x = +1), the row bond sum
+// sum_x s_x s_{x+1} (with the wrap-around bond when the row is periodic) and
+// the row magnetization sum_x s_x.
+func (p *stripPlan) rowSums(s int) (nb, m float64) {
+	w := p.w
+	for x := 0; x < w; x++ {
+		sx := float64(2*(s>>uint(x)&1) - 1)
+		m += sx
+		if x+1 < w || (p.rowPeriodic && w >= 2) {
+			nb += sx * float64(2*(s>>uint((x+1)%w)&1)-1)
+		}
+	}
+	return nb, m
+}
+
 // run returns ln Z as a jet of order ord in beta (inB false; centred on
 // energy c per site) or in B (inB true; centred on magnetization c per site).
 func (p *stripPlan) run(ctx context.Context, beta float64, inB bool, ord int, c float64, workers int) (jet, error) {
@@ -209,15 +224,7 @@ func (p *stripPlan) run(ctx context.Context, beta float64, inB bool, ord int, c 
 	mrow := make([]float64, S)
 	shift := math.Inf(-1)
 	for s := 0; s < S; s++ {
-		var nb, m float64
-		for x := 0; x < w; x++ {
-			sx := float64(2*(s>>uint(x)&1) - 1)
-			m += sx
-			if x+1 < w || (p.rowPeriodic && w >= 2) {
-				y := (x + 1) % w
-				nb += sx * float64(2*(s>>uint(y)&1)-1)
-			}
-		}
+		nb, m := p.rowSums(s)
 		erow[s] = -(p.jRow*nb + p.h*m)
 		mrow[s] = m
 		shift = max(shift, -beta*erow[s])
