@@ -210,20 +210,7 @@ func num(t *testing.T, s string) float64 {
 // and U4 at every temperature, the HS RBM equal to the Ising distribution to
 // 1e-11 in ln p, and the continuum integral converged to 1e-12.
 func TestQuickstartNumbers(t *testing.T) {
-	src, err := os.ReadFile("quickstart.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := Parse(src, "quickstart.toml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Figures.Formats = []string{"png"}
-	dir := t.TempDir()
-	man, err := Run(context.Background(), s, dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, man := runShipped(t, "quickstart")
 	exact := map[string]map[string]string{}
 	for _, r := range readCSV(t, filepath.Join(dir, "data", "exact.csv")) {
 		exact[r["T"]] = r
