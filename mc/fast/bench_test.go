@@ -29,11 +29,9 @@ func report(b *testing.B, work float64, cpu0 int64, unit string) {
 	}
 }
 
-func benchCheckerboard(b *testing.B, dims []int, alg Algorithm, h float64) {
-	k, err := NewCheckerboard(Params{Dims: dims, J: 1, H: h, Beta: betaC, Algorithm: alg}, rng.New(1, 0))
-	if err != nil {
-		b.Fatal(err)
-	}
+// benchSweeps does 20 sweeps of k, then times sweeps and reports perSweep
+// units of work per sweep as unit/ns (see report).
+func benchSweeps(b *testing.B, k Sweeper, perSweep float64, unit string) {
 	for range 20 {
 		k.Sweep()
 	}
@@ -41,7 +39,15 @@ func benchCheckerboard(b *testing.B, dims []int, alg Algorithm, h float64) {
 	for b.Loop() {
 		k.Sweep()
 	}
-	report(b, float64(k.N())*float64(b.N), c0, "flips")
+	report(b, perSweep*float64(b.N), c0, unit)
+}
+
+func benchCheckerboard(b *testing.B, dims []int, alg Algorithm, h float64) {
+	k, err := NewCheckerboard(Params{Dims: dims, J: 1, H: h, Beta: betaC, Algorithm: alg}, rng.New(1, 0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchSweeps(b, k, float64(k.N()), "flips")
 }
 
 // BenchmarkCheckerboard reports attempted flips/ns (metropolis.c figure: see the Performance section of README.md).
@@ -60,14 +66,7 @@ func benchReplicas(b *testing.B, dims []int, alg Algorithm, betas []float64) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for range 20 {
-		k.Sweep()
-	}
-	c0 := cpuNanos()
-	for b.Loop() {
-		k.Sweep()
-	}
-	report(b, float64(k.N()*k.Len())*float64(b.N), c0, "replica-updates")
+	benchSweeps(b, k, float64(k.N()*k.Len()), "replica-updates")
 }
 
 // BenchmarkReplicas reports replica-updates/ns of the 64-replica kernel.
