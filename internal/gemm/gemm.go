@@ -225,6 +225,10 @@ func (w *workspace) dgemm(tl tile, tA, tB bool, m, n, k int, alpha float64, a []
 	}
 }
 
+// panelWidth reports whether copyRuns and gatherRows have an unrolled loop for
+// panels of w values (the kernels' mr = 6, 10 and nr = 8, 16).
+func panelWidth(w int) bool { return w == 6 || w == 8 || w == 10 || w == 16 }
+
 // packA copies the block op(A)[i0:i0+mb, p0:p0+kb] into dst as row panels of
 // mr rows: panel r holds, for each p in turn, the mr values of column p
 // (zero-padded past mb).
@@ -234,7 +238,7 @@ func packA(dst []float64, mr int, trans bool, a []float64, lda, i0, mb, p0, kb i
 		d := dst[ir*kb : ir*kb+mr*kb]
 		if !trans {
 			// op(A)[i, p] = a[i*lda + p].
-			if mm == mr && (mr == 6 || mr == 10) {
+			if mm == mr && panelWidth(mr) {
 				gatherRows(d, mr, a[(i0+ir)*lda+p0:], lda, kb)
 				continue
 			}
@@ -255,7 +259,7 @@ func packA(dst []float64, mr int, trans bool, a []float64, lda, i0, mb, p0, kb i
 			continue
 		}
 		// op(A)[i, p] = a[p*lda + i]: each packed column is a contiguous run.
-		if mm == mr && (mr == 6 || mr == 10) {
+		if mm == mr && panelWidth(mr) {
 			copyRuns(d, mr, a[p0*lda+i0+ir:], lda, kb)
 			continue
 		}
@@ -273,47 +277,10 @@ func packA(dst []float64, mr int, trans bool, a []float64, lda, i0, mb, p0, kb i
 
 // packB copies the block op(B)[p0:p0+kb, j0:j0+nb] into dst as column panels
 // of nr columns: panel c holds, for each p in turn, the nr values of row p
-// (zero-padded past nb).
+// (zero-padded past nb). Column j of op(B) is row j of op(B)^T, whose storage
+// is b read with the other transposition, so this is packA of op(B)^T.
 func packB(dst []float64, nr int, trans bool, b []float64, ldb, p0, kb, j0, nb int) {
-	for jr := 0; jr < nb; jr += nr {
-		nn := min(nr, nb-jr)
-		d := dst[jr*kb : jr*kb+nr*kb]
-		if !trans {
-			// op(B)[p, j] = b[p*ldb + j]: contiguous runs.
-			if nn == nr && (nr == 8 || nr == 16) {
-				copyRuns(d, nr, b[p0*ldb+j0+jr:], ldb, kb)
-				continue
-			}
-			for p := range kb {
-				q := d[p*nr : p*nr+nr]
-				src := b[(p0+p)*ldb+j0+jr:]
-				src = src[:nn]
-				for j, x := range src {
-					q[j] = x
-				}
-				clear(q[nn:])
-			}
-			continue
-		}
-		// op(B)[p, j] = b[j*ldb + p]
-		if nn == nr && (nr == 8 || nr == 16) {
-			gatherRows(d, nr, b[(j0+jr)*ldb+p0:], ldb, kb)
-			continue
-		}
-		for j := range nr {
-			if j >= nn {
-				for p := range kb {
-					d[p*nr+j] = 0
-				}
-				continue
-			}
-			src := b[(j0+jr+j)*ldb+p0:]
-			src = src[:kb]
-			for p, x := range src {
-				d[p*nr+j] = x
-			}
-		}
-	}
+	packA(dst, nr, !trans, b, ldb, j0, nb, p0, kb)
 }
 
 // copyRuns sets d[p*w : p*w+w] = src[p*ld : p*ld+w] for p < kb, for the
