@@ -84,15 +84,7 @@ func (x *jmat) normalize() {
 }
 
 func (x jmat) pow(n int) jmat {
-	r := jmat{a: [2][2]jet{{constJ(1), {}}, {{}, constJ(1)}}}
-	for n > 0 {
-		if n&1 == 1 {
-			r = r.mul(x)
-		}
-		x = x.mul(x)
-		n >>= 1
-	}
-	return r
+	return power(x, jmat{a: [2][2]jet{{constJ(1), {}}, {{}, constJ(1)}}}, n)
 }
 
 // chainLnZMatrix returns ln Z of the uniform chain as a jet by powering the

@@ -128,13 +128,16 @@ func coshJ(a jet) jet { return expJ(a).add(expJ(a.scale(-1))).scale(0.5) }
 func sinhJ(a jet) jet { return expJ(a).sub(expJ(a.scale(-1))).scale(0.5) }
 
 // powJ returns a^n for n >= 0 by binary powering.
-func powJ(a jet, n int) jet {
-	r := constJ(1)
+func powJ(a jet, n int) jet { return power(a, constJ(1), n) }
+
+// power returns x^n for n >= 0 by binary powering; one is the identity of mul.
+func power[T interface{ mul(T) T }](x, one T, n int) T {
+	r := one
 	for n > 0 {
 		if n&1 == 1 {
-			r = r.mul(a)
+			r = r.mul(x)
 		}
-		a = a.mul(a)
+		x = x.mul(x)
 		n >>= 1
 	}
 	return r
