@@ -196,9 +196,15 @@ func rounds2(g *gen, rows []uint64, m0, m1, und, acc uint64, min2 int) (uint64, 
 	s0, s1, s2, s3 := g.s0, g.s1, g.s2, g.s3
 	j := 0
 	for ; (j < min2 || und != 0) && j+1 < len(rows); j += 2 {
-		// xoshiro256** (see gen.next) on locals.
+		// xoshiro256** (see gen.next), inlined on locals.
 		r := bits.RotateLeft64(s1*5, 7) * 9
-		s0, s1, s2, s3 = xoshiroStep(s0, s1, s2, s3)
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
 		p := m0&rows[j] | m1&rows[j+1]
 		acc |= und & p &^ r
 		und &^= p ^ r
@@ -215,7 +221,13 @@ func rounds5(g *gen, rows []uint64, mu *[maxClasses]uint64, und, acc uint64, min
 	j := 0
 	for ; (j < min5 || und != 0) && j+4 < len(rows); j += 5 {
 		r := bits.RotateLeft64(s1*5, 7) * 9
-		s0, s1, s2, s3 = xoshiroStep(s0, s1, s2, s3)
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
 		row := rows[j : j+5 : j+5]
 		p := m0&row[0] | m1&row[1] | m2&row[2] | m3&row[3] | m4&row[4]
 		acc |= und & p &^ r
@@ -233,7 +245,13 @@ func rounds3(g *gen, rows []uint64, mu *[maxClasses]uint64, und, acc uint64, min
 	j := 0
 	for ; (j < min3 || und != 0) && j+2 < len(rows); j += 3 {
 		r := bits.RotateLeft64(s1*5, 7) * 9
-		s0, s1, s2, s3 = xoshiroStep(s0, s1, s2, s3)
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
 		row := rows[j : j+3 : j+3]
 		p := m0&row[0] | m1&row[1] | m2&row[2]
 		acc |= und & p &^ r
@@ -270,7 +288,13 @@ func rounds10(g *gen, rows []uint64, mu *[maxClasses]uint64, und, acc uint64) (u
 	j := 0
 	for ; und != 0 && j+9 < len(rows); j += 10 {
 		r := bits.RotateLeft64(s1*5, 7) * 9
-		s0, s1, s2, s3 = xoshiroStep(s0, s1, s2, s3)
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
 		row := rows[j : j+10 : j+10]
 		p := mu[0]&row[0] | mu[1]&row[1] | mu[2]&row[2] | mu[3]&row[3] | mu[4]&row[4] |
 			mu[5]&row[5] | mu[6]&row[6] | mu[7]&row[7] | mu[8]&row[8] | mu[9]&row[9]

@@ -26,22 +26,14 @@ func newGen(src rand.Source) gen {
 
 func (g *gen) next() uint64 {
 	r := bits.RotateLeft64(g.s1*5, 7) * 9
-	g.s0, g.s1, g.s2, g.s3 = xoshiroStep(g.s0, g.s1, g.s2, g.s3)
+	t := g.s1 << 17
+	g.s2 ^= g.s0
+	g.s3 ^= g.s1
+	g.s1 ^= g.s2
+	g.s0 ^= g.s3
+	g.s2 ^= t
+	g.s3 = bits.RotateLeft64(g.s3, 45)
 	return r
-}
-
-// xoshiroStep returns the next state of a xoshiro256 generator; the ** (gen)
-// and ++ (gen8) scramblers share it. The round loops keep the state in locals
-// and call it on them: it is inlined, so they compile as if written out.
-func xoshiroStep(s0, s1, s2, s3 uint64) (uint64, uint64, uint64, uint64) {
-	t := s1 << 17
-	s2 ^= s0
-	s3 ^= s1
-	s1 ^= s2
-	s0 ^= s3
-	s2 ^= t
-	s3 = bits.RotateLeft64(s3, 45)
-	return s0, s1, s2, s3
 }
 
 // Uint64 makes gen a rand.Source (used by tests and for derived draws).

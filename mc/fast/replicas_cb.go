@@ -36,7 +36,13 @@ func (g *gen8) next(r *[8]uint64) {
 	for j := 0; j < 8; j++ {
 		s0, s1, s2, s3 := g.s[0][j], g.s[1][j], g.s[2][j], g.s[3][j]
 		r[j] = bits.RotateLeft64(s0+s3, 23) + s0
-		s0, s1, s2, s3 = xoshiroStep(s0, s1, s2, s3)
+		t := s1 << 17
+		s2 ^= s0
+		s3 ^= s1
+		s1 ^= s2
+		s0 ^= s3
+		s2 ^= t
+		s3 = bits.RotateLeft64(s3, 45)
 		g.s[0][j], g.s[1][j], g.s[2][j], g.s[3][j] = s0, s1, s2, s3
 	}
 }
@@ -241,7 +247,13 @@ func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []
 			m0, m1 := mu[0][i], mu[1][i]
 			for ; u != 0 && n < end; n++ {
 				r := bits.RotateLeft64(s0+s3, 23) + s0
-				s0, s1, s2, s3 = xoshiroStep(s0, s1, s2, s3)
+				t := s1 << 17
+				s2 ^= s0
+				s3 ^= s1
+				s1 ^= s2
+				s0 ^= s3
+				s2 ^= t
+				s3 = bits.RotateLeft64(s3, 45)
 				row := rows[2*n : 2*n+2 : 2*n+2]
 				p := m0&row[0] | m1&row[1]
 				ac |= u & p &^ r
@@ -250,7 +262,13 @@ func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []
 		default:
 			for ; u != 0 && n < end; n++ {
 				r := bits.RotateLeft64(s0+s3, 23) + s0
-				s0, s1, s2, s3 = xoshiroStep(s0, s1, s2, s3)
+				t := s1 << 17
+				s2 ^= s0
+				s3 ^= s1
+				s1 ^= s2
+				s0 ^= s3
+				s2 ^= t
+				s3 = bits.RotateLeft64(s3, 45)
 				var p uint64
 				for t, b := range rows[n*nu : n*nu+nu] {
 					p |= mu[t][i] & b
@@ -269,7 +287,13 @@ func rounds8(a *rowArgs, mu *[maxClasses][8]uint64, und, acc *[8]uint64, rows []
 	for i := 0; i < 8; i++ {
 		s0, s1, s2, s3 := g[0][i], g[1][i], g[2][i], g[3][i]
 		for n := ni[i]; n < nmax; n++ {
-			s0, s1, s2, s3 = xoshiroStep(s0, s1, s2, s3)
+			t := s1 << 17
+			s2 ^= s0
+			s3 ^= s1
+			s1 ^= s2
+			s0 ^= s3
+			s2 ^= t
+			s3 = bits.RotateLeft64(s3, 45)
 		}
 		g[0][i], g[1][i], g[2][i], g[3][i] = s0, s1, s2, s3
 	}
