@@ -27,9 +27,10 @@ import (
 // Values must be binary: either spins {-1,+1} or bits {0,1}. ConvertData
 // maps them to the encoding of the model's visible layer (s = 2v - 1).
 
-// MaxDataValues bounds the number of values a data file may hold (1<<31,
+// MaxDataValues bounds the number of values a data file may hold (2^31 - 1,
 // 16 GiB as float64), so that a corrupt header cannot ask for more memory.
-const MaxDataValues = 1 << 31
+// It fits in an int on 32-bit platforms too.
+const MaxDataValues = 1<<31 - 1
 
 // LoadData reads a sample matrix from path, choosing the format by the
 // extension (.npy, or .csv/.txt). Values are returned as read (use
