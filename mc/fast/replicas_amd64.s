@@ -1,3 +1,5 @@
+//go:build amd64 && !purego
+
 #include "textflag.h"
 
 // GEN: Z24 = next output of the eight xoshiro256++ streams in Z28..Z31
