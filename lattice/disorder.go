@@ -86,8 +86,8 @@ func (m *Model) SetCouplings(d Dist, src rand.Source) error {
 	if src != nil {
 		r = rand.New(src)
 	}
-	for k := range m.Bonds {
-		m.Bonds[k].Coupling *= d.draw(r)
+	for k := range m.bonds {
+		m.bonds[k].Coupling *= d.draw(r)
 	}
 	m.nb.Store(nil)
 	return nil

@@ -134,7 +134,7 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 func (m *Model) WriteEdges(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "# isingrbm edge list: H = -sum J s_i s_j - sum h s_i\nsites %d\n", m.N)
-	for _, b := range m.Bonds {
+	for _, b := range m.bonds {
 		fmt.Fprintf(bw, "%d %d %s\n", b.I, b.J, strconv.FormatFloat(b.Coupling, 'g', -1, 64))
 	}
 	for i, h := range m.Fields {

@@ -102,7 +102,7 @@ func TestCouplingMatrixSymmetricZeroDiagonal(t *testing.T) {
 			}
 		}
 		var bsum float64
-		for _, b := range m.Bonds {
+		for _, b := range m.Bonds() {
 			bsum += b.Coupling
 		}
 		if math.Abs(sum-bsum) > 1e-12*math.Max(1, math.Abs(bsum)) {
@@ -119,7 +119,7 @@ func TestAllUpEnergy(t *testing.T) {
 		s[i] = 1
 	}
 	var want float64
-	for _, b := range m.Bonds {
+	for _, b := range m.Bonds() {
 		want -= b.Coupling
 	}
 	for _, h := range m.Fields {
@@ -167,8 +167,8 @@ func TestDeltaE(t *testing.T) {
 func TestDisorderReproducible(t *testing.T) {
 	spec := Spec{Kind: "square", Size: "6x6", Disorder: "gaussian", Sigma: 1, HDisord: "pm", H: 0.5, Seed: 77}
 	a, b := mustSpec(t, spec), mustSpec(t, spec)
-	for k := range a.Bonds {
-		if a.Bonds[k] != b.Bonds[k] {
+	for k := range a.Bonds() {
+		if a.Bond(k) != b.Bond(k) {
 			t.Fatal("same seed gave different couplings")
 		}
 	}
@@ -180,18 +180,18 @@ func TestDisorderReproducible(t *testing.T) {
 	spec.Seed = 78
 	c := mustSpec(t, spec)
 	same := 0
-	for k := range a.Bonds {
-		if a.Bonds[k] == c.Bonds[k] {
+	for k := range a.Bonds() {
+		if a.Bond(k) == c.Bond(k) {
 			same++
 		}
 	}
-	if same == len(a.Bonds) {
+	if same == a.NumBonds() {
 		t.Error("different seeds gave identical couplings")
 	}
 	// ±J: both signs appear, mean near zero.
 	pm := mustSpec(t, Spec{Kind: "square", Size: "20x20", Disorder: "pm", Seed: 1})
 	var sum float64
-	for _, bd := range pm.Bonds {
+	for _, bd := range pm.Bonds() {
 		if math.Abs(math.Abs(bd.Coupling)-1) > 0 {
 			t.Fatalf("±J coupling %v", bd.Coupling)
 		}
@@ -213,12 +213,12 @@ func TestEdgeListRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.N != m.N || len(r.Bonds) != len(m.Bonds) {
-		t.Fatalf("round trip: %d sites %d bonds, want %d %d", r.N, len(r.Bonds), m.N, len(m.Bonds))
+	if r.N != m.N || r.NumBonds() != m.NumBonds() {
+		t.Fatalf("round trip: %d sites %d bonds, want %d %d", r.N, r.NumBonds(), m.N, m.NumBonds())
 	}
-	for k := range m.Bonds {
-		if r.Bonds[k] != m.Bonds[k] {
-			t.Fatalf("bond %d: %v != %v", k, r.Bonds[k], m.Bonds[k])
+	for k := range m.Bonds() {
+		if r.Bond(k) != m.Bond(k) {
+			t.Fatalf("bond %d: %v != %v", k, r.Bond(k), m.Bond(k))
 		}
 	}
 	for i := range m.Fields {
@@ -252,7 +252,7 @@ func TestEdgeListErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.N != 4 || len(m.Bonds) != 3 || m.Fields[2] != 0.25 {
+	if m.N != 4 || m.NumBonds() != 3 || m.Fields[2] != 0.25 {
 		t.Errorf("parsed %+v", m)
 	}
 }
@@ -330,7 +330,7 @@ func FuzzReadEdges(f *testing.F) {
 		if err != nil {
 			t.Fatalf("re-read of written model failed: %v", err)
 		}
-		if r.N != m.N || len(r.Bonds) != len(m.Bonds) {
+		if r.N != m.N || r.NumBonds() != m.NumBonds() {
 			t.Fatalf("round trip changed the model")
 		}
 	})

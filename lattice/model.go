@@ -3,6 +3,7 @@ package lattice
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"sync/atomic"
@@ -77,18 +78,25 @@ type Geometry struct {
 // Model is an Ising model: N sites, a bond list and a field per site.
 // The zero value is an empty model with no sites. A Model is not modified by
 // any method except the Set* methods, so it can be shared by goroutines that
-// only read it.
+// only read it; the Set* methods must not run concurrently with readers.
+//
+// The bond list is private: read it with Bonds, Bond, BondList and NumBonds,
+// change it with SetBonds, SetCoupling or SetCouplings. Every setter drops
+// the cached neighbour list (see Neighbors), so it can never be stale. Fields
+// are read directly wherever they are used (nothing derived from them is
+// cached), so they may be edited in place; N must not be changed.
 type Model struct {
 	N        int
-	Bonds    []Bond
 	Fields   []float64 // length N; h_i
 	Geometry Geometry
 
-	nb atomic.Pointer[Neighbors] // built lazily by Neighbors
+	bonds []Bond
+	nb    atomic.Pointer[Neighbors] // built lazily by Neighbors, dropped by the setters
 }
 
 // New returns a model with n sites, the given bonds and fields (nil fields
-// mean h = 0), after validating them.
+// mean h = 0), after validating them. The model takes ownership of both
+// slices: the caller must not modify bonds afterwards.
 func New(n int, bonds []Bond, fields []float64, g Geometry) (*Model, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("lattice: number of sites %d: must be at least 1", n)
@@ -96,7 +104,7 @@ func New(n int, bonds []Bond, fields []float64, g Geometry) (*Model, error) {
 	if fields == nil {
 		fields = make([]float64, n)
 	}
-	m := &Model{N: n, Bonds: bonds, Fields: fields, Geometry: g}
+	m := &Model{N: n, bonds: bonds, Fields: fields, Geometry: g}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -111,7 +119,7 @@ func (m *Model) Validate() error {
 	if len(m.Fields) != m.N {
 		return fmt.Errorf("lattice: %d fields for %d sites", len(m.Fields), m.N)
 	}
-	for k, b := range m.Bonds {
+	for k, b := range m.bonds {
 		if b.I < 0 || b.I >= m.N || b.J < 0 || b.J >= m.N {
 			return fmt.Errorf("lattice: bond %d (%d,%d): site index out of range 0..%d", k, b.I, b.J, m.N-1)
 		}
@@ -131,7 +139,46 @@ func (m *Model) Validate() error {
 }
 
 // NumBonds returns the number of bonds, counting a doubled pair twice.
-func (m *Model) NumBonds() int { return len(m.Bonds) }
+func (m *Model) NumBonds() int { return len(m.bonds) }
+
+// Bonds iterates over the bond list in order, yielding each bond's index and a copy of it.
+func (m *Model) Bonds() iter.Seq2[int, Bond] {
+	return func(yield func(int, Bond) bool) {
+		for k, b := range m.bonds {
+			if !yield(k, b) {
+				return
+			}
+		}
+	}
+}
+
+// Bond returns bond k, 0 <= k < NumBonds().
+func (m *Model) Bond(k int) Bond { return m.bonds[k] }
+
+// BondList returns a copy of the bond list.
+func (m *Model) BondList() []Bond { return slices.Clone(m.bonds) }
+
+// SetBonds replaces the bond list by a copy of bonds, after checking it as
+// Validate does, and drops the cached neighbour list. On error m is unchanged.
+func (m *Model) SetBonds(bonds []Bond) error {
+	c := &Model{N: m.N, Fields: m.Fields, bonds: bonds}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	m.bonds = slices.Clone(bonds)
+	m.nb.Store(nil)
+	return nil
+}
+
+// SetCoupling sets the coupling of bond k, 0 <= k < NumBonds(), and drops
+// the cached neighbour list. It panics if c is not finite.
+func (m *Model) SetCoupling(k int, c float64) {
+	if math.IsNaN(c) || math.IsInf(c, 0) {
+		panic(fmt.Sprintf("lattice: SetCoupling(%d, %v): coupling must be finite", k, c))
+	}
+	m.bonds[k].Coupling = c
+	m.nb.Store(nil)
+}
 
 // HasField reports whether any field is non-zero.
 func (m *Model) HasField() bool {
@@ -155,20 +202,20 @@ func (m *Model) UniformField() (float64, bool) {
 
 // UniformCoupling returns the common coupling and true if every bond has the same coupling.
 func (m *Model) UniformCoupling() (float64, bool) {
-	if len(m.Bonds) == 0 {
+	if len(m.bonds) == 0 {
 		return 0, true
 	}
-	for _, b := range m.Bonds {
-		if b.Coupling != m.Bonds[0].Coupling {
+	for _, b := range m.bonds {
+		if b.Coupling != m.bonds[0].Coupling {
 			return 0, false
 		}
 	}
-	return m.Bonds[0].Coupling, true
+	return m.bonds[0].Coupling, true
 }
 
 // Clone returns a deep copy of m.
 func (m *Model) Clone() *Model {
-	c := &Model{N: m.N, Bonds: slices.Clone(m.Bonds), Fields: slices.Clone(m.Fields)}
+	c := &Model{N: m.N, bonds: slices.Clone(m.bonds), Fields: slices.Clone(m.Fields)}
 	c.Geometry = Geometry{Kind: m.Geometry.Kind, Dims: slices.Clone(m.Geometry.Dims), Boundary: slices.Clone(m.Geometry.Boundary)}
 	return c
 }
@@ -177,7 +224,7 @@ func (m *Model) Clone() *Model {
 // pair joined by several bonds carries the sum of their couplings.
 func (m *Model) CouplingMatrix() *mat.SymDense {
 	j := mat.NewSymDense(m.N, nil)
-	for _, b := range m.Bonds {
+	for _, b := range m.bonds {
 		j.SetSym(b.I, b.J, j.At(b.I, b.J)+b.Coupling)
 	}
 	return j
@@ -186,7 +233,7 @@ func (m *Model) CouplingMatrix() *mat.SymDense {
 // Degrees returns the number of bond ends at each site (a doubled pair counts twice).
 func (m *Model) Degrees() []int {
 	d := make([]int, m.N)
-	for _, b := range m.Bonds {
+	for _, b := range m.bonds {
 		d[b.I]++
 		d[b.J]++
 	}
@@ -208,7 +255,7 @@ func (m *Model) Energy(s []int8) float64 {
 		panic(fmt.Sprintf("lattice: Energy: %d spins for %d sites", len(s), m.N))
 	}
 	var e float64
-	for _, b := range m.Bonds {
+	for _, b := range m.bonds {
 		e -= b.Coupling * float64(s[b.I]*s[b.J])
 	}
 	for i, h := range m.Fields {
@@ -255,10 +302,10 @@ func (nb *Neighbors) LocalField(i int, s []int8, h float64) float64 {
 }
 
 // Neighbors returns the compressed neighbour list of m, built on first use
-// and cached; it is safe for concurrent use. Pairs are merged and sorted by
-// site index. The list must not be modified.
+// and cached until a setter changes the bonds; it is safe for concurrent use.
+// Pairs are merged and sorted by site index. The list must not be modified.
 func (m *Model) Neighbors() *Neighbors {
-	if nb := m.nb.Load(); nb != nil {
+	if nb := m.nb.Load(); nb != nil && len(nb.Start) == m.N+1 {
 		return nb
 	}
 	type pair struct {
@@ -269,7 +316,7 @@ func (m *Model) Neighbors() *Neighbors {
 	for i := range adj {
 		adj[i] = map[int]float64{}
 	}
-	for _, b := range m.Bonds {
+	for _, b := range m.bonds {
 		adj[b.I][b.J] += b.Coupling
 		adj[b.J][b.I] += b.Coupling
 	}
@@ -286,6 +333,14 @@ func (m *Model) Neighbors() *Neighbors {
 		}
 		nb.Start[i+1] = int32(len(nb.Sites))
 	}
-	m.nb.CompareAndSwap(nil, nb)
-	return m.nb.Load()
+	// Publish nb unless another goroutine got there first.
+	for {
+		old := m.nb.Load()
+		if old != nil && len(old.Start) == m.N+1 {
+			return old
+		}
+		if m.nb.CompareAndSwap(old, nb) {
+			return nb
+		}
+	}
 }

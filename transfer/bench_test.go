@@ -24,8 +24,8 @@ func BenchmarkEnumerateHistogram5x5(b *testing.B) {
 func BenchmarkEnumerateFloat5x5(b *testing.B) {
 	m := mustSquare(b, 5, 5, lattice.Periodic, lattice.Periodic)
 	r := rng.NewRand(1, 1)
-	for i := range m.Bonds {
-		m.Bonds[i].Coupling = r.NormFloat64()
+	for i := range m.Bonds() {
+		m.SetCoupling(i, r.NormFloat64())
 	}
 	for b.Loop() {
 		if _, err := Enumerate(context.Background(), m, 0.44, EnumOptions{}); err != nil {

@@ -98,9 +98,9 @@ const maxHistCells = 1 << 20
 // findQuantum returns the quantum description of the model, or nil if its
 // couplings and fields are not small integer multiples of a common q.
 func findQuantum(m *lattice.Model, c *csr) *quantum {
-	vals := make([]float64, 0, len(m.Bonds)+m.N)
+	vals := make([]float64, 0, m.NumBonds()+m.N)
 	amin := math.Inf(1)
-	for _, b := range m.Bonds {
+	for _, b := range m.Bonds() {
 		vals = append(vals, b.Coupling)
 	}
 	vals = append(vals, m.Fields...)
@@ -137,14 +137,14 @@ next:
 		if (2*sum+1)*int64(m.N+1) > maxHistCells {
 			return nil
 		}
-		qu := &quantum{q: q, r: sum, coup: make([]int64, len(c.coup)), field: make([]int64, m.N), bondI: make([]int64, len(m.Bonds))}
+		qu := &quantum{q: q, r: sum, coup: make([]int64, len(c.coup)), field: make([]int64, m.N), bondI: make([]int64, m.NumBonds())}
 		for i, v := range c.coup {
 			qu.coup[i], _ = toInt(v, q)
 		}
 		for i, v := range m.Fields {
 			qu.field[i], _ = toInt(v, q)
 		}
-		for i, b := range m.Bonds {
+		for i, b := range m.Bonds() {
 			qu.bondI[i], _ = toInt(b.Coupling, q)
 		}
 		return qu
@@ -270,7 +270,7 @@ func histogram(ctx context.Context, m *lattice.Model, c *csr, qu *quantum, opt E
 				sl[j] = -sl[j]
 			}
 			var e, mg int64
-			for k, bd := range m.Bonds {
+			for k, bd := range m.Bonds() {
 				if bd.I < b && bd.J < b {
 					e -= qu.bondI[k] * int64(sl[bd.I]*sl[bd.J])
 				}
@@ -292,7 +292,7 @@ func histogram(ctx context.Context, m *lattice.Model, c *csr, qu *quantum, opt E
 		// Energy and magnetization of everything but the block, and the
 		// fields F_j (times stride) on the block sites.
 		var eRest, magRest int64
-		for k, bd := range m.Bonds {
+		for k, bd := range m.Bonds() {
 			if bd.I >= b && bd.J >= b {
 				eRest -= qu.bondI[k] * int64(s[bd.I]*s[bd.J])
 			}

@@ -134,8 +134,8 @@ func setField(m *lattice.Model, h float64) *lattice.Model {
 }
 
 func setCoupling(m *lattice.Model, j float64) *lattice.Model {
-	for i := range m.Bonds {
-		m.Bonds[i].Coupling = j
+	for i := range m.Bonds() {
+		m.SetCoupling(i, j)
 	}
 	return m
 }
@@ -144,8 +144,8 @@ func TestEnumerateMatchesNaive(t *testing.T) {
 	ctx := context.Background()
 	gauss := mustSquare(t, 3, 4, lattice.Periodic, lattice.Open)
 	r := rng.NewRand(7, 1)
-	for i := range gauss.Bonds {
-		gauss.Bonds[i].Coupling = r.NormFloat64()
+	for i := range gauss.Bonds() {
+		gauss.SetCoupling(i, r.NormFloat64())
 	}
 	for i := range gauss.Fields {
 		gauss.Fields[i] = 0.3 * r.NormFloat64()
@@ -193,8 +193,8 @@ func TestEnumerateWorkerIndependence(t *testing.T) {
 	ctx := context.Background()
 	m := mustSquare(t, 4, 5, lattice.Periodic, lattice.Periodic)
 	r := rng.NewRand(3, 2)
-	for i := range m.Bonds {
-		m.Bonds[i].Coupling = 1 + 0.5*r.NormFloat64()
+	for i := range m.Bonds() {
+		m.SetCoupling(i, 1+0.5*r.NormFloat64())
 	}
 	c := newCSR(m)
 	var ref []*Result
@@ -227,7 +227,7 @@ func TestEnumerateWorkerIndependence(t *testing.T) {
 
 func TestLogProbabilities(t *testing.T) {
 	m := setField(mustSquare(t, 3, 5, lattice.Periodic, lattice.Open), 0.2)
-	m.Bonds[3].Coupling = -0.7
+	m.SetCoupling(3, -0.7)
 	beta := 0.5
 	lp, err := LogProbabilities(m, beta)
 	if err != nil {
@@ -273,8 +273,8 @@ func TestEnumerateLimits(t *testing.T) {
 func TestEnumerateGOMAXPROCSIndependence(t *testing.T) {
 	m := mustSquare(t, 4, 4, lattice.Periodic, lattice.Open)
 	r := rng.NewRand(5, 3)
-	for i := range m.Bonds {
-		m.Bonds[i].Coupling = r.NormFloat64()
+	for i := range m.Bonds() {
+		m.SetCoupling(i, r.NormFloat64())
 	}
 	old := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(old)

@@ -38,7 +38,7 @@ func squareOf(m *lattice.Model) (*square, bool) {
 		return nil, false
 	}
 	setx, sety := false, false
-	for _, b := range m.Bonds {
+	for _, b := range m.Bonds() {
 		x1, y1, x2, y2 := b.I%s.lx, b.I/s.lx, b.J%s.lx, b.J/s.lx
 		switch {
 		case y1 == y2 && x1 != x2:

@@ -12,12 +12,12 @@ import (
 // anisotropic returns the lx x ly torus with coupling jx on x bonds and jy on y bonds.
 func anisotropic(t testing.TB, lx, ly int, jx, jy float64) *lattice.Model {
 	m := mustSquare(t, lx, ly, lattice.Periodic, lattice.Periodic)
-	for i, b := range m.Bonds {
+	for i, b := range m.Bonds() {
 		// x bonds join sites in the same row.
 		if b.I/lx == b.J/lx {
-			m.Bonds[i].Coupling = jx
+			m.SetCoupling(i, jx)
 		} else {
-			m.Bonds[i].Coupling = jy
+			m.SetCoupling(i, jy)
 		}
 	}
 	return m

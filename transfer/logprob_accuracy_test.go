@@ -23,7 +23,7 @@ func TestLogProbabilitiesNormalizedLargeN(t *testing.T) {
 		t.Fatal(err)
 	}
 	// ln p(all up) = beta*48 - ln Z.
-	lnZ := beta*float64(len(m.Bonds)) - lp[len(lp)-1]
+	lnZ := beta*float64(m.NumBonds()) - lp[len(lp)-1]
 	k, err := Kaufman(4, 6, 1, 1, beta)
 	if err != nil {
 		t.Fatal(err)

@@ -29,11 +29,11 @@ func TestStripMatchesEnumeration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i, b := range m.Bonds {
+		for i, b := range m.Bonds() {
 			if b.I/c.lx == b.J/c.lx && c.lx > 1 {
-				m.Bonds[i].Coupling = c.jx
+				m.SetCoupling(i, c.jx)
 			} else {
-				m.Bonds[i].Coupling = c.jy
+				m.SetCoupling(i, c.jy)
 			}
 		}
 		setField(m, c.h)

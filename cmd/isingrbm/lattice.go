@@ -51,7 +51,7 @@ func summarize(m *lattice.Model) latticeSummary {
 	for k, v := range m.Coordination() {
 		s.Coordination[strconv.Itoa(k)] = v
 	}
-	for _, b := range m.Bonds {
+	for _, b := range m.Bonds() {
 		s.SumCouplings += b.Coupling
 	}
 	for _, h := range m.Fields {
@@ -127,7 +127,7 @@ func exportModel(w io.Writer, m *lattice.Model, ext string) error {
 			Fields   []float64   `json:"fields"`
 			Matrix   [][]float64 `json:"coupling_matrix"`
 		}{latticeSummary: summarize(m), Fields: m.Fields}
-		for _, b := range m.Bonds {
+		for _, b := range m.Bonds() {
 			out.BondList = append(out.BondList, bond{b.I, b.J, b.Coupling})
 		}
 		jm := m.CouplingMatrix()
@@ -142,7 +142,7 @@ func exportModel(w io.Writer, m *lattice.Model, ext string) error {
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"type", "i", "j", "value"})
-		for _, b := range m.Bonds {
+		for _, b := range m.Bonds() {
 			cw.Write([]string{"bond", strconv.Itoa(b.I), strconv.Itoa(b.J), ftoa(b.Coupling)})
 		}
 		for i, h := range m.Fields {

@@ -226,7 +226,7 @@ func (r *mcRun) hash() string {
 	h := sha256.New()
 	fmt.Fprintf(h, "isingrbm mc v1\nkind %s dims %v boundary %v\n", r.model.Geometry.Kind, r.model.Geometry.Dims, r.model.Geometry.Boundary)
 	fmt.Fprintf(h, "sites %d\n", r.model.N)
-	for _, b := range r.model.Bonds {
+	for _, b := range r.model.Bonds() {
 		fmt.Fprintf(h, "b %d %d %x\n", b.I, b.J, math.Float64bits(b.Coupling))
 	}
 	for _, f := range r.model.Fields {

@@ -92,13 +92,13 @@ func fastParams(m *lattice.Model, beta float64) (fast.Params, bool) {
 			return fast.Params{}, false
 		}
 	}
-	if len(g.Boundary) != len(g.Dims) || len(m.Bonds) != m.N*len(g.Dims) {
+	if len(g.Boundary) != len(g.Dims) || m.NumBonds() != m.N*len(g.Dims) {
 		return fast.Params{}, false
 	}
 	// Every bond must join a site to its +x, +y (or +z) neighbour, each once.
 	d := len(g.Dims)
 	seen := make([]bool, m.N*d)
-	for _, b := range m.Bonds {
+	for _, b := range m.Bonds() {
 		x, rest := b.I%g.Dims[0], b.I/g.Dims[0]
 		y, z := rest%g.Dims[1], 0
 		if len(g.Dims) == 3 {

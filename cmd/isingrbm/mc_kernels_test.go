@@ -64,12 +64,18 @@ func TestMCKernelsSelection(t *testing.T) {
 	// A model with the right kind but a non-standard bond list keeps the
 	// generic kernel.
 	odd := sq.Clone()
-	odd.Bonds = odd.Bonds[:len(odd.Bonds)-1]
+	if err := odd.SetBonds(odd.BondList()[:odd.NumBonds()-1]); err != nil {
+		t.Fatal(err)
+	}
 	if _, ok, _ := fastKernel(odd, 0.4, mc.Wolff, mc.Random, false, 1, 0); ok {
 		t.Error("fast kernel chosen for a square model with a missing bond")
 	}
 	moved := sq.Clone()
-	moved.Bonds[5].J = (moved.Bonds[5].J + 2) % moved.N
+	bs := moved.BondList()
+	bs[5].J = (bs[5].J + 2) % moved.N
+	if err := moved.SetBonds(bs); err != nil {
+		t.Fatal(err)
+	}
 	if _, ok, _ := fastKernel(moved, 0.4, mc.Wolff, mc.Random, false, 1, 0); ok {
 		t.Error("fast kernel chosen for a square model with a moved bond")
 	}

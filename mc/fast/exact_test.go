@@ -35,7 +35,7 @@ func enumerate(t *testing.T, lx, ly int, beta, j, h float64) exactMoments {
 			mg += float64(s[i])
 		}
 		e := 0.0
-		for _, b := range m.Bonds {
+		for _, b := range m.Bonds() {
 			e -= j * float64(s[b.I]*s[b.J])
 		}
 		e -= h * mg

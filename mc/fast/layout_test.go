@@ -26,7 +26,7 @@ func model(t testing.TB, dims []int) *lattice.Model {
 // adjacency lists each site's neighbours, a doubled pair twice.
 func adjacency(m *lattice.Model) [][]int {
 	adj := make([][]int, m.N)
-	for _, b := range m.Bonds {
+	for _, b := range m.Bonds() {
 		adj[b.I] = append(adj[b.I], b.J)
 		adj[b.J] = append(adj[b.J], b.I)
 	}
