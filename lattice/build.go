@@ -5,6 +5,13 @@ import (
 	"math"
 )
 
+// Size limits, checked before anything is allocated: a model holds 24 bytes
+// per bond and 8 per site, so these bound it to a few GiB.
+const (
+	MaxSites = 1 << 26 // sites of any model (an 8192 x 8192 square lattice)
+	MaxBonds = 1 << 27 // bonds of any model (a complete graph of 16384 sites)
+)
+
 // checkAxes validates lattice dimensions and boundaries.
 func checkAxes(dims []int, bc []Boundary) error {
 	if len(dims) != len(bc) {
@@ -18,8 +25,8 @@ func checkAxes(dims []int, bc []Boundary) error {
 		if bc[a] == Periodic && l < 2 {
 			return fmt.Errorf("lattice: periodic axis %d of length 1 would make a self-loop: use length >= 2 or open boundary", a)
 		}
-		if n > math.MaxInt32/l {
-			return fmt.Errorf("lattice: %v sites is too many", dims)
+		if n > MaxSites/l {
+			return fmt.Errorf("lattice: size %v: too many sites (at most %d)", dims, MaxSites)
 		}
 		n *= l
 	}
@@ -132,11 +139,17 @@ func (s Scaling) Factor(n int) float64 {
 	return 1
 }
 
+// maxComplete is the largest complete graph with at most MaxBonds bonds.
+const maxComplete = 16384
+
 // Complete returns the complete graph on n sites, every pair joined by one
 // bond of coupling s.Factor(n).
 func Complete(n int, s Scaling) (*Model, error) {
 	if n < 2 {
 		return nil, fmt.Errorf("lattice: complete graph of %d sites: need at least 2", n)
+	}
+	if n > maxComplete {
+		return nil, fmt.Errorf("lattice: complete graph of %d sites: at most %d (%d bonds)", n, maxComplete, MaxBonds)
 	}
 	f := s.Factor(n)
 	bonds := make([]Bond, 0, n*(n-1)/2)

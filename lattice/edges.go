@@ -37,8 +37,8 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 		if declared >= 0 && v >= declared {
 			return 0, errf("site index %d out of range 0..%d (sites %d)", v, declared-1, declared)
 		}
-		if v >= 1<<26 {
-			return 0, errf("site index %d too large", v)
+		if v >= MaxSites {
+			return 0, errf("site index %d too large: at most %d", v, MaxSites-1)
 		}
 		return v, nil
 	}
@@ -65,8 +65,8 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 				return nil, errf("want \"sites N\"")
 			}
 			v, err := strconv.Atoi(f[1])
-			if err != nil || v < 1 {
-				return nil, errf("sites %q: must be an integer >= 1", f[1])
+			if err != nil || v < 1 || v > MaxSites {
+				return nil, errf("sites %q: must be an integer in 1..%d", f[1], MaxSites)
 			}
 			if declared >= 0 {
 				return nil, errf("sites declared twice")
@@ -107,6 +107,9 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 			v, err := parseVal(f[2], "coupling")
 			if err != nil {
 				return nil, err
+			}
+			if len(bonds) >= MaxBonds {
+				return nil, errf("more than %d bonds", MaxBonds)
 			}
 			bonds = append(bonds, Bond{I: i, J: j, Coupling: v})
 			maxIdx = max(maxIdx, i, j)

@@ -314,6 +314,10 @@ func FuzzReadEdges(f *testing.F) {
 	f.Add("0 1 1\n1 2 -0.5\nh 0 0.1\n")
 	f.Add("sites 3\n# c\n0 2 1e-3\n")
 	f.Add("0 0 1\n")
+	f.Add("sites 9000000000000000000\n") // once a makeslice panic
+	f.Add("sites 67108865\n0 1 1\n")     // MaxSites+1
+	f.Add("67108864 0 1\n")              // index MaxSites
+	f.Add("sites 3\n0 1 1\nsites 3\n")   // declared twice
 	f.Fuzz(func(t *testing.T, in string) {
 		m, err := ReadEdges(strings.NewReader(in), "fuzz")
 		if err != nil {

@@ -1,7 +1,9 @@
 package lattice
 
 import (
+	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/internal/rng"
@@ -133,5 +135,33 @@ func TestSetBondsValidates(t *testing.T) {
 	bs[0].Coupling = 7
 	if m.Bond(0).Coupling != 5 {
 		t.Error("SetBonds kept the caller's slice")
+	}
+}
+
+// TestSizeLimits checks that absurd sizes are refused, naming the limit,
+// before anything is allocated.
+func TestSizeLimits(t *testing.T) {
+	for _, c := range []struct {
+		spec Spec
+		want string
+	}{
+		{Spec{Kind: "complete", Size: "5000000000"}, "at most 16384"},
+		{Spec{Kind: "complete", Size: "16385"}, "at most 16384"},
+		{Spec{Kind: "square", Size: "100000x100000"}, "at most 67108864"},
+		{Spec{Kind: "cubic", Size: "3000000000x3000000000x3000000000"}, "at most 67108864"},
+		{Spec{Kind: "chain", Size: "67108865"}, "at most 67108864"},
+	} {
+		_, err := c.spec.Build()
+		var fe *FieldError
+		if err == nil || !errors.As(err, &fe) || fe.Field != "size" || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want a size error with %q", c.spec, err, c.want)
+		}
+	}
+	if maxComplete*(maxComplete-1)/2 > MaxBonds || (maxComplete+1)*maxComplete/2 <= MaxBonds {
+		t.Errorf("maxComplete %d is not the largest complete graph with at most %d bonds", maxComplete, MaxBonds)
+	}
+	_, err := ReadEdges(strings.NewReader("sites 9000000000000000000\n"), "huge")
+	if err == nil || !strings.Contains(err.Error(), "huge:1: sites") || !strings.Contains(err.Error(), "67108864") {
+		t.Errorf("huge sites line: error %v", err)
 	}
 }
