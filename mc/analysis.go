@@ -175,6 +175,23 @@ func BinningError(x []float64, l int) float64 {
 	return math.Sqrt(v / float64(nb-1))
 }
 
+// BinLayout is the block rule of the binning and jackknife analyses of
+// Analyze: bins of at least 10 tau_int (tau the largest integrated
+// autocorrelation time of the series), at most 100 bins, and at least 10 bins
+// (fewer only when nm < 10); lb = nm/nb is the bin length. It panics if
+// nm < 2 (a programmer error: Analyze needs two measurements).
+func BinLayout(nm int, tau float64) (lb, nb int) {
+	if nm < 2 {
+		panic(fmt.Sprintf("mc: BinLayout: %d measurements", nm))
+	}
+	l := max(nm/100, int(math.Ceil(10*tau)), 1)
+	nb = nm / l
+	if nb < 10 {
+		nb = min(10, nm)
+	}
+	return nm / nb, nb
+}
+
 // Jackknife returns f evaluated on the full-sample means of the series and
 // its jackknife error from nb blocks of equal length (a trailing remainder is
 // folded into the last block). f receives the means of every series, in the
@@ -297,13 +314,7 @@ func Analyze(beta float64, n int, energies, mags []float64, opt AnalysisOptions)
 	for _, t := range []float64{r.Energy.TauInt, r.AbsMagnetization.TauInt, r.M2.TauInt, r.M4.TauInt, tauEC} {
 		tauMax = math.Max(tauMax, t)
 	}
-	// Bins of at least 10 tau_int and at most 100 of them; at least 10 bins.
-	l := max(nm/100, int(math.Ceil(10*tauMax)))
-	nb := nm / l
-	if nb < 10 {
-		nb = min(10, nm)
-	}
-	lb := nm / nb
+	lb, nb := BinLayout(nm, tauMax)
 	r.Energy.BinningError = BinningError(u, lb)
 	r.AbsMagnetization.BinningError = BinningError(am, lb)
 	r.Magnetization.BinningError = BinningError(m, lb)

@@ -80,43 +80,6 @@ type TemperedKernel interface {
 	BetaSetter
 }
 
-// Algorithm names a Monte Carlo update.
-type Algorithm string
-
-// The algorithms of this package. PT (parallel tempering) runs one of the
-// others as its local move.
-const (
-	Metropolis   Algorithm = "metropolis"
-	HeatBath     Algorithm = "heatbath"
-	Wolff        Algorithm = "wolff"
-	SwendsenWang Algorithm = "sw"
-	PT           Algorithm = "pt"
-)
-
-// Algorithms lists the algorithm names in help-text order.
-var Algorithms = []Algorithm{Metropolis, HeatBath, Wolff, SwendsenWang, PT}
-
-// ParseAlgorithm parses an algorithm name (also "heat-bath", "swendsen-wang",
-// "tempering").
-func ParseAlgorithm(s string) (Algorithm, error) {
-	switch s {
-	case "metropolis":
-		return Metropolis, nil
-	case "heatbath", "heat-bath":
-		return HeatBath, nil
-	case "wolff":
-		return Wolff, nil
-	case "sw", "swendsen-wang":
-		return SwendsenWang, nil
-	case "pt", "tempering":
-		return PT, nil
-	}
-	return "", fmt.Errorf("unknown algorithm %q: allowed metropolis, heatbath, wolff, sw, pt", s)
-}
-
-// Cluster reports whether a is a cluster algorithm (Wolff, Swendsen–Wang).
-func (a Algorithm) Cluster() bool { return a == Wolff || a == SwendsenWang }
-
 // Order is the site order of a single-spin sweep.
 type Order string
 

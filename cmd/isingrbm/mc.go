@@ -1,33 +1,24 @@
 package main
 
 import (
-	"bytes"
-	"context"
-	"crypto/sha256"
-	"encoding/gob"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime"
+	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/sync/errgroup"
 	"golang.org/x/term"
 
-	"github.com/isingrbm/isingrbm/internal/rng"
 	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/mc"
+	"github.com/isingrbm/isingrbm/mc/mcrun"
 )
 
 func init() { register(mcCommand) }
@@ -87,489 +78,185 @@ func mcCommand() *cli.Command {
 	}
 }
 
-// mcRun is everything runMC resolved from the flags.
-type mcRun struct {
-	model      *lattice.Model
-	betas      []float64 // full temperature list
-	indices    []int     // indices of this shard's temperatures in betas
-	alg        mc.Algorithm
-	local      mc.Algorithm // kernel algorithm (the local move for PT)
-	order      mc.Order
-	kernelMode string
-	cfg        mc.RunConfig
-	seed       uint64
-	window     float64
-	shard      string
-	shardK     int
-	shardN     int
-	configHash string
-}
-
-// parseShard parses "k/n" with 1 <= k <= n.
-func parseShard(s string) (k, n int, err error) {
-	a, b, ok := strings.Cut(s, "/")
-	if ok {
-		k, err = strconv.Atoi(strings.TrimSpace(a))
-		if err == nil {
-			n, err = strconv.Atoi(strings.TrimSpace(b))
-		}
-	}
-	if !ok || err != nil || n < 1 || k < 1 || k > n {
-		return 0, 0, fmt.Errorf("--shard %q: want k/n with integers 1 <= k <= n", s)
-	}
-	return k, n, nil
-}
-
-// mcShardIndices returns the temperature indices of shard k of n (1-based):
-// k-1, k-1+n, k-1+2n, ... (round robin, so that every shard gets a spread of
-// temperatures).
-func mcShardIndices(total, k, n int) []int {
-	var idx []int
-	for i := k - 1; i < total; i += n {
-		idx = append(idx, i)
-	}
-	return idx
-}
-
-func resolveMC(c *cli.Context) (*mcRun, error) {
+// mcConfig builds the library configuration from the flags; the library
+// validates it (see mcFlagError for how its errors name the flags).
+func mcConfig(c *cli.Context) (*lattice.Model, mcrun.Config, error) {
+	var cfg mcrun.Config
 	if err := noArgs(c); err != nil {
-		return nil, err
+		return nil, cfg, err
 	}
 	m, _, err := modelFromFlags(c)
 	if err != nil {
-		return nil, err
+		return nil, cfg, err
 	}
-	betas, err := betasFromFlags(c, nil)
-	if err != nil {
-		return nil, err
+	if cfg.Betas, err = betasFromFlags(c, nil); err != nil {
+		return nil, cfg, err
 	}
-	for _, b := range betas {
+	for _, b := range cfg.Betas {
 		if b == 0 {
-			return nil, errors.New("--beta 0: must be > 0 for mc (the temperature must be finite)")
+			return nil, cfg, errors.New("--beta 0: must be > 0 for mc (the temperature must be finite)")
 		}
 	}
-	r := &mcRun{model: m, betas: betas, seed: c.Uint64("seed"), kernelMode: c.String("kernel")}
-	if r.alg, err = mc.ParseAlgorithm(c.String("algorithm")); err != nil {
-		return nil, fmt.Errorf("--algorithm: %w", err)
+	if cfg.Algorithm, err = mc.ParseAlgorithm(c.String("algorithm")); err != nil {
+		return nil, cfg, fmt.Errorf("--algorithm: %w", err)
 	}
-	r.local = r.alg
-	if r.alg == mc.PT {
-		if r.local, err = mc.ParseAlgorithm(c.String("local")); err != nil || r.local == mc.PT {
-			return nil, fmt.Errorf("--local %q: allowed metropolis, heatbath, wolff or sw", c.String("local"))
-		}
-		if len(betas) < 2 {
-			return nil, errors.New("--algorithm pt needs at least 2 temperatures in --T or --beta")
+	if cfg.Algorithm == mc.PT {
+		if cfg.Local, err = mc.ParseAlgorithm(c.String("local")); err != nil {
+			cfg.Local = mc.Algorithm(c.String("local")) // the library names the allowed moves
 		}
 	}
-	if r.order, err = mc.ParseOrder(c.String("order")); err != nil {
-		return nil, fmt.Errorf("--order: %w", err)
+	if cfg.Order, err = mc.ParseOrder(c.String("order")); err != nil {
+		return nil, cfg, fmt.Errorf("--order: %w", err)
 	}
-	switch r.kernelMode {
-	case "auto", "generic", "fast":
-	default:
-		return nil, fmt.Errorf("--kernel %q: allowed auto, generic or fast", r.kernelMode)
+	cfg.Kernel = mcrun.KernelChoice(c.String("kernel"))
+	cfg.Seed, cfg.Sweeps, cfg.Thermalize = c.Uint64("seed"), c.Int("sweeps"), c.Int("thermalize")
+	cfg.MeasureEvery, cfg.Window = c.Int("measure-every"), c.Float64("window")
+	if cfg.MeasureEvery < 1 {
+		return nil, cfg, fmt.Errorf("--measure-every %d: must be >= 1", cfg.MeasureEvery)
 	}
-	r.cfg = mc.RunConfig{Thermalize: c.Int("thermalize"), Sweeps: c.Int("sweeps")}
-	if r.cfg.Sweeps < 1 {
-		return nil, fmt.Errorf("--sweeps %d: must be >= 1", r.cfg.Sweeps)
-	}
-	if r.cfg.Thermalize < 0 {
-		return nil, fmt.Errorf("--thermalize %d: must be >= 0", r.cfg.Thermalize)
-	}
-	if r.window = c.Float64("window"); !(r.window > 0) || math.IsInf(r.window, 0) {
-		return nil, fmt.Errorf("--window %v: must be a finite number > 0", r.window)
-	}
-	if r.cfg.MeasureEvery = c.Int("measure-every"); r.cfg.MeasureEvery < 1 {
-		return nil, fmt.Errorf("--measure-every %d: must be >= 1", r.cfg.MeasureEvery)
+	if !(cfg.Window > 0) {
+		return nil, cfg, fmt.Errorf("--window %v: must be a finite number > 0", cfg.Window)
 	}
 	if every := c.Int("sample-every"); every < 1 {
-		return nil, fmt.Errorf("--sample-every %d: must be >= 1", every)
+		return nil, cfg, fmt.Errorf("--sample-every %d: must be >= 1", every)
 	} else if c.String("save-samples") != "" {
-		r.cfg.SampleEvery = every
+		cfg.SampleEvery = every
 	}
-	if d := c.Duration("checkpoint-every"); d <= 0 {
-		return nil, fmt.Errorf("--checkpoint-every %v: must be > 0", d)
+	if cfg.CheckpointEvery = c.Duration("checkpoint-every"); cfg.CheckpointEvery <= 0 {
+		return nil, cfg, fmt.Errorf("--checkpoint-every %v: must be > 0", cfg.CheckpointEvery)
 	}
-	if c.Bool("resume") && c.String("checkpoint") == "" {
-		return nil, errors.New("--resume needs --checkpoint FILE")
+	cfg.Checkpoint, cfg.Resume = c.String("checkpoint"), c.Bool("resume")
+	if cfg.Resume && cfg.Checkpoint == "" {
+		return nil, cfg, errors.New("--resume needs --checkpoint FILE")
 	}
 	if p := c.String("out"); p != "" {
 		if _, err := checkExt("out", p, "csv", "json"); err != nil {
-			return nil, err
+			return nil, cfg, err
 		}
 	}
 	for _, f := range []string{"save-series", "save-samples"} {
 		if p := c.String(f); p != "" {
 			if _, err := checkExt(f, p, "csv", "npy"); err != nil {
-				return nil, err
+				return nil, cfg, err
 			}
 		}
 	}
-	r.shardK, r.shardN = 1, 1
 	if s := c.String("shard"); s != "" {
-		if r.shardK, r.shardN, err = parseShard(s); err != nil {
-			return nil, err
+		if cfg.Shard, err = mcrun.ParseShard(s); err != nil {
+			return nil, cfg, mcFlagError(err)
 		}
-		if r.alg == mc.PT {
-			return nil, errors.New("--shard cannot split --algorithm pt (its temperatures form one ladder): run pt without --shard")
-		}
-		r.shard = fmt.Sprintf("%d/%d", r.shardK, r.shardN)
 	}
-	r.indices = mcShardIndices(len(betas), r.shardK, r.shardN)
-	r.configHash = r.hash()
-	return r, nil
+	cfg.Log = func(msg string) { fmt.Fprintln(c.App.ErrWriter, "isingrbm mc:", msg) }
+	return m, cfg, nil
 }
 
-// hash identifies the model and every setting that changes the numbers (not
-// the output files, the shard or the checkpoint settings).
-func (r *mcRun) hash() string {
-	h := sha256.New()
-	fmt.Fprintf(h, "isingrbm mc v1\nkind %s dims %v boundary %v\n", r.model.Geometry.Kind, r.model.Geometry.Dims, r.model.Geometry.Boundary)
-	fmt.Fprintf(h, "sites %d\n", r.model.N)
-	for _, b := range r.model.Bonds() {
-		fmt.Fprintf(h, "b %d %d %x\n", b.I, b.J, math.Float64bits(b.Coupling))
-	}
-	for _, f := range r.model.Fields {
-		fmt.Fprintf(h, "h %x\n", math.Float64bits(f))
-	}
-	fmt.Fprintf(h, "alg %s local %s order %s kernel %s seed %d therm %d sweeps %d every %d window %v\n",
-		r.alg, r.local, r.order, r.kernelMode, r.seed, r.cfg.Thermalize, r.cfg.Sweeps, r.cfg.SampleEvery, math.Float64bits(r.window))
-	fmt.Fprintf(h, "measure-every %d\n", r.cfg.MeasureEvery)
-	for _, b := range r.betas {
-		fmt.Fprintf(h, "beta %x\n", math.Float64bits(b))
-	}
-	return hex.EncodeToString(h.Sum(nil)[:8])
+// mcFlags names the flag of each mcrun.Config field.
+var mcFlags = map[string]string{
+	"Algorithm": "--algorithm", "Local": "--local", "Order": "--order", "Kernel": "--kernel",
+	"Betas": "--beta", "Sweeps": "--sweeps", "Thermalize": "--thermalize", "MeasureEvery": "--measure-every",
+	"SampleEvery": "--sample-every", "Window": "--window", "Seed": "--seed", "Shard": "--shard",
+	"Checkpoint": "--checkpoint", "Resume": "--resume", "CheckpointEvery": "--checkpoint-every",
 }
 
-// streamSwaps is the random stream of the parallel-tempering swaps (the
-// replicas use the temperature indices 0..K-1).
-const streamSwaps uint64 = 0x7377617073000000
+var mcFieldRef = regexp.MustCompile(`\b(Algorithm|Local|Order|Kernel|Sweeps|Thermalize|MeasureEvery|SampleEvery|Window|Shard|Checkpoint|Resume|CheckpointEvery)\b`)
 
-// kernel builds the kernel of temperature index i.
-func (r *mcRun) kernel(i int) (mc.Kernel, error) {
-	beta := r.betas[i]
-	if r.kernelMode != "generic" {
-		k, ok, err := fastKernel(r.model, beta, r.local, r.order, r.alg == mc.PT, r.seed, uint64(i))
-		if err != nil {
-			return nil, fmt.Errorf("--kernel %s: %w", r.kernelMode, err)
+// mcFlagError rewrites an error of package mcrun in terms of the flags:
+// "mcrun: Kernel fast: ... use Kernel auto" becomes "--kernel fast: ... use
+// --kernel auto".
+func mcFlagError(err error) error {
+	var ce *mcrun.ConfigError
+	flagged := func(s string) string { return mcFieldRef.ReplaceAllStringFunc(s, func(f string) string { return mcFlags[f] }) }
+	switch {
+	case errors.As(err, &ce):
+		s := mcFlags[ce.Field]
+		if ce.Value != "" {
+			s += " " + ce.Value
 		}
-		if ok {
-			return k, nil
-		}
-		if r.kernelMode == "fast" {
-			return nil, fmt.Errorf("--kernel fast: no specialised kernel for --algorithm %s on this model (%s %v): use --kernel auto or generic",
-				r.local, r.model.Geometry.Kind, r.model.Geometry.Dims)
-		}
+		return errors.New(s + ": " + flagged(ce.Msg))
+	case errors.Is(err, mcrun.ErrInterrupted):
+		return errors.New(flagged(strings.TrimPrefix(err.Error(), "mcrun: ")))
 	}
-	return mc.NewKernel(r.model, beta, r.local, r.order, rng.New(r.seed, uint64(i)))
-}
-
-// mcUnit is one independently runnable piece: a Chain or a Tempering.
-type mcUnit interface {
-	Run(ctx context.Context) error
-	Done() int64
-	Total() int64
-	Finished() bool
-	MarshalBinary() ([]byte, error)
-	UnmarshalBinary([]byte) error
-}
-
-func (r *mcRun) units() ([]mcUnit, error) {
-	if r.alg == mc.PT {
-		reps := make([]mc.TemperedKernel, len(r.betas))
-		for i := range r.betas {
-			k, err := r.kernel(i)
-			if err != nil {
-				return nil, err
-			}
-			tk, ok := k.(mc.TemperedKernel)
-			if !ok {
-				return nil, fmt.Errorf("--kernel %s: the specialised kernel cannot change temperature, needed by --algorithm pt: use --kernel generic", r.kernelMode)
-			}
-			reps[i] = tk
-		}
-		pt, err := mc.NewTempering(r.betas, r.model.N, reps, rng.New(r.seed, streamSwaps), r.cfg)
-		if err != nil {
-			return nil, err
-		}
-		return []mcUnit{pt}, nil
-	}
-	var us []mcUnit
-	for _, i := range r.indices {
-		k, err := r.kernel(i)
-		if err != nil {
-			return nil, err
-		}
-		ch, err := mc.NewChain(k, r.betas[i], r.model.N, r.cfg)
-		if err != nil {
-			return nil, err
-		}
-		us = append(us, ch)
-	}
-	return us, nil
-}
-
-// mcCheckpoint is the gob layout of a checkpoint file.
-type mcCheckpoint struct {
-	Magic  string
-	Config string // configuration hash plus shard
-	Units  [][]byte
-}
-
-const mcCheckpointMagic = "isingrbm-mc-checkpoint-1"
-
-func (r *mcRun) checkpointID() string {
-	if r.shard == "" {
-		return r.configHash
-	}
-	return r.configHash + "-shard-" + r.shard
-}
-
-func saveCheckpoint(path, id string, us []mcUnit) error {
-	cp := mcCheckpoint{Magic: mcCheckpointMagic, Config: id}
-	for _, u := range us {
-		b, err := u.MarshalBinary()
-		if err != nil {
-			return fmt.Errorf("--checkpoint: %w", err)
-		}
-		cp.Units = append(cp.Units, b)
-	}
-	if err := writeFile(path, func(w io.Writer) error { return gob.NewEncoder(w).Encode(cp) }); err != nil {
-		return fmt.Errorf("--checkpoint: %w", err)
-	}
-	return nil
-}
-
-func loadCheckpoint(path, id string, us []mcUnit) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return fmt.Errorf("--checkpoint: %w", err)
-	}
-	var cp mcCheckpoint
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&cp); err != nil || cp.Magic != mcCheckpointMagic {
-		return fmt.Errorf("--checkpoint %s: not an isingrbm mc checkpoint or corrupt", path)
-	}
-	if cp.Config != id {
-		return fmt.Errorf("--checkpoint %s: written for a different model, flags or shard (config %s, this run %s): refusing to resume; remove it or use another --checkpoint FILE", path, cp.Config, id)
-	}
-	if len(cp.Units) != len(us) {
-		return fmt.Errorf("--checkpoint %s: corrupt (%d chains, want %d)", path, len(cp.Units), len(us))
-	}
-	for i, u := range us {
-		if err := u.UnmarshalBinary(cp.Units[i]); err != nil {
-			return fmt.Errorf("--checkpoint %s: corrupt: %w", path, err)
-		}
-	}
-	return nil
-}
-
-// runUnits runs every unit to the end, in parallel, saving a checkpoint every
-// interval and when ctx is cancelled (if path is set).
-func runUnits(ctx context.Context, us []mcUnit, path, id string, interval time.Duration) error {
-	for {
-		round := ctx
-		var cancel context.CancelFunc = func() {}
-		if path != "" {
-			round, cancel = context.WithTimeout(ctx, interval)
-		}
-		g := new(errgroup.Group)
-		g.SetLimit(runtime.GOMAXPROCS(0))
-		for _, u := range us {
-			if u.Finished() {
-				continue
-			}
-			g.Go(func() error {
-				err := u.Run(round)
-				if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-					return nil
-				}
-				return err
-			})
-		}
-		err := g.Wait()
-		cancel()
-		if err != nil {
-			return err
-		}
-		all := true
-		for _, u := range us {
-			all = all && u.Finished()
-		}
-		if path != "" {
-			if err := saveCheckpoint(path, id, us); err != nil {
-				return err
-			}
-		}
-		if all {
-			return nil
-		}
-		if ctx.Err() != nil {
-			if path != "" {
-				return fmt.Errorf("interrupted: state saved to %s; continue with --resume", path)
-			}
-			return errors.New("interrupted (no --checkpoint given, nothing saved)")
-		}
-	}
-}
-
-// progressBar shows a bar on w after a delay of 2 s if the run is still
-// going; it returns a stop function.
-func progressBar(w io.Writer, us []mcUnit) func() {
-	var total int64
-	for _, u := range us {
-		total += u.Total()
-	}
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		select {
-		case <-done:
-			return
-		case <-time.After(2 * time.Second):
-		}
-		bar := progressbar.NewOptions64(total, progressbar.OptionSetWriter(w), progressbar.OptionSetDescription("sweeps"),
-			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
-			progressbar.OptionThrottle(200*time.Millisecond))
-		tick := time.NewTicker(250 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			var d int64
-			for _, u := range us {
-				d += u.Done()
-			}
-			bar.Set64(d)
-			select {
-			case <-done:
-				bar.Clear()
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// indexedPath returns path itself for a single temperature, otherwise
-// stem_<index>.ext with the index zero-padded to the width of total-1.
-func indexedPath(path string, index, total int) string {
-	if total == 1 {
-		return path
-	}
-	ext := filepath.Ext(path)
-	width := len(strconv.Itoa(total - 1))
-	return fmt.Sprintf("%s_%0*d%s", strings.TrimSuffix(path, ext), width, index, ext)
+	return err
 }
 
 func runMC(c *cli.Context) error {
-	r, err := resolveMC(c)
+	m, cfg, err := mcConfig(c)
 	if err != nil {
 		return err
 	}
-	us, err := r.units()
-	if err != nil {
-		return err
-	}
-	cpPath := c.String("checkpoint")
-	if cpPath != "" {
-		_, statErr := os.Stat(cpPath)
-		switch {
-		case statErr == nil && !c.Bool("resume"):
-			return fmt.Errorf("--checkpoint %s exists: use --resume to continue it, or remove it", cpPath)
-		case statErr == nil:
-			if err := loadCheckpoint(cpPath, r.checkpointID(), us); err != nil {
-				return err
-			}
-		case c.Bool("resume"):
-			fmt.Fprintf(c.App.ErrWriter, "isingrbm mc: no checkpoint %s yet, starting from the beginning\n", cpPath)
-		}
+	if c.Bool("progress") && isTerminal(c.App.ErrWriter) {
+		bar := newProgressBar(c.App.ErrWriter)
+		defer bar.stop()
+		cfg.Progress = bar.update
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if c.Bool("progress") && isTerminal(c.App.ErrWriter) {
-		stopBar := progressBar(c.App.ErrWriter, us)
-		err = runUnits(ctx, us, cpPath, r.checkpointID(), c.Duration("checkpoint-every"))
-		stopBar()
-	} else {
-		err = runUnits(ctx, us, cpPath, r.checkpointID(), c.Duration("checkpoint-every"))
-	}
+	res, err := mcrun.Run(ctx, m, cfg)
 	if err != nil {
-		return err
+		return mcFlagError(err)
 	}
-
-	out := mc.Output{Algorithm: string(r.alg), Seed: r.seed, Config: r.configHash, Temperatures: len(r.betas), Shard: r.shard,
-		Results: []mc.TempResult{}}
-	if r.alg == mc.PT {
-		out.Local = string(r.local)
-	}
-	if r.cfg.MeasureEvery > 1 {
-		out.MeasureEvery = r.cfg.MeasureEvery
-	}
-	opt := mc.AnalysisOptions{Window: r.window}
-	cluster := r.local.Cluster()
-	var series []*mc.Series
-	switch {
-	case r.alg == mc.PT:
-		pt := us[0].(*mc.Tempering)
-		out.Results = pt.Results(cluster, opt)
-		out.SwapAcceptance = pt.SwapAcceptance()
-		for k := range pt.Series {
-			series = append(series, &pt.Series[k])
-		}
-	default:
-		for j, u := range us {
-			ch := u.(*mc.Chain)
-			res := ch.Result(cluster, opt)
-			res.Index = r.indices[j]
-			out.Results = append(out.Results, res)
-			series = append(series, &ch.Series)
-		}
-	}
+	out := &res.Output
 	if !c.Bool("seconds") {
 		for i := range out.Results {
 			out.Results[i].Seconds = 0
 		}
 	}
-	for _, res := range out.Results {
-		for _, w := range res.Warnings {
+	for _, r := range out.Results {
+		for _, w := range r.Warnings {
 			fmt.Fprintln(c.App.ErrWriter, "isingrbm mc: warning:", w)
 		}
 	}
 	if p := c.String("save-series"); p != "" {
-		for j, s := range series {
-			idx := out.Results[j].Index
-			if err := writeFile(indexedPath(p, idx, len(r.betas)), func(w io.Writer) error {
-				return mc.WriteSeries(w, extOf(p), s.Energies, s.Magnetizations)
-			}); err != nil {
-				return fmt.Errorf("--save-series: %w", err)
-			}
+		if err := res.WriteSeries(p); err != nil {
+			return fmt.Errorf("--save-series: %w", err)
 		}
 	}
 	if p := c.String("save-samples"); p != "" {
-		for j, s := range series {
-			idx := out.Results[j].Index
-			if err := writeFile(indexedPath(p, idx, len(r.betas)), func(w io.Writer) error {
-				return mc.WriteSamples(w, extOf(p), s.Samples, r.model.N)
-			}); err != nil {
-				return fmt.Errorf("--save-samples: %w", err)
-			}
+		if err := res.WriteSamples(p, m.N); err != nil {
+			return fmt.Errorf("--save-samples: %w", err)
 		}
 	}
 	if p := c.String("out"); p != "" {
-		if err := writeFile(p, func(w io.Writer) error { return writeMCOutput(w, extOf(p), &out) }); err != nil {
+		if err := writeFile(p, func(w io.Writer) error { return writeMCOutput(w, extOf(p), out) }); err != nil {
 			return fmt.Errorf("--out: %w", err)
 		}
 	}
 	if c.Bool("json") {
 		return writeJSON(c.App.Writer, out)
 	}
-	return writeMCTable(c.App.Writer, &out)
+	return writeMCTable(c.App.Writer, out)
+}
+
+// progressBar draws a bar on w once a run has lasted 2 s.
+type progressBar struct {
+	w     io.Writer
+	start time.Time
+	bar   *progressbar.ProgressBar
+}
+
+func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w, start: time.Now()} }
+
+func (p *progressBar) update(done, total int64) {
+	if p.bar == nil {
+		if time.Since(p.start) < 2*time.Second || done >= total {
+			return
+		}
+		p.bar = progressbar.NewOptions64(total, progressbar.OptionSetWriter(p.w), progressbar.OptionSetDescription("sweeps"),
+			progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true), progressbar.OptionClearOnFinish(),
+			progressbar.OptionThrottle(200*time.Millisecond))
+	}
+	p.bar.Set64(done)
+}
+
+func (p *progressBar) stop() {
+	if p.bar != nil {
+		p.bar.Clear()
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeMCOutput writes out as JSON or CSV.

@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/isingrbm/isingrbm/mc"
+	"github.com/isingrbm/isingrbm/mc/mcrun"
 )
 
 func init() { register(mergeCommand) }
@@ -37,9 +37,7 @@ func mergeCommand() *cli.Command {
 
 // mergeShard is what merge needs from one shard file.
 type mergeShard struct {
-	path   string
-	meta   mc.Output // Results set for JSON; metadata only for CSV
-	k, n   int
+	meta   mc.Output      // JSON: the whole output; CSV: metadata, results with only their Index
 	rows   map[int]string // CSV: index -> row
 	header string         // CSV column header line
 }
@@ -54,8 +52,10 @@ func runMerge(c *cli.Context) error {
 	if len(paths) == 0 {
 		return errors.New("merge: give the shard files as arguments (after the flags)")
 	}
-	var shards []*mergeShard
-	for _, p := range paths {
+	var metas []mc.Output
+	rows := make(map[int]string)
+	header := ""
+	for i, p := range paths {
 		if e := extOf(p); e != ext {
 			return fmt.Errorf("merge: shard %s has extension .%s, --out has .%s: all must match", p, e, ext)
 		}
@@ -63,7 +63,7 @@ func runMerge(c *cli.Context) error {
 		if err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}
-		s := &mergeShard{path: p}
+		s := &mergeShard{}
 		if ext == "json" {
 			if err := json.Unmarshal(b, &s.meta); err != nil {
 				return fmt.Errorf("merge: %s: not an 'isingrbm mc' JSON output: %w", p, err)
@@ -71,64 +71,29 @@ func runMerge(c *cli.Context) error {
 		} else if err := parseMCCSV(b, s); err != nil {
 			return fmt.Errorf("merge: %s: %w", p, err)
 		}
-		if s.meta.Shard == "" {
-			return fmt.Errorf("merge: %s is not a shard output (it has no shard k/n)", p)
+		if i == 0 {
+			header = s.header
+		} else if s.header != header {
+			return fmt.Errorf("merge: %s and %s come from different runs (CSV columns differ)", paths[0], p)
 		}
-		if s.k, s.n, err = parseShard(s.meta.Shard); err != nil {
-			return fmt.Errorf("merge: %s: bad shard field: %w", p, err)
+		for k, r := range s.rows {
+			rows[k] = r
 		}
-		shards = append(shards, s)
+		metas = append(metas, s.meta)
 	}
-	first := shards[0]
-	seen := make(map[int]string)
-	for _, s := range shards {
-		m, f := s.meta, first.meta
-		if m.Algorithm != f.Algorithm || m.Local != f.Local || m.MeasureEvery != f.MeasureEvery || m.Seed != f.Seed || m.Config != f.Config || m.Temperatures != f.Temperatures || s.n != first.n || s.header != first.header {
-			return fmt.Errorf("merge: %s and %s come from different runs (algorithm, seed, config hash, temperature count or shard count differ)", first.path, s.path)
-		}
-		if prev, dup := seen[s.k]; dup {
-			return fmt.Errorf("merge: shard %d/%d given twice (%s and %s)", s.k, s.n, prev, s.path)
-		}
-		seen[s.k] = s.path
+	out, err := mcrun.Merge(metas, paths)
+	if err != nil {
+		return err
 	}
-	for k := 1; k <= first.n; k++ {
-		if _, ok := seen[k]; !ok {
-			return fmt.Errorf("merge: shard %d/%d is missing", k, first.n)
-		}
-	}
-	out := first.meta
-	out.Shard = ""
-	out.Results = []mc.TempResult{}
-	rows := make(map[int]string)
-	for _, s := range shards {
-		want := mcShardIndices(out.Temperatures, s.k, s.n)
-		var got []int
-		if ext == "json" {
-			for _, r := range s.meta.Results {
-				got = append(got, r.Index)
-				out.Results = append(out.Results, r)
-			}
-		} else {
-			for i, row := range s.rows {
-				got = append(got, i)
-				rows[i] = row
-			}
-			slices.Sort(got)
-		}
-		if !slices.Equal(got, want) {
-			return fmt.Errorf("merge: %s: shard %d/%d holds temperatures %v, want %v", s.path, s.k, s.n, got, want)
-		}
-	}
-	slices.SortFunc(out.Results, func(a, b mc.TempResult) int { return a.Index - b.Index })
 	return writeFile(outPath, func(w io.Writer) error {
 		if ext == "json" {
 			return writeJSON(w, out)
 		}
-		if _, err := io.WriteString(w, mcCSVComment(&out)+"\n"+first.header+"\n"); err != nil {
+		if _, err := io.WriteString(w, mcCSVComment(&out)+"\n"+header+"\n"); err != nil {
 			return err
 		}
-		for i := 0; i < out.Temperatures; i++ {
-			if _, err := io.WriteString(w, rows[i]+"\n"); err != nil {
+		for _, r := range out.Results {
+			if _, err := io.WriteString(w, rows[r.Index]+"\n"); err != nil {
 				return err
 			}
 		}
@@ -186,6 +151,7 @@ func parseMCCSV(b []byte, s *mergeShard) error {
 			return fmt.Errorf("temperature index %d appears twice", i)
 		}
 		s.rows[i] = line
+		s.meta.Results = append(s.meta.Results, mc.TempResult{Index: i})
 	}
 	return sc.Err()
 }

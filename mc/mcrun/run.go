@@ -1,0 +1,263 @@
+package mcrun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/isingrbm/isingrbm/internal/rng"
+	"github.com/isingrbm/isingrbm/lattice"
+	"github.com/isingrbm/isingrbm/mc"
+)
+
+// Result is what Run returns: the output 'isingrbm mc' prints, and for
+// every entry of Output.Results the recorded series and the final spins.
+type Result struct {
+	// Output holds the metadata (algorithm, seed, config hash, shard) and
+	// one mc.TempResult per temperature of the shard, in the order of the
+	// temperature list, each with its Index in the full list. Seconds is
+	// the wall time of the sampling.
+	Output mc.Output
+	// Series[j] is the recorded series of Output.Results[j]: energies and
+	// magnetizations (totals), spin snapshots (Config.SampleEvery),
+	// counters.
+	Series []*mc.Series
+	// Spins[j] is the configuration after the last sweep at the temperature
+	// of Output.Results[j] (site order of the model, values ±1).
+	Spins [][]int8
+}
+
+// unit is one independently runnable piece: an mc.Chain or an mc.Tempering.
+type unit interface {
+	Run(ctx context.Context) error
+	Done() int64
+	Total() int64
+	Finished() bool
+	MarshalBinary() ([]byte, error)
+	UnmarshalBinary([]byte) error
+}
+
+// job is a normalized config on a model with its built units.
+type job struct {
+	m       *lattice.Model
+	c       Config
+	indices []int // temperatures of the shard
+	hash    string
+	units   []unit
+}
+
+func (j *job) checkpointID() string {
+	if j.c.Shard.N == 0 {
+		return j.hash
+	}
+	return j.hash + "-shard-" + j.c.Shard.String()
+}
+
+func newJob(m *lattice.Model, cfg Config) (*job, error) {
+	if m == nil || m.N < 1 {
+		panic("mcrun: nil or empty model")
+	}
+	c, err := cfg.normalized()
+	if err != nil {
+		return nil, err
+	}
+	j := &job{m: m, c: c, hash: hash(m, &c), indices: c.Shard.Indices(len(c.Betas))}
+	rc := mc.RunConfig{Thermalize: c.Thermalize, Sweeps: c.Sweeps, MeasureEvery: c.MeasureEvery, SampleEvery: c.SampleEvery}
+	if c.Algorithm == mc.PT {
+		reps := make([]mc.TemperedKernel, len(c.Betas))
+		for k := range c.Betas {
+			if reps[k], err = kernel(m, &c, k); err != nil {
+				return nil, err
+			}
+		}
+		pt, err := mc.NewTempering(c.Betas, m.N, reps, rng.New(c.Seed, streamSwaps), rc)
+		if err != nil {
+			return nil, err
+		}
+		j.units = []unit{pt}
+		return j, nil
+	}
+	for _, k := range j.indices {
+		kn, err := kernel(m, &c, k)
+		if err != nil {
+			return nil, err
+		}
+		ch, err := mc.NewChain(kn, c.Betas[k], m.N, rc)
+		if err != nil {
+			return nil, err
+		}
+		j.units = append(j.units, ch)
+	}
+	return j, nil
+}
+
+// Run samples model m at every temperature of cfg (of cfg.Shard), in
+// parallel, and analyses the series. Temperature k uses its own random
+// stream, so the result does not depend on GOMAXPROCS, Workers, the shard
+// split or on checkpoints: an interrupted run resumed from its checkpoint
+// gives the same Result (Seconds aside) as an uninterrupted one.
+//
+// When ctx is cancelled Run stops at a sweep boundary, saves the state to
+// cfg.Checkpoint (if set) and returns an error wrapping ErrInterrupted.
+// Invalid fields give a *ConfigError naming the field; so does a checkpoint
+// that belongs to another run, is corrupt, or exists without cfg.Resume.
+func Run(ctx context.Context, m *lattice.Model, cfg Config) (*Result, error) {
+	j, err := newJob(m, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := &j.c
+	if c.Checkpoint != "" {
+		_, statErr := os.Stat(c.Checkpoint)
+		switch {
+		case statErr == nil && !c.Resume:
+			return nil, &ConfigError{Field: "Checkpoint", Value: c.Checkpoint, Msg: "exists: use Resume to continue it, or remove it"}
+		case statErr == nil:
+			if err := loadCheckpoint(c.Checkpoint, j.checkpointID(), j.units); err != nil {
+				return nil, err
+			}
+		case c.Log != nil:
+			c.Log(fmt.Sprintf("no checkpoint %s yet, starting from the beginning", c.Checkpoint))
+		}
+	}
+	if c.Progress != nil {
+		stop := progress(j.units, c.Progress, c.ProgressEvery)
+		err = j.run(ctx)
+		stop()
+	} else {
+		err = j.run(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return j.result(), nil
+}
+
+// run runs every unit to the end, in parallel, saving a checkpoint every
+// interval and when ctx is cancelled (if a checkpoint file is set).
+func (j *job) run(ctx context.Context) error {
+	c := &j.c
+	workers := c.Workers
+	if workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for {
+		round := ctx
+		var cancel context.CancelFunc = func() {}
+		if c.Checkpoint != "" {
+			round, cancel = context.WithTimeout(ctx, c.CheckpointEvery)
+		}
+		g := new(errgroup.Group)
+		g.SetLimit(workers)
+		for _, u := range j.units {
+			if u.Finished() {
+				continue
+			}
+			g.Go(func() error {
+				err := u.Run(round)
+				if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+					return nil
+				}
+				return err
+			})
+		}
+		err := g.Wait()
+		cancel()
+		if err != nil {
+			return err
+		}
+		all := true
+		for _, u := range j.units {
+			all = all && u.Finished()
+		}
+		if c.Checkpoint != "" {
+			if err := saveCheckpoint(c.Checkpoint, j.checkpointID(), j.units); err != nil {
+				return err
+			}
+		}
+		if all {
+			return nil
+		}
+		if ctx.Err() != nil {
+			if c.Checkpoint != "" {
+				return fmt.Errorf("%w: state saved to %s; continue with Resume", ErrInterrupted, c.Checkpoint)
+			}
+			return fmt.Errorf("%w (no Checkpoint given, nothing saved)", ErrInterrupted)
+		}
+	}
+}
+
+// result analyses the finished units.
+func (j *job) result() *Result {
+	c := &j.c
+	out := mc.Output{Algorithm: string(c.Algorithm), Seed: c.Seed, Config: j.hash, Temperatures: len(c.Betas),
+		Shard: c.Shard.String(), Results: []mc.TempResult{}}
+	if c.Algorithm == mc.PT {
+		out.Local = string(c.Local)
+	}
+	if c.MeasureEvery > 1 {
+		out.MeasureEvery = c.MeasureEvery
+	}
+	opt := mc.AnalysisOptions{Window: c.Window}
+	cluster := c.Local.Cluster()
+	res := &Result{}
+	if c.Algorithm == mc.PT {
+		pt := j.units[0].(*mc.Tempering)
+		out.Results = pt.Results(cluster, opt)
+		out.SwapAcceptance = pt.SwapAcceptance()
+		for k := range pt.Series {
+			res.Series = append(res.Series, &pt.Series[k])
+			res.Spins = append(res.Spins, pt.Replicas[pt.At[k]].Spins(nil))
+		}
+	} else {
+		for i, u := range j.units {
+			ch := u.(*mc.Chain)
+			r := ch.Result(cluster, opt)
+			r.Index = j.indices[i]
+			out.Results = append(out.Results, r)
+			res.Series = append(res.Series, &ch.Series)
+			res.Spins = append(res.Spins, ch.Kernel.Spins(nil))
+		}
+	}
+	res.Output = out
+	return res
+}
+
+// progress calls f with the sweeps done every interval until the returned
+// stop function is called (which reports once more and waits).
+func progress(us []unit, f func(done, total int64), interval time.Duration) func() {
+	var total int64
+	for _, u := range us {
+		total += u.Total()
+	}
+	report := func() {
+		var d int64
+		for _, u := range us {
+			d += u.Done()
+		}
+		f(d, total)
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				report()
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait(); report() }
+}
