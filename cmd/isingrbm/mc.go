@@ -165,7 +165,9 @@ var mcFieldRef = regexp.MustCompile(`\b(Algorithm|Local|Order|Kernel|Sweeps|Ther
 // --kernel auto".
 func mcFlagError(err error) error {
 	var ce *mcrun.ConfigError
-	flagged := func(s string) string { return mcFieldRef.ReplaceAllStringFunc(s, func(f string) string { return mcFlags[f] }) }
+	flagged := func(s string) string {
+		return mcFieldRef.ReplaceAllStringFunc(s, func(f string) string { return mcFlags[f] })
+	}
 	switch {
 	case errors.As(err, &ce):
 		s := mcFlags[ce.Field]
