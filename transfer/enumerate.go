@@ -398,18 +398,20 @@ func (h *Histogram) Thermo(beta float64) *Result {
 		m2 += p * mm
 		m4 += p * mm * mm
 	}
-	var varE, varM float64
+	var varE, varM, varA float64
 	for _, c := range cells {
 		d := c.e - eMean
 		varE += c.lnw / z * d * d
 		dm := c.m - mMean
 		varM += c.lnw / z * dm * dm
+		da := math.Abs(c.m) - absM
+		varA += c.lnw / z * da * da
 	}
 	r := newResult(MethodEnumerate, n, beta)
 	r.setLnZ(maxw + math.Log(z))
 	r.set(HasEnergy, eMean/float64(n))
 	r.set(HasHeatCapacity, beta*beta*varE/float64(n))
-	r.setMoments(mMean, absM, m2, m4, varM)
+	r.setMoments(mMean, absM, m2, m4, varM, varA)
 	return r
 }
 
@@ -462,9 +464,9 @@ func EnumerateBetas(ctx context.Context, m *lattice.Model, betas []float64, opt 
 
 // accum holds weighted sums over a set of states with weights
 // w = exp(-beta E - scale): total weight, mean energy and sum w (E - mean)^2,
-// the same for m, and weighted sums of |m|, m^2, m^4.
+// the same for m and for |m|, and weighted sums of m^2, m^4.
 type accum struct {
-	scale, w, meanE, m2E, meanM, m2M, sabs, sm2, sm4 float64
+	scale, w, meanE, m2E, meanM, m2M, meanA, m2A, sm2, sm4 float64
 }
 
 func (a *accum) rescale(scale float64) {
@@ -473,7 +475,7 @@ func (a *accum) rescale(scale float64) {
 	a.w *= f
 	a.m2E *= f
 	a.m2M *= f
-	a.sabs *= f
+	a.m2A *= f
 	a.sm2 *= f
 	a.sm4 *= f
 }
@@ -495,8 +497,10 @@ func (a *accum) add(beta, e, mg float64) {
 	dm := mg - a.meanM
 	a.meanM += dm * w / a.w
 	a.m2M += w * dm * dm * (wOld / a.w)
+	da := math.Abs(mg) - a.meanA
+	a.meanA += da * w / a.w
+	a.m2A += w * da * da * (wOld / a.w)
 	mm := mg * mg
-	a.sabs += w * math.Abs(mg)
 	a.sm2 += w * mm
 	a.sm4 += w * mm * mm
 }
@@ -524,8 +528,10 @@ func (a *accum) merge(b *accum) {
 	dm := b.meanM - a.meanM
 	a.meanM += dm * b.w / w
 	a.m2M += b.m2M + dm*dm*a.w*b.w/w
+	da := b.meanA - a.meanA
+	a.meanA += da * b.w / w
+	a.m2A += b.m2A + da*da*a.w*b.w/w
 	a.w = w
-	a.sabs += b.sabs
 	a.sm2 += b.sm2
 	a.sm4 += b.sm4
 }
@@ -595,7 +601,7 @@ func enumerateFloat(ctx context.Context, m *lattice.Model, c *csr, betas []float
 		r.setLnZ(tot.scale + math.Log(tot.w))
 		r.set(HasEnergy, tot.meanE/float64(n))
 		r.set(HasHeatCapacity, b*b*tot.m2E/tot.w/float64(n))
-		r.setMoments(tot.meanM, tot.sabs/tot.w, tot.sm2/tot.w, tot.sm4/tot.w, tot.m2M/tot.w)
+		r.setMoments(tot.meanM, tot.meanA, tot.sm2/tot.w, tot.sm4/tot.w, tot.m2M/tot.w, tot.m2A/tot.w)
 		out[k] = r
 	}
 	return out, nil

@@ -9,7 +9,7 @@ import (
 )
 
 // Methods lists the method names accepted by Compute, besides "auto".
-var Methods = []string{MethodEnumerate, MethodTransfer, MethodKaufman, MethodOnsager, MethodDOS}
+var Methods = []string{MethodEnumerate, MethodTransfer, MethodTransferM, MethodKaufman, MethodOnsager, MethodDOS}
 
 // Options configures Compute. The zero value uses every core.
 type Options struct {
@@ -74,6 +74,23 @@ func chainOf(m *lattice.Model) (j, h float64, bc lattice.Boundary, ok bool) {
 	return j, h, g.Boundary[0], okj && okh
 }
 
+// magSquare returns the uniform square lattice (a chain is an N x 1 strip)
+// that MethodTransferM computes for m.
+func magSquare(m *lattice.Model) (*square, error) {
+	if j, h, bc, ok := chainOf(m); ok {
+		if bc == lattice.Periodic && m.N < 2 {
+			return nil, fmt.Errorf("transfer-m: periodic chain of %d site: needs >= 2", m.N)
+		}
+		return &square{lx: m.N, ly: 1, bx: bc, by: lattice.Open, jx: j, h: h, uniform: true}, nil
+	}
+	sq, ok := squareOf(m)
+	if !ok || !sq.uniform {
+		return nil, fmt.Errorf("transfer-m: needs a chain or a square lattice with uniform coupling per axis and uniform field (got %s%s)",
+			m.Geometry.Kind, map[bool]string{true: " with non-uniform couplings or fields", false: ""}[ok])
+	}
+	return sq, nil
+}
+
 // Applicable returns nil if method can compute the exact thermodynamics of m,
 // and otherwise an error naming the limit and what it would cost.
 func Applicable(m *lattice.Model, method string) error {
@@ -94,6 +111,13 @@ func Applicable(m *lattice.Model, method string) error {
 				m.Geometry.Kind, map[bool]string{true: " with non-uniform couplings or fields", false: ""}[ok])
 		}
 		return stripApplicable(sq)
+	case MethodTransferM:
+		sq, err := magSquare(m)
+		if err != nil {
+			return err
+		}
+		_, err = magPlan(sq, 0)
+		return err
 	case MethodKaufman, MethodDOS:
 		sq, ok := squareOf(m)
 		if !ok || sq.bx != lattice.Periodic || sq.by != lattice.Periodic {
@@ -127,7 +151,7 @@ func Applicable(m *lattice.Model, method string) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown method %q: allowed auto, enumerate, transfer, kaufman, onsager, dos", method)
+	return fmt.Errorf("unknown method %q: allowed auto, enumerate, transfer, transfer-m, kaufman, onsager, dos", method)
 }
 
 func describe(m *lattice.Model) string {
@@ -162,10 +186,39 @@ func humanDuration(sec float64) string {
 	return fmt.Sprintf("%.3g years", sec/3.15e7)
 }
 
-// Auto returns the fastest exact method for the finite model m and why it
-// was chosen. Onsager (the infinite lattice) and dos (slower than Kaufman
-// for the same models) are never chosen.
+// Auto budgets: a method that gives every quantity (<|m|> included) is
+// preferred when it costs less than this.
+const (
+	// autoEnumerateSites: enumeration of up to 2^24 states takes well under
+	// a second.
+	autoEnumerateSites = 24
+	// autoTransferMSeconds is the estimated time per temperature up to which
+	// the magnetization transfer matrix is preferred (a 12x12 torus fits).
+	autoTransferMSeconds = 20
+)
+
+// Auto returns the exact method for the finite model m and why it was
+// chosen: the cheaper of the magnetization transfer matrix and enumeration
+// of up to 2^24 states, which give every quantity, if either costs little;
+// otherwise the fastest method that applies (which may lack <|m|>). Onsager
+// (the infinite lattice) and dos (slower than Kaufman for the same models)
+// are never chosen.
 func Auto(m *lattice.Model) (string, string, error) {
+	var magCost float64 = math.Inf(1)
+	if sq, err := magSquare(m); err == nil {
+		if p, err := magPlan(sq, 0); err == nil {
+			magCost = p.magCost()
+		}
+	}
+	enumSmall := m.N <= autoEnumerateSites
+	if magCost < math.Inf(1) && (!enumSmall || magCost < EnumerationCost(m.N)) &&
+		magSeconds(magCost, magWorkers(0)) <= autoTransferMSeconds {
+		return MethodTransferM, fmt.Sprintf("gives every quantity, <|m|> too: magnetization-resolved row transfer matrix, about %.3g operations (%s)",
+			magCost, humanDuration(magSeconds(magCost, magWorkers(0)))), nil
+	}
+	if enumSmall {
+		return MethodEnumerate, fmt.Sprintf("gives every quantity, <|m|> too: %d sites, enumeration of 2^%d states", m.N, m.N), nil
+	}
 	if _, _, _, ok := chainOf(m); ok {
 		return MethodTransfer, "uniform chain: closed-form transfer matrix", nil
 	}
@@ -232,6 +285,9 @@ func Compute(ctx context.Context, m *lattice.Model, betas []float64, method stri
 		}
 		sq, _ := squareOf(m)
 		return each(func(b float64) (*Result, error) { return strip(ctx, sq, b) })
+	case MethodTransferM:
+		sq, _ := magSquare(m)
+		return each(func(b float64) (*Result, error) { return transferM(ctx, sq, b, 0) })
 	case MethodKaufman:
 		sq, _ := squareOf(m)
 		return each(func(b float64) (*Result, error) { return Kaufman(sq.lx, sq.ly, sq.jx, sq.jy, b) })

@@ -22,11 +22,12 @@ const (
 	HasM4
 	HasBinder
 	HasSusceptibility
+	HasSusceptibilityAbs
 
 	// HasThermal is what every zero-field method gives: ln Z, f, u and c.
 	HasThermal = HasLnZ | HasFreeEnergy | HasEnergy | HasHeatCapacity
 	// HasAll is every quantity.
-	HasAll = HasThermal | HasMagnetization | HasAbsMagnetization | HasM2 | HasM4 | HasBinder | HasSusceptibility
+	HasAll = HasThermal | HasMagnetization | HasAbsMagnetization | HasM2 | HasM4 | HasBinder | HasSusceptibility | HasSusceptibilityAbs
 )
 
 // Method names, as reported in Result.Method and accepted by the CLI.
@@ -36,6 +37,9 @@ const (
 	MethodKaufman   = "kaufman"
 	MethodOnsager   = "onsager"
 	MethodDOS       = "dos"
+	// MethodTransferM is the row transfer matrix that carries the
+	// magnetization (MagnetizationDistribution): every quantity, <|m|> too.
+	MethodTransferM = "transfer-m"
 )
 
 // Result is the exact thermodynamics of one model at one inverse temperature.
@@ -53,6 +57,8 @@ const (
 //	Susceptibility   chi = beta N (<m^2> - <m>^2), the connected susceptibility
 //	                 with <m> (not <|m|>): at zero field on a finite lattice
 //	                 <m> = 0 and chi = beta N <m^2>.
+//	SusceptibilityAbs chi' = beta N (<m^2> - <|m|>^2), the susceptibility
+//	                 with <|m|>, the usual finite-size estimator below T_c.
 //
 // For the infinite lattice (Onsager) Sites is 0 and the quantities are the
 // thermodynamic limits per site; LnZ is then ln Z / N.
@@ -72,14 +78,16 @@ type Result struct {
 	M4               float64
 	Binder           float64
 	Susceptibility   float64
-	Has              Quantity
+	// SusceptibilityAbs is chi' = beta N (<m^2> - <|m|>^2).
+	SusceptibilityAbs float64
+	Has               Quantity
 }
 
 // newResult returns a Result with every quantity NaN and Has empty.
 func newResult(method string, sites int, beta float64) *Result {
 	n := math.NaN()
 	return &Result{Method: method, Sites: sites, Beta: beta, LnZ: n, FreeEnergy: n, Energy: n,
-		HeatCapacity: n, Magnetization: n, AbsMagnetization: n, M2: n, M4: n, Binder: n, Susceptibility: n}
+		HeatCapacity: n, Magnetization: n, AbsMagnetization: n, M2: n, M4: n, Binder: n, Susceptibility: n, SusceptibilityAbs: n}
 }
 
 // set stores v as quantity q and marks it present; a non-finite v is left
@@ -112,6 +120,8 @@ func (r *Result) set(q Quantity, v float64) {
 		r.Binder = v
 	case HasSusceptibility:
 		r.Susceptibility = v
+	case HasSusceptibilityAbs:
+		r.SusceptibilityAbs = v
 	default:
 		panic("transfer: set: not a single quantity")
 	}
@@ -129,10 +139,11 @@ func (r *Result) setLnZ(lnZ float64) {
 	}
 }
 
-// setMoments sets <m>, <|m|>, <m^2>, <m^4> and the derived U4 and chi;
-// varM = <m^2> - <m>^2 is passed separately so that a method can compute it
-// as a central moment, without cancellation.
-func (r *Result) setMoments(m, absm, m2, m4, varM float64) {
+// setMoments sets <m>, <|m|>, <m^2>, <m^4> and the derived U4, chi and
+// chi'; varM = <m^2> - <m>^2 and varAbs = <m^2> - <|m|>^2 are passed
+// separately so that a method can compute them as central moments, without
+// cancellation.
+func (r *Result) setMoments(m, absm, m2, m4, varM, varAbs float64) {
 	r.set(HasMagnetization, m)
 	r.set(HasAbsMagnetization, absm)
 	r.set(HasM2, m2)
@@ -141,28 +152,31 @@ func (r *Result) setMoments(m, absm, m2, m4, varM float64) {
 		r.set(HasBinder, 1-m4/(3*m2*m2))
 	}
 	r.set(HasSusceptibility, r.Beta*float64(r.Sites)*varM)
+	r.set(HasSusceptibilityAbs, r.Beta*float64(r.Sites)*varAbs)
 }
 
 // jsonResult is the JSON layout of a Result; absent quantities are omitted.
 type jsonResult struct {
-	Method           string   `json:"method"`
-	Sites            int      `json:"sites"`
-	Beta             float64  `json:"beta"`
-	LnZ              *float64 `json:"ln_z,omitempty"`
-	FreeEnergy       *float64 `json:"free_energy_per_site,omitempty"`
-	Energy           *float64 `json:"energy_per_site,omitempty"`
-	HeatCapacity     *float64 `json:"heat_capacity_per_site,omitempty"`
-	Magnetization    *float64 `json:"magnetization_per_site,omitempty"`
-	AbsMagnetization *float64 `json:"abs_magnetization_per_site,omitempty"`
-	M2               *float64 `json:"m2,omitempty"`
-	M4               *float64 `json:"m4,omitempty"`
-	Binder           *float64 `json:"binder,omitempty"`
-	Susceptibility   *float64 `json:"susceptibility_per_site,omitempty"`
+	Method            string   `json:"method"`
+	Sites             int      `json:"sites"`
+	Beta              float64  `json:"beta"`
+	LnZ               *float64 `json:"ln_z,omitempty"`
+	FreeEnergy        *float64 `json:"free_energy_per_site,omitempty"`
+	Energy            *float64 `json:"energy_per_site,omitempty"`
+	HeatCapacity      *float64 `json:"heat_capacity_per_site,omitempty"`
+	Magnetization     *float64 `json:"magnetization_per_site,omitempty"`
+	AbsMagnetization  *float64 `json:"abs_magnetization_per_site,omitempty"`
+	M2                *float64 `json:"m2,omitempty"`
+	M4                *float64 `json:"m4,omitempty"`
+	Binder            *float64 `json:"binder,omitempty"`
+	Susceptibility    *float64 `json:"susceptibility_per_site,omitempty"`
+	SusceptibilityAbs *float64 `json:"susceptibility_abs_per_site,omitempty"`
 }
 
 // MarshalJSON writes the keys method, sites, beta, ln_z, free_energy_per_site,
 // energy_per_site, heat_capacity_per_site, magnetization_per_site,
-// abs_magnetization_per_site, m2, m4, binder, susceptibility_per_site, leaving
+// abs_magnetization_per_site, m2, m4, binder, susceptibility_per_site,
+// susceptibility_abs_per_site, leaving
 // out every quantity not in Has.
 func (r Result) MarshalJSON() ([]byte, error) {
 	p := func(q Quantity, v float64) *float64 {
@@ -173,16 +187,17 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	}
 	return json.Marshal(jsonResult{
 		Method: r.Method, Sites: r.Sites, Beta: r.Beta,
-		LnZ:              p(HasLnZ, r.LnZ),
-		FreeEnergy:       p(HasFreeEnergy, r.FreeEnergy),
-		Energy:           p(HasEnergy, r.Energy),
-		HeatCapacity:     p(HasHeatCapacity, r.HeatCapacity),
-		Magnetization:    p(HasMagnetization, r.Magnetization),
-		AbsMagnetization: p(HasAbsMagnetization, r.AbsMagnetization),
-		M2:               p(HasM2, r.M2),
-		M4:               p(HasM4, r.M4),
-		Binder:           p(HasBinder, r.Binder),
-		Susceptibility:   p(HasSusceptibility, r.Susceptibility),
+		LnZ:               p(HasLnZ, r.LnZ),
+		FreeEnergy:        p(HasFreeEnergy, r.FreeEnergy),
+		Energy:            p(HasEnergy, r.Energy),
+		HeatCapacity:      p(HasHeatCapacity, r.HeatCapacity),
+		Magnetization:     p(HasMagnetization, r.Magnetization),
+		AbsMagnetization:  p(HasAbsMagnetization, r.AbsMagnetization),
+		M2:                p(HasM2, r.M2),
+		M4:                p(HasM4, r.M4),
+		Binder:            p(HasBinder, r.Binder),
+		Susceptibility:    p(HasSusceptibility, r.Susceptibility),
+		SusceptibilityAbs: p(HasSusceptibilityAbs, r.SusceptibilityAbs),
 	})
 }
 
@@ -210,6 +225,8 @@ func (r *Result) Get(q Quantity) (float64, bool) {
 		v = r.Binder
 	case HasSusceptibility:
 		v = r.Susceptibility
+	case HasSusceptibilityAbs:
+		v = r.SusceptibilityAbs
 	default:
 		panic("transfer: Get: not a single quantity")
 	}

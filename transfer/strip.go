@@ -73,16 +73,24 @@ func stripCost(sq *square) float64 { return 9 * plans(sq)[0].cost() }
 // classes fills the symmetry-class representatives of the rows: rotations
 // (periodic row) and the reflection commute with the row-to-row matrix of a
 // uniform strip, so the diagonal elements of T^L are equal within a class.
-func (p *stripPlan) classes() {
+// With flip the global spin flip is added to the group (valid in zero field
+// only; it maps the diagonal element of a row to that of its complement with
+// M -> -M, see magTrace).
+func (p *stripPlan) classes(flip bool) {
 	w := p.w
 	n := 1 << uint(w)
 	mask := uint32(n - 1)
+	p.reps, p.sizes = nil, nil
 	for s := 0; s < n; s++ {
 		seen := map[uint32]bool{}
 		canon := uint32(s)
 		add := func(t uint32) {
 			seen[t] = true
 			canon = min(canon, t)
+			if flip {
+				seen[^t&mask] = true
+				canon = min(canon, ^t&mask)
+			}
 		}
 		x := uint32(s)
 		r := bits.Reverse32(x) >> uint(32-w)
@@ -155,7 +163,7 @@ func strip(ctx context.Context, sq *square, beta float64, opts ...StripOptions) 
 		return nil, err
 	}
 	if p.trace {
-		p.classes()
+		p.classes(false)
 	}
 	n := float64(p.w * p.l)
 	r := newResult(MethodTransfer, p.w*p.l, beta)
@@ -167,19 +175,10 @@ func strip(ctx context.Context, sq *square, beta float64, opts ...StripOptions) 
 		r.setLnZ(lz[0])
 		return r, nil
 	}
-	// A first-order pass gives u and <m>; the derivative passes are centred
-	// on them, so that the Taylor coefficients are central moments.
-	e0 := -(math.Abs(p.jRow) + math.Abs(p.jProp) + math.Abs(p.h))
-	l1, err := p.run(ctx, beta, false, 1, e0, opt.Workers)
+	lb, err := p.thermal(ctx, beta, opt.Workers)
 	if err != nil {
 		return nil, err
 	}
-	u := e0 - l1[1]/n
-	lb, err := p.run(ctx, beta, false, 2, u, opt.Workers)
-	if err != nil {
-		return nil, err
-	}
-	lb[1] -= n * u
 	hasB := p.w <= MaxStripMomentWidth
 	var lB jet
 	if hasB {
@@ -195,6 +194,26 @@ func strip(ctx context.Context, sq *square, beta float64, opts ...StripOptions) 
 	}
 	setFromJets(r, lb, hasB, lB)
 	return r, nil
+}
+
+// thermal returns ln Z as a jet of order 2 in beta (ln Z, -N u, N c/(2 beta^2)
+// as Taylor coefficients). A first-order pass gives u; the second pass is
+// centred on it, so that the second coefficient is a central moment.
+// p.classes must have been called for a trace.
+func (p *stripPlan) thermal(ctx context.Context, beta float64, workers int) (jet, error) {
+	n := float64(p.w * p.l)
+	e0 := -(math.Abs(p.jRow) + math.Abs(p.jProp) + math.Abs(p.h))
+	l1, err := p.run(ctx, beta, false, 1, e0, workers)
+	if err != nil {
+		return jet{}, err
+	}
+	u := e0 - l1[1]/n
+	lb, err := p.run(ctx, beta, false, 2, u, workers)
+	if err != nil {
+		return jet{}, err
+	}
+	lb[1] -= n * u
+	return lb, nil
 }
 
 // rowSums returns, for row state s (bit x set for s_x = +1), the row bond sum

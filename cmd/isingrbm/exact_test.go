@@ -24,8 +24,8 @@ func TestExactMethodsAgree(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &r); err != nil {
 			t.Fatalf("%s: %v\n%s", method, err, out)
 		}
-		if method == "auto" && r["method"] != "kaufman" {
-			t.Errorf("auto chose %v, want kaufman", r["method"])
+		if method == "auto" && r["method"] != "transfer-m" {
+			t.Errorf("auto chose %v, want transfer-m (every quantity, cheap)", r["method"])
 		}
 		if method == "kaufman" {
 			if _, ok := r["m2"]; ok {
@@ -58,7 +58,7 @@ func TestExactRangeCSVAndTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "# auto: transfer") || strings.Count(out, "\ntransfer ") != 5 {
+	if !strings.Contains(out, "# auto: transfer-m") || strings.Count(out, "\ntransfer-m ") != 5 {
 		t.Errorf("table:\n%s", out)
 	}
 	f, err := os.Open(p)
@@ -70,7 +70,7 @@ func TestExactRangeCSVAndTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 6 || rows[0][4] != "ln_z" || rows[1][9] != "" { // abs magnetization unavailable
+	if len(rows) != 6 || rows[0][4] != "ln_z" || rows[0][9] != "abs_magnetization_per_site" || rows[1][9] == "" {
 		t.Errorf("csv rows: %v", rows)
 	}
 	// JSON array for several temperatures, enumeration agrees with the chain.
