@@ -14,15 +14,15 @@ import (
 
 	"github.com/isingrbm/isingrbm/internal/atomicfile"
 	"github.com/isingrbm/isingrbm/mc"
+	"github.com/isingrbm/isingrbm/mc/mcrun"
 )
 
 // Shard selects part of the Monte Carlo and RBM-sampling chains of a spec:
 // chain j of a section (in the order algorithm, size, temperature) belongs to
-// shard (j mod N) + 1. The zero value means no sharding.
-type Shard struct{ K, N int }
-
-// Valid reports whether s is the zero value or 1 <= K <= N.
-func (s Shard) Valid() bool { return s == Shard{} || s.N >= 1 && s.K >= 1 && s.K <= s.N }
+// shard (j mod N) + 1, the round-robin rule of 'isingrbm mc --shard'
+// (mcrun.Shard, parsed by mcrun.ParseShard). The zero value means no
+// sharding.
+type Shard = mcrun.Shard
 
 // shardRow is one finished chain in a shard file.
 type shardRow struct {
@@ -48,12 +48,7 @@ type shardSet struct {
 }
 
 // mine reports whether job i belongs to this run (always true without sharding).
-func (r *run) mine(i int) bool {
-	if r.opt.Shard.N == 0 {
-		return i >= 0
-	}
-	return i >= 0 && i%r.opt.Shard.N == r.opt.Shard.K-1
-}
+func (r *run) mine(i int) bool { return r.opt.Shard.Owns(i) }
 
 // specHash identifies what a spec computes (its figures settings excluded),
 // so that shards of different specs are never merged.

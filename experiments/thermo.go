@@ -15,6 +15,7 @@ import (
 	"github.com/isingrbm/isingrbm/internal/rng"
 	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/mc"
+	"github.com/isingrbm/isingrbm/mc/mcrun"
 	"github.com/isingrbm/isingrbm/plots"
 	"github.com/isingrbm/isingrbm/rbm"
 	"github.com/isingrbm/isingrbm/transfer"
@@ -177,23 +178,19 @@ func (r *run) runMC() error {
 		m := r.models[j.size]
 		alg, _ := mc.ParseAlgorithm(p.Algorithms[j.alg])
 		what := fmt.Sprintf("mc/%s/%s/%d", p.Algorithms[j.alg], r.labels[j.size], j.temp)
-		k, err := mc.NewKernel(m, betas[j.temp], alg, order, rng.New(r.spec.Seed, streamID(what)))
+		// One temperature per call (forEach spreads the jobs over the
+		// workers); the fast kernels of mc/fast are used where they apply.
+		mcres, err := mcrun.Run(ctx, m, mcrun.Config{Algorithm: alg, Order: order, Betas: betas[j.temp : j.temp+1],
+			Streams: []uint64{streamID(what)}, Seed: r.spec.Seed, Thermalize: p.Thermalize, Sweeps: p.Sweeps, Workers: 1})
 		if err != nil {
 			return err
 		}
-		ch, err := mc.NewChain(k, betas[j.temp], m.N, mc.RunConfig{Thermalize: p.Thermalize, Sweeps: p.Sweeps})
-		if err != nil {
-			return err
-		}
-		if err := ch.Run(ctx); err != nil {
-			return err
-		}
-		res := ch.Result(alg.Cluster(), mc.AnalysisOptions{})
+		res := mcres.Output.Results[0]
 		res.Index = j.temp
 		res.Seconds = 0 // wall time goes to the manifest only
 		out[i] = mcRow{algorithm: p.Algorithms[j.alg], res: res}
 		if i == snapJob {
-			snap = k.Spins(nil)
+			snap = mcres.Spins[0]
 		}
 		return nil
 	})

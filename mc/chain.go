@@ -442,6 +442,12 @@ func (t *Tempering) UnmarshalBinary(b []byte) error {
 		}
 		seen[a] = true
 	}
+	// Temperatures first, then the saved states: a kernel whose SetBeta
+	// discards buffered random bits (mc/fast's Cluster) and whose state
+	// carries its beta must not lose the bits it had saved.
+	for k, rep := range st.At {
+		t.Replicas[rep].SetBeta(t.Betas[k])
+	}
 	for i, rb := range st.Replicas {
 		if err := t.Replicas[i].UnmarshalBinary(rb); err != nil {
 			return err
@@ -455,9 +461,6 @@ func (t *Tempering) UnmarshalBinary(b []byte) error {
 		return err
 	}
 	t.Series, t.At, t.SwapTried, t.SwapAccept = st.Series, st.At, st.SwapTried, st.SwapAccept
-	for k, rep := range t.At {
-		t.Replicas[rep].SetBeta(t.Betas[k])
-	}
 	t.done.Store(st.Done)
 	return nil
 }

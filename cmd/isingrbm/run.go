@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/isingrbm/isingrbm/experiments"
+	"github.com/isingrbm/isingrbm/mc/mcrun"
 )
 
 func init() { register(runCommand) }
@@ -156,11 +157,11 @@ func runRun(c *cli.Context) error {
 
 // runParseShard parses "k/n" with 1 <= k <= n.
 func runParseShard(s string) (int, int, error) {
-	var k, n int
-	if _, err := fmt.Sscanf(s, "%d/%d", &k, &n); err != nil || fmt.Sprintf("%d/%d", k, n) != strings.TrimSpace(s) || k < 1 || k > n {
+	sh, err := mcrun.ParseShard(s) // the one shard rule, shared with 'isingrbm mc --shard'
+	if err != nil {
 		return 0, 0, fmt.Errorf("--shard %q: want k/n with integers 1 <= k <= n", s)
 	}
-	return k, n, nil
+	return sh.K, sh.N, nil
 }
 
 // sortedCheckKeys returns the keys of the run's checks in order.
