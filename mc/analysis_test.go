@@ -270,3 +270,83 @@ func TestMeasureEvery(t *testing.T) {
 		}
 	}
 }
+
+// TestBinLayout pins the block rule of the binning and jackknife analyses:
+// bins of at least 10 tau_int, at most 100 bins, at least 10 bins.
+func TestBinLayout(t *testing.T) {
+	for _, c := range []struct {
+		nm     int
+		tau    float64
+		lb, nb int
+	}{
+		{100000, 0.5, 1000, 100}, // n/100 > 10 tau: 100 bins
+		{20000, 99.5, 1000, 20},  // 10 tau > n/100: bins of >= 995
+		{2000, 50, 200, 10},      // 10 tau > n/10: still 10 bins
+		{5, 0.5, 1, 5},           // fewer than 10 measurements
+	} {
+		if lb, nb := BinLayout(c.nm, c.tau); lb != c.lb || nb != c.nb {
+			t.Errorf("BinLayout(%d, %g) = %d bins of %d, want %d of %d", c.nm, c.tau, nb, lb, c.nb, c.lb)
+		}
+	}
+}
+
+// TestErrorBarsStronglyCorrelated feeds Analyze AR(1) series whose tau_int
+// (9.5) makes 10 tau_int longer than n/100, so the block rule decides the
+// bin length, and compares the binning error of the mean and the jackknife
+// error of chi (the variance of the series) with their exact values,
+// averaged over many independent series. Bins shorter than ~10 tau_int
+// underestimate both (by about 25 and 10 per cent here).
+func TestErrorBarsStronglyCorrelated(t *testing.T) {
+	const phi, nm, runs = 0.9, 2000, 200
+	s2 := 1 / (1 - phi*phi) // variance of x_t
+	// Exact variance of the mean of nm consecutive values.
+	varMean := s2 / nm * ((1+phi)/(1-phi) - 2*phi*(1-math.Pow(phi, nm))/(nm*(1-phi)*(1-phi)))
+	// Variance of the sample variance (Gaussian process, rho(t)^2 = phi^(2t)).
+	varVar := 2 * s2 * s2 / nm * (1 + phi*phi) / (1 - phi*phi)
+	var rBin, rChi float64
+	for r := range runs {
+		e := ar1(nm, phi, uint64(100+r))
+		m := ar1(nm, phi, uint64(5000+r))
+		for i := range m {
+			m[i] -= 3 // <m> = 0: chi and chi' differ
+		}
+		res := Analyze(1, 1, e, m, AnalysisOptions{})
+		rBin += res.Energy.BinningError / math.Sqrt(varMean)
+		rChi += res.Susceptibility.Error / math.Sqrt(varVar)
+	}
+	rBin /= runs
+	rChi /= runs
+	// Expected with bins of 10 tau_int: about 0.93 and 0.96 (bias of finite
+	// bins and of the square root); the spread of the average is about 1 %.
+	if rBin < 0.88 || rBin > 1.03 {
+		t.Errorf("binning error / exact error of the mean = %.3f on average, want 0.88..1.03", rBin)
+	}
+	if rChi < 0.91 || rChi > 1.05 {
+		t.Errorf("jackknife error of chi / exact = %.3f on average, want 0.91..1.05", rChi)
+	}
+	t.Logf("binning/exact %.3f, jackknife chi/exact %.3f", rBin, rChi)
+}
+
+// TestSusceptibilities checks chi and chi' against the definitions on a
+// hand-made series: chi = beta N (<m^2> - <m>^2) with the signed m,
+// chi' = beta N (<m^2> - <|m|>^2) with |m|.
+func TestSusceptibilities(t *testing.T) {
+	const n, beta = 4, 0.5
+	// m = M/N cycles through 1, -1/2, -1, 1/2, 1, 0 (totals 4, -2, -4, 2, 4, 0).
+	cyc := []float64{4, -2, -4, 2, 4, 0}
+	var mags, es []float64
+	for i := range 600 {
+		mags = append(mags, cyc[i%len(cyc)])
+		es = append(es, float64(-(i%3)-1))
+	}
+	// <m> = 1/6, <|m|> = 2/3, <m^2> = (1 + 1/4 + 1 + 1/4 + 1 + 0)/6 = 7/12:
+	// chi = 10/9, chi' = 5/18.
+	m, am, m2 := 1.0/6, 2.0/3, 7.0/12
+	r := Analyze(beta, n, es, mags, AnalysisOptions{})
+	if want := beta * n * (m2 - m*m); math.Abs(r.Susceptibility.Mean-want) > 1e-12 {
+		t.Errorf("chi = %.15g, want beta N (<m^2> - <m>^2) = %.15g", r.Susceptibility.Mean, want)
+	}
+	if want := beta * n * (m2 - am*am); math.Abs(r.SusceptibilityAbs.Mean-want) > 1e-12 {
+		t.Errorf("chi' = %.15g, want beta N (<m^2> - <|m|>^2) = %.15g", r.SusceptibilityAbs.Mean, want)
+	}
+}

@@ -54,20 +54,25 @@ func series(k sampler, therm, n int) (u, m2, am []float64) {
 }
 
 // checkAgainst compares the three series with exact values, failing beyond
-// nsig standard errors from blocking.
+// nsig standard errors from blocking, and fails when a standard error is not
+// positive or exceeds its bound (u 0.01, m2 and |m| 0.005: 2 to 5 times the
+// largest of these tests), so that neither a degenerate nor an inflated error
+// bar passes.
 func checkAgainst(t *testing.T, name string, ex exactMoments, u, m2, am []float64, nsig float64) {
 	t.Helper()
 	for _, q := range []struct {
-		n     string
-		x     []float64
-		exact float64
-	}{{"u", u, ex.u}, {"m2", m2, ex.m2}, {"|m|", am, ex.absM}} {
+		n        string
+		x        []float64
+		exact    float64
+		maxSigma float64
+	}{{"u", u, ex.u, 0.01}, {"m2", m2, ex.m2, 0.005}, {"|m|", am, ex.absM, 0.005}} {
 		if math.IsNaN(q.exact) {
 			continue
 		}
 		mean, sig := blockMean(q.x, 50)
-		if sig == 0 {
-			sig = 1e-12
+		if !(sig > 0) || sig > q.maxSigma {
+			t.Errorf("%s %s: standard error %.3g, want in (0, %g]", name, q.n, sig, q.maxSigma)
+			continue
 		}
 		if d := math.Abs(mean - q.exact); d > nsig*sig {
 			t.Errorf("%s %s: MC %.6f ± %.6f, exact %.6f (%.1f sigma)", name, q.n, mean, sig, q.exact, d/sig)
