@@ -21,7 +21,7 @@ const (
 	MaxTransferMSeconds = 600
 	// transferMRate is the measured number of butterfly pair updates (one
 	// column entry of one pair) per second on one core, for estimates.
-	transferMRate = 1.5e9
+	transferMRate = 6e8
 )
 
 // ErrSize marks an error that refuses a lattice size as too costly for a
@@ -268,6 +268,8 @@ type magTables struct {
 	w     []float64
 	up    []int
 	shift float64
+	byUp  [][]int32   // byUp[u]: the row states with u up spins
+	wByUp [][]float64 // their weights w
 }
 
 func (p *stripPlan) magTables(beta float64) *magTables {
@@ -279,29 +281,36 @@ func (p *stripPlan) magTables(beta float64) *magTables {
 		t.up[s] = bits.OnesCount(uint(s))
 		t.shift = max(t.shift, t.w[s])
 	}
+	t.byUp = make([][]int32, p.w+1)
+	t.wByUp = make([][]float64, p.w+1)
 	for s := range t.w {
 		t.w[s] = math.Exp(t.w[s] - t.shift)
+		u := t.up[s]
+		t.byUp[u] = append(t.byUp[u], int32(s))
+		t.wByUp[u] = append(t.wByUp[u], t.w[s])
 	}
 	return t
 }
 
-// magVec is the M-resolved vector: the true entry (s, k) is
-// v[s*K + k] * e^{sc[k]} / pend[k]; [lo, hi] is the range of non-empty
-// columns.
+// magVec is the M-resolved vector, column-major: the true entry (s, k) is
+// v[k*S + s] * e^{sc[k]} / pend[k]; [lo, hi] is the range of non-empty
+// columns, and every entry outside it is zero. A column of 2^W doubles
+// (32 KiB at W = 12) stays in the L1 cache while its W butterflies and its
+// maximum are computed.
 type magVec struct {
 	S, K   int
 	v      []float64
 	sc     []float64
 	pend   []float64 // pending column normalisation (max of the column)
 	nsc    []float64
-	fac    []float64 // (W+1) x K factors of the D step
+	wf     []float64 // D-step factors of one column, per row state
 	lo, hi int
 }
 
 func newMagVec(w, n int) *magVec {
 	S, K := 1<<uint(w), n+1
 	return &magVec{S: S, K: K, v: make([]float64, S*K), sc: make([]float64, K), pend: make([]float64, K),
-		nsc: make([]float64, K), fac: make([]float64, (w+1)*K)}
+		nsc: make([]float64, K), wf: make([]float64, S)}
 }
 
 // reset empties the vector; the caller then sets the start entries (column 0).
@@ -319,90 +328,83 @@ func (mv *magVec) reset() {
 // open propagation direction), and returns with the pending normalisation
 // folded into sc (entries then true up to e^{sc[k]}).
 func (mv *magVec) propagate(ctx context.Context, p *stripPlan, t *magTables, dd, o float64) error {
-	w, S, K := p.w, mv.S, mv.K
+	w, S := p.w, mv.S
+	var fac [33]float64 // e^{sc[k] - nsc[k+u]} / pend[k], u = 0..w
 	for row := 0; row < p.l; row++ {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		// D: column k of row s moves to k + up(s), times its weight; the
-		// new column scale is the largest scale that lands on it.
+		// D: entry (s, k) moves to (s, k + up(s)), times the row weight; the
+		// new scale of a column is the largest scale that lands on it.
 		lo, hi := mv.lo, mv.hi
 		nlo, nhi := lo, hi+w
 		for k := nlo; k <= nhi; k++ {
 			mv.nsc[k] = math.Inf(-1)
+			for j := max(lo, k-w); j <= min(hi, k); j++ {
+				mv.nsc[k] = max(mv.nsc[k], mv.sc[j])
+			}
+		}
+		// Columns from the top down, so that every target column k + u > k
+		// has been read before it is written.
+		for k := hi; k >= lo; k-- {
 			for u := 0; u <= w; u++ {
-				if j := k - u; j >= lo && j <= hi {
-					mv.nsc[k] = max(mv.nsc[k], mv.sc[j])
+				fac[u] = 0
+				if !math.IsInf(mv.sc[k], -1) {
+					fac[u] = math.Exp(mv.sc[k]-mv.nsc[k+u]) / mv.pend[k]
+				}
+			}
+			src := mv.v[k*S : (k+1)*S]
+			for u := w; u >= 0; u-- {
+				dst := mv.v[(k+u)*S : (k+u+1)*S]
+				f := fac[u]
+				ws := t.wByUp[u]
+				for j, s := range t.byUp[u] {
+					dst[s] = ws[j] * f * src[s]
 				}
 			}
 		}
-		for u := 0; u <= w; u++ {
-			f := mv.fac[u*K : (u+1)*K]
-			for k := lo; k <= hi; k++ {
-				if math.IsInf(mv.sc[k], -1) {
-					f[k] = 0
-				} else {
-					f[k] = math.Exp(mv.sc[k]-mv.nsc[k+u]) / mv.pend[k]
+		// Entries (s, k) with lo <= k < lo + up(s) received nothing.
+		for k := lo; k < min(lo+w, nhi+1); k++ {
+			col := mv.v[k*S : (k+1)*S]
+			for s := range col {
+				if k < lo+t.up[s] {
+					col[s] = 0
 				}
-			}
-		}
-		for s := 0; s < S; s++ {
-			u, ws := t.up[s], t.w[s]
-			f := mv.fac[u*K : (u+1)*K]
-			r := mv.v[s*K : (s+1)*K]
-			for k := hi; k >= lo; k-- {
-				r[k+u] = ws * f[k] * r[k]
-			}
-			for k := lo; k < lo+u; k++ {
-				r[k] = 0
 			}
 		}
 		copy(mv.sc[nlo:nhi+1], mv.nsc[nlo:nhi+1])
 		mv.lo, mv.hi = nlo, nhi
-		for k := nlo; k <= nhi; k++ {
-			mv.pend[k] = 1
-		}
 		if row == p.l-1 && !p.trace {
+			for k := nlo; k <= nhi; k++ {
+				mv.pend[k] = 1
+			}
 			break
 		}
-		// U: one butterfly per column, on the active columns of every pair.
-		for x := 0; x < w; x++ {
-			bit := 1 << uint(x)
-			for base := 0; base < S; base += 2 * bit {
-				for i := base; i < base+bit; i++ {
-					a := mv.v[i*K+nlo : i*K+nhi+1]
-					b := mv.v[(i+bit)*K+nlo : (i+bit)*K+nhi+1]
-					if dd == 1 {
-						for k := range a {
-							c, e := a[k], b[k]
-							a[k] = c + o*e
-							b[k] = o*c + e
-						}
-					} else {
-						for k := range a {
-							c, e := a[k], b[k]
-							a[k] = dd*c + o*e
-							b[k] = o*c + dd*e
-						}
-					}
+		// U: one butterfly per column of the lattice (Strip's butterfly1, two
+		// columns per pass),
+		// then the maximum of the magnetization column, folded into the next
+		// D step (no extra write pass).
+		for k := nlo; k <= nhi; k++ {
+			col := mv.v[k*S : (k+1)*S]
+			x := 0
+			for ; x+1 < w; x += 2 {
+				butterfly2(col, 1<<uint(x), dd, o)
+			}
+			if x < w {
+				butterfly1(col, 1<<uint(x), dd, o)
+			}
+			var mx float64
+			for _, a := range col {
+				if a > mx { // not max(): its NaN and signed-zero handling is slow
+					mx = a
 				}
 			}
-		}
-		// Column maxima, folded into the next D step (no extra write pass).
-		mx := mv.pend[nlo : nhi+1]
-		clear(mx)
-		for s := 0; s < S; s++ {
-			r := mv.v[s*K+nlo : s*K+nhi+1]
-			for k, a := range r {
-				mx[k] = max(mx[k], a)
-			}
-		}
-		for k := range mx {
-			if mx[k] > 0 {
-				mv.sc[nlo+k] += math.Log(mx[k])
+			if mx > 0 {
+				mv.sc[k] += math.Log(mx)
+				mv.pend[k] = mx
 			} else {
-				mx[k] = 1
-				mv.sc[nlo+k] = math.Inf(-1)
+				mv.sc[k] = math.Inf(-1)
+				mv.pend[k] = 1
 			}
 		}
 	}
@@ -412,6 +414,9 @@ func (mv *magVec) propagate(ctx context.Context, p *stripPlan, t *magTables, dd,
 	}
 	return nil
 }
+
+// at returns entry (s, k), up to the factor e^{sc[k]}.
+func (mv *magVec) at(s, k int) float64 { return mv.v[k*mv.S+s] }
 
 // magDist computes the zero-field distribution and reweights it to p.h.
 func (p *stripPlan) magDist(ctx context.Context, beta float64, workers int) (*MagDist, error) {
@@ -432,7 +437,7 @@ func (p *stripPlan) magDist(ctx context.Context, beta float64, workers int) (*Ma
 		mv := newMagVec(p.w, n)
 		mv.reset()
 		for s := 0; s < mv.S; s++ {
-			mv.v[s*mv.K] = 1
+			mv.v[s] = 1 // column k = 0
 		}
 		if err := mv.propagate(ctx, p, t, dd, o); err != nil {
 			return nil, err
@@ -441,7 +446,7 @@ func (p *stripPlan) magDist(ctx context.Context, beta float64, workers int) (*Ma
 			var sum float64
 			if k >= mv.lo && k <= mv.hi {
 				for s := 0; s < mv.S; s++ {
-					sum += mv.v[s*mv.K+k]
+					sum += mv.at(s, k)
 				}
 			}
 			lnP[k] = math.Log(sum) + mv.sc[k] + extra
@@ -491,7 +496,7 @@ func (p *stripPlan) magTrace(ctx context.Context, t *magTables, dd, o float64, w
 		mv := vecs[wk]
 		mv.reset()
 		s0 := pc.reps[i]
-		mv.v[s0*mv.K] = 1
+		mv.v[s0] = 1 // column k = 0
 		if err := mv.propagate(ctx, &pc, t, dd, o); err != nil {
 			return err
 		}
@@ -500,7 +505,7 @@ func (p *stripPlan) magTrace(ctx context.Context, t *magTables, dd, o float64, w
 		for k := range lp {
 			lp[k] = math.Inf(-1)
 			if k >= mv.lo && k <= mv.hi {
-				lp[k] = math.Log(mv.v[s0*mv.K+k]) + mv.sc[k]
+				lp[k] = math.Log(mv.at(s0, k)) + mv.sc[k]
 			}
 		}
 		sym := make([]float64, n+1)

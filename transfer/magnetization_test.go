@@ -215,3 +215,32 @@ func TestMagnetizationDistributionLargeTorus(t *testing.T) {
 		t.Errorf("8x8 at beta = 5: <|m|> = %.17g, want 1 - O(e^{-40})", r.AbsMagnetization)
 	}
 }
+
+func benchTransferM(b *testing.B, l int, h float64) {
+	for b.Loop() {
+		if _, err := TransferM(context.Background(), l, l, pp, pp, 1, 1, h, 0.44, StripOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Every quantity of the torus (P(M), then u and c from Strip's beta passes).
+func BenchmarkTransferM8x8(b *testing.B)        { benchTransferM(b, 8, 0) }
+func BenchmarkTransferM10x10Field(b *testing.B) { benchTransferM(b, 10, 0.1) }
+func BenchmarkTransferM12x12(b *testing.B)      { benchTransferM(b, 12, 0) }
+
+// P(M) alone on one core: the rate of butterfly pair updates (magCost)
+// behind the cost estimates.
+func BenchmarkMagnetizationDistribution12x12OneCore(b *testing.B) {
+	sq, _ := newSquare(12, 12, pp, pp, 1, 1, 0, 0.44)
+	p, err := magPlan(sq, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := p.magDist(context.Background(), 0.44, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(p.magCost()*float64(b.N)/b.Elapsed().Seconds(), "pairs/s")
+}
