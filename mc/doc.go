@@ -39,9 +39,15 @@
 // configuration, which biases results badly on small lattices (u = -1.76
 // instead of -1.565 on the 4x4 torus at T = 2.27; the tests check this).
 //
-// Specialised kernels (package mc/fast: square lattice, uniform coupling)
-// implement the same interface; 'isingrbm mc --kernel auto' uses them when
-// they apply.
+// Specialised kernels (package mc/fast: periodic square and cubic lattices,
+// uniform coupling and field) implement the same interface; package mc/mcrun
+// chooses them when they apply (Kernel auto, the default of mcrun.Run and of
+// 'isingrbm mc').
+//
+// The algorithms are listed in one registry (algorithms.go, Registry): name,
+// aliases, help line, whether it is a cluster move, and the constructor of
+// its generic kernel. ParseAlgorithm, Algorithm.Cluster, NewKernel, the
+// parallel-tempering local moves and the command-line help all read it.
 //
 // # Drivers
 //
@@ -59,6 +65,35 @@
 // source, recorded series, counters); UnmarshalBinary into a freshly built
 // driver continues bit for bit, so an interrupted and resumed run gives the
 // same bytes as an uninterrupted one.
+//
+// # Running a temperature list: package mc/mcrun
+//
+// Chain and Tempering run one kernel or one ladder. Package mc/mcrun is the
+// library entry point for a whole run, what 'isingrbm mc' does:
+// mcrun.Run(ctx, model, mcrun.Config{...}) picks the kernels (fast or
+// generic), runs the temperatures in parallel, writes and resumes
+// checkpoints, runs one shard of the list, and returns the analysed
+// results with their series and final spins. It is a separate package
+// because mc/fast imports mc (the fast Wolff kernel shares WolffAdaptation),
+// so mc cannot import mc/fast.
+//
+// # Adding an algorithm
+//
+// A new update touches these files and nothing else:
+//
+//   - mc/<name>.go: the kernel, implementing Kernel and BetaSetter (and
+//     Adapter if it tunes itself during thermalization), with its binary
+//     checkpoint;
+//   - mc/algorithms.go: a constant and one registry entry (name, aliases,
+//     help, Cluster, New);
+//   - mc/mc_test.go: an entry in algos, so that it is checked against the
+//     exact results (and checkpoints against TestChainResume);
+//   - optionally, when mc/fast gets a specialised kernel for it, one entry
+//     in the fastKernels registry of mc/mcrun/kernels.go.
+//
+// The command line ('isingrbm mc --algorithm', '--local'), the experiments
+// ([mc] algorithms), parallel tempering, checkpoints and shards pick it up
+// from the registry.
 //
 // # Reproducibility
 //
