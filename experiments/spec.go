@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"regexp"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -166,13 +166,19 @@ type FigureSpec struct {
 	Thermo  []string `toml:"thermo" json:"thermo,omitempty"`
 }
 
-// SpecError is an error in a spec file, at a line when one is known.
+// SpecError is an error in a spec file, at a line when one is known. Err is
+// the underlying error when there is one (a toml.ParseError, the TOML
+// library's type error, or a lattice error), for errors.As and errors.Is.
 type SpecError struct {
 	File string
 	Line int    // 0 when unknown
 	Key  string // dotted key, e.g. "mc.sweeps"; empty for syntax errors
 	Msg  string
+	Err  error // the cause; may be nil
 }
+
+// Unwrap returns the cause.
+func (e *SpecError) Unwrap() error { return e.Err }
 
 func (e *SpecError) Error() string {
 	var b strings.Builder
@@ -208,18 +214,21 @@ func Parse(src []byte, name string) (*Spec, error) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &SpecError{File: name, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}
+			return nil, &SpecError{File: name, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message, Err: err}
 		}
 		var ppe *toml.ParseError
 		if errors.As(err, &ppe) {
-			return nil, &SpecError{File: name, Line: ppe.Position.Line, Key: ppe.LastKey, Msg: ppe.Message}
+			return nil, &SpecError{File: name, Line: ppe.Position.Line, Key: ppe.LastKey, Msg: ppe.Message, Err: err}
 		}
-		// Type mismatches come as "toml: line N (last key "k"): msg".
-		if m := typeErrRE.FindStringSubmatch(err.Error()); m != nil {
-			line, _ := strconv.Atoi(m[1])
-			return nil, &SpecError{File: name, Line: line, Key: m[2], Msg: m[3]}
+		// A type mismatch: the library gives only text, so find the key by
+		// comparing the untyped decoding with the Spec's field types.
+		var raw map[string]any
+		if _, rerr := toml.Decode(string(src), &raw); rerr == nil {
+			if key, msg := typeMismatch(reflect.TypeOf(s), raw); key != nil {
+				return nil, &SpecError{File: name, Line: newLocator(src).line(key), Key: strings.Join(key, "."), Msg: msg, Err: err}
+			}
 		}
-		return nil, &SpecError{File: name, Msg: err.Error()}
+		return nil, &SpecError{File: name, Msg: err.Error(), Err: err}
 	}
 	// An edge-list file is relative to the spec file's directory.
 	if s.Lattice.Edges != "" && !filepath.IsAbs(s.Lattice.Edges) {
@@ -233,14 +242,12 @@ func Parse(src []byte, name string) (*Spec, error) {
 	if err := s.validate(); err != nil {
 		var ve *valueError
 		if errors.As(err, &ve) {
-			return nil, &SpecError{File: name, Line: loc.line(strings.Split(ve.key, ".")), Key: ve.key, Msg: ve.msg}
+			return nil, &SpecError{File: name, Line: loc.line(strings.Split(ve.key, ".")), Key: ve.key, Msg: ve.msg, Err: err}
 		}
-		return nil, &SpecError{File: name, Msg: err.Error()}
+		return nil, &SpecError{File: name, Msg: err.Error(), Err: err}
 	}
 	return &s, nil
 }
-
-var typeErrRE = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
 
 // knownKeys lists the allowed keys of the table of k, for the error message.
 func knownKeys(k toml.Key) string {
@@ -269,9 +276,13 @@ func knownKeys(k toml.Key) string {
 	return ""
 }
 
-type valueError struct{ key, msg string }
+type valueError struct {
+	key, msg string
+	err      error // the cause, if any
+}
 
 func (e *valueError) Error() string { return e.key + ": " + e.msg }
+func (e *valueError) Unwrap() error { return e.err }
 
 func bad(key, format string, a ...any) error {
 	return &valueError{key: key, msg: fmt.Sprintf(format, a...)}
@@ -485,9 +496,9 @@ func (s *Spec) validate() error {
 			if fe.Field == "size" && len(s.Sizes) > 0 {
 				key = "sizes"
 			}
-			return bad(key, "%v", fe.Err)
+			return &valueError{key: key, msg: fe.Err.Error(), err: err}
 		}
-		return bad("lattice", "%v", err)
+		return &valueError{key: "lattice", msg: err.Error(), err: err}
 	}
 	maxN := 0
 	for _, m := range ms {

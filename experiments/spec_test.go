@@ -1,10 +1,15 @@
 package experiments
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/isingrbm/isingrbm/lattice"
 )
 
 const minimal = `name = "t"
@@ -226,5 +231,51 @@ func TestDocExampleParses(t *testing.T) {
 	}
 	if _, err := Parse([]byte(src.String()), "doc.toml"); err != nil {
 		t.Errorf("doc.go example: %v\n%s", err, src.String())
+	}
+}
+
+// TestSpecErrorCause checks that a SpecError keeps its cause (errors.As
+// reaches the TOML library's error or the lattice error) and that type
+// mismatches, which the library reports only as text, still name the file,
+// the line and the key.
+func TestSpecErrorCause(t *testing.T) {
+	cases := []struct {
+		name, src, want string
+		cause           func(error) bool
+	}{
+		{"syntax", "name = \"t\"\n[lattice\n", "x.toml:3: ", func(err error) bool {
+			var pe toml.ParseError
+			return errors.As(err, &pe) && pe.Position.Line == 3
+		}},
+		{"int as string", minimal + "[mc]\nT = [1.0]\nsweeps = \"many\"\n", "x.toml:9: mc.sweeps: wrong type: want an integer, got a string", nil},
+		{"float as bool", minimal + "[hs]\nT = true\n", "x.toml:8: hs.T: wrong type: want a number, got a boolean", nil},
+		{"list element", minimal + "[mc]\nT = [1.0, \"2\"]\nsweeps = 1000\n", "x.toml:8: mc.T: wrong type: want a number, got a string", nil},
+		{"inline table", minimal + "[hs]\nT = 1.0\nextra = [{kind = \"complete\", size = 4}]\n", "x.toml:9: hs.extra.size: wrong type: want a string, got an integer", nil},
+		{"table as value", "name = \"t\"\nlattice = 3\n[exact]\nT = [1.0]\n", "x.toml:2: lattice: wrong type: want a table, got an integer", nil},
+		{"range", minimal + "[mc]\nT = [1.0]\nsweeps = 1000\nthermalize = 99999999999999999999\n", "x.toml:", func(err error) bool {
+			var pe toml.ParseError
+			return errors.As(err, &pe)
+		}},
+		{"lattice", strings.Replace(minimal, "2x2", "2x0", 1), "x.toml:4: lattice.size: ", func(err error) bool {
+			var fe *lattice.FieldError
+			return errors.As(err, &fe) && fe.Field == "size"
+		}},
+	}
+	for _, c := range cases {
+		_, err := Parse([]byte(c.src), "x.toml")
+		var se *SpecError
+		if !errors.As(err, &se) {
+			t.Errorf("%s: error %v is not a *SpecError", c.name, err)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%s: error %q, want prefix %q", c.name, err, c.want)
+		}
+		if se.Err == nil || errors.Unwrap(err) != se.Err {
+			t.Errorf("%s: no cause kept", c.name)
+		}
+		if c.cause != nil && !c.cause(err) {
+			t.Errorf("%s: errors.As does not reach the cause of %v (cause %T %v)", c.name, err, se.Err, se.Err)
+		}
 	}
 }
