@@ -71,10 +71,13 @@ func (d *MagDist) WithField(h float64) *MagDist {
 // about the mean, so that they keep full relative precision when small).
 func (d *MagDist) Moments() (mean, abs, m2, m4, varM, varAbs float64) {
 	n := float64(d.Sites)
+	// <m> pairs M with -M, so that it is exactly 0 when P(M) = P(-M).
+	for k := d.Sites; 2*k > d.Sites; k-- {
+		mean += float64(d.M(k)) / n * (math.Exp(d.LnP[k]) - math.Exp(d.LnP[d.Sites-k]))
+	}
 	for k, lp := range d.LnP {
 		p := math.Exp(lp)
 		m := float64(d.M(k)) / n
-		mean += p * m
 		abs += p * math.Abs(m)
 		m2 += p * m * m
 		m4 += p * m * m * m * m
@@ -227,10 +230,14 @@ func magWorkers(workers int) int {
 }
 
 func (p *stripPlan) magCheck(workers int) error {
+	workers = magWorkers(workers)
+	if p.trace && p.w > MaxTraceWidth {
+		return fmt.Errorf("transfer-m: periodic in both directions: row width %d > %d (trace over about %.3g start-row classes, about 10^%.1f operations, %s): %w",
+			p.w, MaxTraceWidth, p.magClasses(), math.Log10(p.magCost()), humanDuration(magSeconds(p.magCost(), workers)), ErrSize)
+	}
 	if err := p.check(); err != nil {
 		return fmt.Errorf("%w: %w", err, ErrSize)
 	}
-	workers = magWorkers(workers)
 	if b := p.magBytes(workers); b > MaxTransferMBytes {
 		return fmt.Errorf("transfer-m: row width %d, %d sites: %d vector(s) of 2^%d x %d doubles need %.3g GiB, at most %d GiB allowed: %w",
 			p.w, p.w*p.l, int(b/(8*math.Ldexp(1, p.w)*float64(p.w*p.l+1))), p.w, p.w*p.l+1, b/(1<<30), MaxTransferMBytes>>30, ErrSize)
