@@ -13,9 +13,11 @@
 // has s_i = +1 iff bit i of k is set. A Result holds per-site quantities with
 // m = (1/N) sum_i s_i: f = -ln Z/(beta N), u = <H>/N,
 // c = beta^2 (<H^2> - <H>^2)/N, <m>, <|m|>, <m^2>, <m^4>,
-// U4 = 1 - <m^4>/(3 <m^2>^2) and the connected susceptibility
-// chi = beta N (<m^2> - <m>^2). Result.Has says which of them a method gives;
-// the others are NaN and left out of the JSON form, never faked.
+// U4 = 1 - <m^4>/(3 <m^2>^2), the connected susceptibility
+// chi = beta N (<m^2> - <m>^2) and chi' = beta N (<m^2> - <|m|>^2) (with
+// <|m|>, the usual finite-size estimator below T_c). Result.Has says which
+// of them a method gives; the others are NaN and left out of the JSON form,
+// never faked.
 //
 // # Methods
 //
@@ -43,6 +45,23 @@
 // Z = Tr T^L, one vector per class of start rows under the row symmetries
 // (rotations and the reflection commute with T). A running log scale keeps
 // the vector finite.
+//
+// MagnetizationDistribution (method "transfer-m") is the same row transfer
+// matrix carrying the magnetization: the vector after each row is a table
+// v[s][k], k the number of up spins so far, so Z(M) and thus the exact
+// distribution P(M) of M = sum_i s_i come out, and with them <|m|> and chi',
+// which are not derivatives of ln Z. D shifts row s by its number of up
+// spins; the butterflies of U act on s for every k at once, so a row costs
+// O(W 2^W (N+1)). The table is computed in zero field, where the global spin
+// flip is a symmetry: the trace of a periodic propagation direction runs
+// over the classes of start rows under rotations, the reflection and the
+// flip (about 2^W/(4W) of them), a class of orbit O contributing
+// (|O|/2)(p(M) + p(-M)), so P(M) = P(-M) exactly. Any field follows at no
+// cost, P_h(M) ∝ P_0(M) e^{beta h M} (MagDist.WithField). Each column k
+// carries its own running log scale, so the table spans any dynamic range.
+// TransferM adds u and c from Strip's beta derivatives (in the field) to the
+// moments of P_h(M): every quantity of Result. 8x8 torus ~20 ms, 10x10 with
+// field ~0.3 s, 12x12 ~3 s on one core.
 //
 // Kaufman is the exact partition function of the finite m x n torus in zero
 // field (B. Kaufman, Phys. Rev. 76, 1232 (1949)), isotropic or anisotropic,
@@ -81,13 +100,17 @@
 // centred on the mean (computed by a first-order pass) so that the
 // coefficients are central moments and small variances at low temperature do
 // not cancel. <|m|> is not a derivative of ln Z and is given by enumeration
-// only (and, as the limit of the spontaneous magnetization, by Onsager).
+// and MagnetizationDistribution (and, as the limit of the spontaneous
+// magnetization, by Onsager).
 //
 // # Choosing a method
 //
-// Compute dispatches by name; Auto picks the fastest exact method for a
-// finite model: the chain closed form, Kaufman for a zero-field ferromagnetic
-// torus, the strip transfer matrix when it is cheaper than enumeration, and
-// enumeration otherwise. Applicable returns an error naming the limit and the
-// time or memory a request would need.
+// Compute dispatches by name. Auto prefers a method that gives every
+// quantity when it costs little: transfer-m (uniform chains, tori, cylinders
+// and strips, estimated at most 20 s per temperature) or enumeration of up to
+// 24 sites, whichever is cheaper; otherwise the fastest exact method: the
+// chain closed form, Kaufman for a zero-field ferromagnetic torus, the strip
+// transfer matrix when it is cheaper than enumeration, and enumeration.
+// Applicable returns an error naming the limit and the time or memory a
+// request would need; a size refused as too costly wraps ErrSize.
 package transfer
