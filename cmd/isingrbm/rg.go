@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,4 +130,197 @@ func runRGDecimate(c *cli.Context) error {
 		fmt.Fprintf(w, "%-6d %-24s %s\n", len(t.Sites), strings.Join(s, " "), ftoa(t.Value))
 	}
 	return nil
+}
+
+func init() { rgRegister(rgFlowCommand) }
+
+func rgFlowCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "flow",
+		Usage: "RG flows: the exact chain recursion and the truncated square-lattice (K, L) maps, fixed points, nu",
+		Description: "Square lattice, b = sqrt 2, nearest (K) and next-nearest (L) couplings, truncated maps:\n" +
+			"  lowest: K' = 2K^2 + L, L' = K^2 (Maris and Kadanoff 1978);\n" +
+			"  lncosh: K' = (1/4) ln cosh 4K + L, L' = (1/8) ln cosh 4K (the exact decimation couplings of\n" +
+			"          'rg decimate' with the plaquette term dropped).\n" +
+			"For each: the non-trivial fixed point, the Jacobian eigenvalues, y_t = ln lambda_t / ln b, nu = 1/y_t,\n" +
+			"k_c (the point of the L = 0 axis on the critical surface of the map) and k_c_lin (the linearised\n" +
+			"critical line through the fixed point), against Onsager's K_c = 0.4406868. With --K (and --B) the\n" +
+			"exact chain trajectory (K_n, B_n) of K' = (1/4) ln[cosh(2K+B) cosh(2K-B)/cosh^2 B],\n" +
+			"B' = B + (1/2) ln[cosh(2K+B)/cosh(2K-B)] is listed too.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "rule", Value: "all", Usage: "square-lattice map: lowest, lncosh or all"},
+			&cli.Float64Flag{Name: "K", Usage: "chain: start the exact trajectory at K = beta J (finite, |K| <= 50)"},
+			&cli.Float64Flag{Name: "B", Usage: "chain: start field B = beta h of the trajectory (finite, |B| <= 50)"},
+			&cli.IntFlag{Name: "steps", Value: 10, Usage: "chain: number of decimation steps of the trajectory, 1..1000"},
+			&cli.StringFlag{Name: "figure", Category: catOutput, Usage: "write the flow figure to BASE.png and BASE.svg"},
+			&cli.BoolFlag{Name: "json", Category: catOutput, Usage: `print {"square": [fixed points], "chain": [{"K", "L" (= B)}]} on stdout`},
+		},
+		Action: runRGFlow,
+	}
+}
+
+func runRGFlow(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	rules := rg.SquareRules
+	if r := c.String("rule"); r != "all" {
+		rule, err := rg.ParseSquareRule(r)
+		if err != nil {
+			return fmt.Errorf("--rule: %w (or all)", err)
+		}
+		rules = []rg.SquareRule{rule}
+	}
+	var out struct {
+		Square []rg.FixedPointResult `json:"square"`
+		Chain  []rg.Point            `json:"chain,omitempty"`
+	}
+	for _, r := range rules {
+		fp, err := r.FixedPoint()
+		if err != nil {
+			return err
+		}
+		out.Square = append(out.Square, fp)
+	}
+	if c.IsSet("K") || c.IsSet("B") {
+		k, b, steps := c.Float64("K"), c.Float64("B"), c.Int("steps")
+		for _, v := range []struct {
+			name string
+			x    float64
+		}{{"K", k}, {"B", b}} {
+			if !(math.Abs(v.x) <= 50) {
+				return fmt.Errorf("--%s %v: must be finite with |%s| <= 50", v.name, v.x, v.name)
+			}
+		}
+		if steps < 1 || steps > 1000 {
+			return fmt.Errorf("--steps %d: allowed 1..1000", steps)
+		}
+		out.Chain = rg.ChainFlow(k, b, steps)
+	}
+	if base := c.String("figure"); base != "" {
+		paths, err := rg.SaveFlowFigure(base)
+		if err != nil {
+			return fmt.Errorf("--figure: %w", err)
+		}
+		fmt.Fprintf(c.App.ErrWriter, "wrote %s\n", strings.Join(paths, ", "))
+	}
+	if c.Bool("json") {
+		return writeJSON(c.App.Writer, out)
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "square lattice, b = sqrt 2, truncated (K, L) maps; Onsager K_c = %.7f, nu = 1\n", rg.KcExact)
+	fmt.Fprintf(w, "%-7s %-10s %-10s %-9s %-9s %-8s %-8s %-8s %-8s\n", "rule", "K*", "L*", "lambda_t", "lambda_2", "y_t", "nu", "k_c", "k_c_lin")
+	for _, f := range out.Square {
+		fmt.Fprintf(w, "%-7s %-10.6f %-10.6f %-9.5f %-9.5f %-8.4f %-8.4f %-8.4f %-8.4f\n",
+			f.Rule, f.Fixed.K, f.Fixed.L, f.LambdaT, f.Lambda2, f.YT, f.Nu, f.KcNN, f.KcLinear)
+	}
+	if out.Chain != nil {
+		fmt.Fprintf(w, "\nchain, exact decimation (b = 2)\n%-5s %-22s %-22s\n", "step", "K", "B")
+		for n, p := range out.Chain {
+			fmt.Fprintf(w, "%-5d %-22s %-22s\n", n, ftoa(p.K), ftoa(p.L))
+		}
+	}
+	return nil
+}
+
+func init() { rgRegister(rgMCRGCommand) }
+
+func rgMCRGCommand() *cli.Command {
+	flags := []cli.Flag{
+		&cli.StringFlag{Name: "size", Value: "64", Category: catLattice,
+			Usage: "side L (or LxL) of the periodic square lattice, J = 1, h = 0; 8 <= L <= 4096, divisible by 2^levels, L/2^levels >= 4"},
+	}
+	flags = append(flags, temperatureFlags(false)...)
+	flags = append(flags,
+		&cli.IntFlag{Name: "levels", Value: 3, Usage: "majority-rule blocking levels (b = 2 each), 1..10"},
+		&cli.IntFlag{Name: "sweeps", Value: 10000, Usage: "measured Wolff sweeps (each flips about N spins), bins..1e9"},
+		&cli.IntFlag{Name: "thermalize", Value: 1000, Usage: "discarded Wolff sweeps, 0..1e9"},
+		&cli.IntFlag{Name: "bins", Value: 20, Usage: "jackknife bins, 2..1000"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed (Monte Carlo stream 0, tie-break stream 1)"},
+		&cli.BoolFlag{Name: "json", Category: catOutput,
+			Usage: `print {"levels": [{"level": n, "y_t": {"mean", "error"}, "y_h": {...}, ...}], ...} on stdout`},
+	)
+	return &cli.Command{
+		Name:  "mcrg",
+		Usage: "Monte Carlo renormalization group (Swendsen 1979): y_t and y_h of the 2D Ising model",
+		Description: "Samples the periodic L x L square lattice (J = 1, h = 0; default at Onsager's T_c) with Wolff\n" +
+			"updates, blocks every configuration by the b = 2 majority rule (ties broken by a fair coin) levels\n" +
+			"times, and records 6 even (nn, nnn, third neighbour, plaquette, knight, (2,2) diagonal) and 3 odd\n" +
+			"(magnetization, plaquette three-spin, straight three-spin) interaction sums per level. The\n" +
+			"linearised RG matrix T^(n) = B^-1 A from the correlations A = <S^(n) S^(n-1)>_c and\n" +
+			"B = <S^(n) S^(n)>_c gives y = ln(lambda_max)/ln 2 per level and sector: y_t (even; exact 1) and\n" +
+			"y_h (odd; exact 15/8). Errors are jackknife errors over --bins bins.",
+		Flags:  flags,
+		Action: runRGMCRG,
+	}
+}
+
+func runRGMCRG(c *cli.Context) error {
+	if err := noArgs(c); err != nil {
+		return err
+	}
+	dims, err := lattice.ParseSize(c.String("size"))
+	if err != nil {
+		return fmt.Errorf("--size: %w", err)
+	}
+	if len(dims) > 2 || (len(dims) == 2 && dims[0] != dims[1]) {
+		return fmt.Errorf("--size %s: give L or LxL (a square lattice)", c.String("size"))
+	}
+	cfg := rg.MCRGConfig{L: dims[0], Levels: c.Int("levels"), Sweeps: c.Int("sweeps"),
+		Thermalize: c.Int("thermalize"), Bins: c.Int("bins"), Seed: c.Uint64("seed")}
+	if c.IsSet("beta") || c.IsSet("T") {
+		if cfg.Beta, err = oneBeta(c, "rg mcrg"); err != nil {
+			return err
+		}
+		if cfg.Beta == 0 {
+			return fmt.Errorf("--beta 0: must be > 0")
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"levels", cfg.Levels}, {"sweeps", cfg.Sweeps}, {"bins", cfg.Bins}} {
+		if f.v <= 0 {
+			return fmt.Errorf("--%s %d: must be > 0", f.name, f.v)
+		}
+	}
+	switch {
+	case cfg.Thermalize < 0:
+		return fmt.Errorf("--thermalize %d: must be >= 0", cfg.Thermalize)
+	case cfg.Thermalize == 0:
+		cfg.Thermalize = -1 // none (the config's zero value means the default)
+	}
+	res, err := rgRunMCRG(c, cfg)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		return writeJSON(c.App.Writer, res)
+	}
+	w := c.App.Writer
+	fmt.Fprintf(w, "# MCRG, %dx%d torus, beta = %.10g, %d Wolff sweeps (%d clusters each), %d bins, seed %d, %.1f s\n",
+		res.L, res.L, res.Beta, res.Sweeps, res.Clusters, res.Bins, res.Seed, res.Seconds)
+	fmt.Fprintf(w, "# exact 2D Ising: y_t = 1, y_h = 15/8 = 1.875\n")
+	fmt.Fprintf(w, "%-6s %-6s %-22s %-22s\n", "level", "side", "y_t", "y_h")
+	for _, l := range res.Levels {
+		fmt.Fprintf(w, "%-6d %-6d %-22s %-22s\n", l.Level, l.Side,
+			fmt.Sprintf("%.4f ± %.4f", l.YT.Mean, l.YT.Error), fmt.Sprintf("%.4f ± %.4f", l.YH.Mean, l.YH.Error))
+	}
+	return nil
+}
+
+// rgRunMCRG maps the config errors of rg.MCRG to flag names.
+func rgRunMCRG(c *cli.Context, cfg rg.MCRGConfig) (*rg.MCRGResult, error) {
+	res, err := rg.MCRG(c.Context, cfg)
+	if err == nil {
+		return res, nil
+	}
+	msg := err.Error()
+	for _, f := range []struct{ key, flag string }{{"L =", "--size"}, {"levels =", "--levels"}, {"sweeps =", "--sweeps"},
+		{"bins =", "--bins"}, {"beta =", "--beta/--T"}, {"thermalize =", "--thermalize"}} {
+		if strings.Contains(msg, f.key) {
+			return nil, fmt.Errorf("%s: %w", f.flag, err)
+		}
+	}
+	return nil, err
 }

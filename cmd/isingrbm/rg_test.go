@@ -58,3 +58,76 @@ func TestRGBadInput(t *testing.T) {
 		t.Errorf("bad size: exit %d, want 1", code)
 	}
 }
+
+func TestRGFlowJSON(t *testing.T) {
+	out, _, err := execApp("rg", "flow", "--json", "--K", "1", "--B", "0", "--steps", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Square []rg.FixedPointResult `json:"square"`
+		Chain  []rg.Point            `json:"chain"`
+	}
+	if err := json.Unmarshal([]byte(out), &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Square) != 2 || f.Square[0].Rule != "lowest" || math.Abs(f.Square[0].Fixed.K-1.0/3) > 1e-15 {
+		t.Errorf("square fixed points %+v", f.Square)
+	}
+	if len(f.Chain) != 4 || math.Abs(math.Tanh(f.Chain[1].K)-math.Pow(math.Tanh(1), 2)) > 1e-15 {
+		t.Errorf("chain trajectory %+v", f.Chain)
+	}
+	wantError(t, "--rule", "rg", "flow", "--rule", "cubic")
+	wantError(t, "--steps", "rg", "flow", "--K", "1", "--steps", "0")
+}
+
+func TestRGMCRGJSON(t *testing.T) {
+	out, _, err := execApp("rg", "mcrg", "--size", "16", "--levels", "2", "--sweeps", "2000", "--seed", "3", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Levels []struct {
+			Level int
+			YT    struct{ Mean, Error float64 } `json:"y_t"`
+			YH    struct{ Mean, Error float64 } `json:"y_h"`
+		} `json:"levels"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Levels) != 2 || r.Levels[1].Level != 2 {
+		t.Fatalf("levels %+v", r.Levels)
+	}
+	for _, l := range r.Levels {
+		if math.Abs(l.YH.Mean-1.875) > 0.03 || !(l.YH.Error > 0) || math.Abs(l.YT.Mean-1) > 0.3 {
+			t.Errorf("level %d: y_t %+v, y_h %+v", l.Level, l.YT, l.YH)
+		}
+	}
+	wantError(t, "--size", "rg", "mcrg", "--size", "24", "--levels", "3")
+	wantError(t, "--size", "rg", "mcrg", "--size", "16x8")
+	wantError(t, "--levels", "rg", "mcrg", "--size", "16", "--levels", "0")
+	wantError(t, "--bins", "rg", "mcrg", "--size", "16", "--levels", "2", "--bins", "1")
+	wantError(t, "--thermalize", "rg", "mcrg", "--size", "16", "--thermalize", "-1")
+}
+
+// A Hopfield network of P patterns is an RBM with P Gaussian hidden units.
+func TestRGHopfieldHS(t *testing.T) {
+	out, _, err := execApp("hs", "--lattice", "hopfield", "--size", "12", "--patterns", "3", "--shift", "min", "--check", "--beta", "1", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Hidden int     `json:"hidden"`
+		Shift  float64 `json:"shift"`
+		Diff   float64 `json:"max_abs_log_prob_diff"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Hidden != 3 || math.Abs(r.Shift-0.25) > 1e-13 || r.Diff > 1e-10 {
+		t.Errorf("hidden %d (want 3), shift %v (want beta P/N = 0.25), max |ln p diff| %v", r.Hidden, r.Shift, r.Diff)
+	}
+	wantError(t, "--patterns", "lattice", "--lattice", "hopfield", "--size", "12")
+	wantError(t, "--patterns", "lattice", "--size", "4x4", "--patterns", "2")
+}
