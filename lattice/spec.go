@@ -16,7 +16,7 @@ import (
 // The zero value is not valid (Kind and Size are required); every other field's
 // zero value is documented below.
 type Spec struct {
-	Kind     string   `toml:"kind" json:"kind"`                             // chain|square|triangular|cubic|complete|edges
+	Kind     string   `toml:"kind" json:"kind"`                             // chain|square|triangular|cubic|complete|hopfield|edges
 	Size     string   `toml:"size" json:"size,omitempty"`                   // "16", "4x4", "4x4x4"; number of axes must fit Kind
 	Boundary string   `toml:"boundary" json:"boundary,omitempty"`           // "periodic" (zero value), "open", or per axis "periodic,open"
 	J        *float64 `toml:"J" json:"J,omitempty"`                         // mean coupling; nil means 1
@@ -28,6 +28,7 @@ type Spec struct {
 	Seed     uint64   `toml:"disorder_seed" json:"disorder_seed,omitempty"` // seed of the disorder draw
 	Scale    string   `toml:"scale" json:"scale,omitempty"`                 // complete graph: none (zero value), n, sqrtn
 	Edges    string   `toml:"edges" json:"edges,omitempty"`                 // edge-list file for kind edges
+	Patterns int      `toml:"patterns" json:"patterns,omitempty"`           // hopfield: stored patterns P >= 1; zero value for other kinds
 }
 
 // FieldError is a Spec error naming the offending field (the CLI flag name).
@@ -78,12 +79,15 @@ func axes(k Kind) int {
 // internal/rng streams of s.Seed, so a model is reproducible from its seed.
 func (s Spec) Build() (*Model, error) {
 	kind := Kind(s.Kind)
-	known := false
+	known := kind == KindHopfield
 	for _, k := range Kinds {
 		known = known || k == kind
 	}
 	if !known {
-		return nil, ferr("lattice", "unknown lattice %q: allowed chain, square, triangular, cubic, complete, edges", s.Kind)
+		return nil, ferr("lattice", "unknown lattice %q: allowed chain, square, triangular, cubic, complete, hopfield, edges", s.Kind)
+	}
+	if err := checkPatterns(kind, s.Patterns); err != nil {
+		return nil, err
 	}
 	var m *Model
 	var err error
@@ -118,13 +122,13 @@ func (s Spec) Build() (*Model, error) {
 			return nil, ferr("size", "%s lattice needs %d dimension(s), got %q", kind, na, s.Size)
 		}
 		var bc []Boundary
-		if kind != KindComplete {
+		if kind != KindComplete && kind != KindHopfield {
 			bc, err = parseBoundaries(s.Boundary, na)
 			if err != nil {
 				return nil, ferr("boundary", "%w", err)
 			}
 		} else if s.Boundary != "" && s.Boundary != "periodic" {
-			return nil, ferr("boundary", "a complete graph has no boundary")
+			return nil, ferr("boundary", "a %s graph has no boundary", kind)
 		}
 		sc, err := ParseScaling(s.Scale)
 		if err != nil {
@@ -144,6 +148,8 @@ func (s Spec) Build() (*Model, error) {
 			m, err = Cubic(dims[0], dims[1], dims[2], bc[0], bc[1], bc[2])
 		case KindComplete:
 			m, err = Complete(dims[0], sc)
+		case KindHopfield:
+			m, err = hopfieldOf(dims[0], s.Patterns, s.Seed)
 		}
 		if err != nil {
 			return nil, ferr("size", "%w", err)

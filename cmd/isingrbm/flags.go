@@ -23,7 +23,7 @@ const (
 func latticeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "lattice", Value: "square", Category: catLattice,
-			Usage: "geometry: chain, square, triangular, cubic, complete or edges (with --edges FILE)"},
+			Usage: "geometry: chain, square, triangular, cubic, complete, hopfield (with --patterns P) or edges (with --edges FILE)"},
 		&cli.StringFlag{Name: "size", Value: "4x4", Category: catLattice,
 			Usage: "sites per axis: N (chain, complete; a single L also means LxL or LxLxL), LxL, LxLxL; each >= 1"},
 		&cli.StringFlag{Name: "boundary", Value: "periodic", Category: catLattice,
@@ -46,6 +46,8 @@ func latticeFlags() []cli.Flag {
 			Usage: "complete graph coupling scaling: none, n (J/N, Curie-Weiss), sqrtn (J/sqrt N, Sherrington-Kirkpatrick)"},
 		&cli.StringFlag{Name: "edges", Category: catLattice,
 			Usage: "edge-list file for --lattice edges: lines 'i j J', 'h i value', optional 'sites N', '#' comments"},
+		&cli.IntFlag{Name: "patterns", Category: catLattice,
+			Usage: "hopfield: number P >= 1 of random ±1 patterns (drawn from --disorder-seed); J_ij = (J/N) sum_mu xi_i^mu xi_j^mu"},
 	}
 }
 
@@ -65,6 +67,7 @@ func specFromFlags(c *cli.Context) lattice.Spec {
 		Seed:     c.Uint64("disorder-seed"),
 		Scale:    c.String("scale"),
 		Edges:    c.String("edges"),
+		Patterns: c.Int("patterns"),
 	}
 }
 
