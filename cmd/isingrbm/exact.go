@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -21,7 +22,7 @@ func exactCommand() *cli.Command {
 	flags := append(latticeFlags(), temperatureFlags(true)...)
 	flags = append(flags,
 		&cli.StringFlag{Name: "method", Value: "auto", Category: "Method",
-			Usage: "auto (fastest exact method that applies), enumerate (any model, N <= 36), transfer (uniform chain, or uniform square lattice: row width <= 24 open, <= 14 torus), kaufman (zero-field ferromagnetic torus, any size), onsager (infinite square lattice), dos (exact density of states g(E) of the isotropic zero-field torus with an even side, Beale; with --json and no temperature prints g(E))"},
+			Usage: "auto (a method giving every quantity when cheap: transfer-m or enumeration up to 24 sites; else the fastest exact method that applies), enumerate (any model, N <= 36), transfer (uniform chain, or uniform square lattice: row width <= 24 open, <= 14 torus; all but <|m|>), transfer-m (row transfer matrix carrying the magnetization: exact P(M), every quantity incl. <|m|> and chi'; uniform chain or square lattice, row width <= 14 torus, <= 24 open, at most 2 GiB and about 10 min per temperature), kaufman (zero-field ferromagnetic torus, any size), onsager (infinite square lattice), dos (exact density of states g(E) of the isotropic zero-field torus with an even side, Beale; with --json and no temperature prints g(E))"},
 		&cli.BoolFlag{Name: "json", Category: catOutput,
 			Usage: "print JSON: one object per temperature (an array for several)"},
 		&cli.StringFlag{Name: "out", Category: catOutput, Usage: "also write the table to FILE.csv (atomically)"},
@@ -30,7 +31,8 @@ func exactCommand() *cli.Command {
 		Name:  "exact",
 		Usage: "exact partition function and thermodynamics: enumeration, transfer matrices, Kaufman, Onsager, exact density of states",
 		Description: "Per-site quantities with m = (1/N) sum_i s_i: f = -ln Z/(beta N), u = <H>/N, c = beta^2 var(H)/N,\n" +
-			"<m>, <|m|>, <m^2>, <m^4>, U4 = 1 - <m^4>/(3<m^2>^2), chi = beta N (<m^2> - <m>^2) (connected, with <m>).\n" +
+			"<m>, <|m|>, <m^2>, <m^4>, U4 = 1 - <m^4>/(3<m^2>^2), chi = beta N (<m^2> - <m>^2) (connected, with <m>),\n" +
+			"chi' = beta N (<m^2> - <|m|>^2) (with <|m|>).\n" +
 			"A quantity a method cannot give is left out (\"-\" in the table, omitted in JSON, empty in CSV).\n" +
 			"Example: isingrbm exact --lattice square --size 4x4 --T 1.5:3.5:0.5",
 		Flags:  flags,
@@ -52,7 +54,7 @@ func runExact(c *cli.Context) error {
 		known = known || k == method
 	}
 	if !known {
-		return fmt.Errorf("--method %q: allowed auto, enumerate, transfer, kaufman, onsager, dos", c.String("method"))
+		return fmt.Errorf("--method %q: allowed auto, %s", c.String("method"), strings.Join(transfer.Methods, ", "))
 	}
 	if p := c.String("out"); p != "" {
 		if _, err := checkExt("out", p, "csv"); err != nil {
@@ -74,6 +76,9 @@ func runExact(c *cli.Context) error {
 		}
 		method, note = chosen, fmt.Sprintf("auto: %s (%s)", chosen, why)
 	} else if err := transfer.Applicable(m, method); err != nil {
+		if errors.Is(err, transfer.ErrSize) {
+			return fmt.Errorf("--method %s: --size %s: %w", method, c.String("size"), err)
+		}
 		return fmt.Errorf("--method %s: %w", method, err)
 	}
 	res, err := transfer.Compute(c.Context, m, betas, method, transfer.Options{})
@@ -124,11 +129,12 @@ var exactColumns = []struct {
 	{transfer.HasM4, "m4"},
 	{transfer.HasBinder, "binder"},
 	{transfer.HasSusceptibility, "susceptibility_per_site"},
+	{transfer.HasSusceptibilityAbs, "susceptibility_abs_per_site"},
 }
 
 func exactTable(w io.Writer, res []*transfer.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "method\tsites\tbeta\tT\tln_z\tf\tu\tc\tm\t|m|\tm2\tm4\tU4\tchi")
+	fmt.Fprintln(tw, "method\tsites\tbeta\tT\tln_z\tf\tu\tc\tm\t|m|\tm2\tm4\tU4\tchi\tchi'")
 	for _, r := range res {
 		t := "inf"
 		if r.Beta > 0 {

@@ -35,7 +35,8 @@ func TestExactMethodsAgree(t *testing.T) {
 		if ref == nil {
 			ref = r
 			for _, k := range []string{"method", "sites", "beta", "ln_z", "free_energy_per_site", "energy_per_site", "heat_capacity_per_site",
-				"magnetization_per_site", "abs_magnetization_per_site", "m2", "m4", "binder", "susceptibility_per_site"} {
+				"magnetization_per_site", "abs_magnetization_per_site", "m2", "m4", "binder", "susceptibility_per_site",
+				"susceptibility_abs_per_site"} {
 				if _, ok := r[k]; !ok {
 					t.Errorf("enumerate JSON lacks key %q", k)
 				}
@@ -121,7 +122,10 @@ func TestExactBadInput(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{"--size", "4x4", "--T", "2", "--method", "magic"}, []string{"--method", "allowed"}},
+		{[]string{"--size", "4x4", "--T", "2", "--method", "magic"}, []string{"--method", "allowed", "transfer-m"}},
+		{[]string{"--size", "16x16", "--T", "2", "--method", "transfer-m"}, []string{"--method transfer-m: --size 16x16", "row width 16 > 14", "operations"}},
+		{[]string{"--size", "20x40", "--boundary", "open", "--T", "2", "--method", "transfer-m"}, []string{"--size 20x40", "GiB", "at most 2 GiB"}},
+		{[]string{"--lattice", "triangular", "--size", "3x3", "--T", "2", "--method", "transfer-m"}, []string{"transfer-m", "square lattice"}},
 		{[]string{"--size", "4x4", "--T", "2", "--h", "0.1", "--method", "kaufman"}, []string{"--method kaufman", "zero field"}},
 		{[]string{"--lattice", "chain", "--size", "40", "--T", "2", "--method", "enumerate"}, []string{"at most 36", "would take about"}},
 		{[]string{"--size", "64", "--h", "0.1", "--T", "2"}, []string{"width 64 > 14", "at most 36"}},
@@ -176,5 +180,56 @@ func TestExactDOS(t *testing.T) {
 	json.Unmarshal([]byte(b), &rb)
 	if numeric.RelDiff(ra["ln_z"].(float64), rb["ln_z"].(float64)) > 1e-12 || ra["method"] != "dos" {
 		t.Errorf("dos %v, kaufman %v", ra, rb)
+	}
+}
+
+// TestExactTransferM: auto on a 4x4 torus picks the magnetization transfer
+// matrix and prints every quantity (no "-"), equal to enumeration, with
+// susceptibility_abs_per_site in the JSON and the CSV; the derivative-only
+// transfer method leaves <|m|> and chi' out.
+func TestExactTransferM(t *testing.T) {
+	out, _, err := execApp("exact", "--size", "4x4", "--T", "2.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "# auto: transfer-m (gives every quantity") ||
+		!strings.HasSuffix(lines[1], "chi'") || strings.Contains(lines[2], " - ") || strings.HasSuffix(lines[2], "-") {
+		t.Errorf("table:\n%s", out)
+	}
+	for _, h := range []string{"0", "0.1"} {
+		var got, want map[string]any
+		for _, x := range []struct {
+			method string
+			r      *map[string]any
+		}{{"transfer-m", &got}, {"enumerate", &want}} {
+			js, _, err := execApp("exact", "--size", "4x3", "--boundary", "periodic,open", "--h", h, "--T", "2", "--method", x.method, "--json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal([]byte(js), x.r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, k := range []string{"ln_z", "energy_per_site", "heat_capacity_per_site", "abs_magnetization_per_site", "m2", "m4", "binder",
+			"susceptibility_per_site", "susceptibility_abs_per_site"} {
+			a, okA := got[k].(float64)
+			b, okB := want[k].(float64)
+			if !okA || !okB || numeric.RelDiff(a, b) > 1e-12 {
+				t.Errorf("h=%s %s: transfer-m %v, enumerate %v", h, k, got[k], want[k])
+			}
+		}
+	}
+	p := filepath.Join(t.TempDir(), "x.csv")
+	tbl, _, err := execApp("exact", "--size", "4x4", "--T", "2.5", "--method", "transfer", "--out", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(tbl), "-") {
+		t.Errorf("transfer (derivatives only) should print - for chi':\n%s", tbl)
+	}
+	b, _ := os.ReadFile(p)
+	if rows := strings.Split(string(b), "\n"); !strings.HasSuffix(rows[0], ",susceptibility_abs_per_site") || !strings.HasSuffix(rows[1], ",") {
+		t.Errorf("csv:\n%s", b)
 	}
 }
