@@ -204,17 +204,13 @@ const (
 // (the infinite lattice) and dos (slower than Kaufman for the same models)
 // are never chosen.
 func Auto(m *lattice.Model) (string, string, error) {
-	var magCost float64 = math.Inf(1)
-	if sq, err := magSquare(m); err == nil {
-		if p, err := magPlan(sq, 0); err == nil {
-			magCost = p.magCost()
-		}
-	}
 	enumSmall := m.N <= autoEnumerateSites
-	if magCost < math.Inf(1) && (!enumSmall || magCost < EnumerationCost(m.N)) &&
-		magSeconds(magCost, magWorkers(0)) <= autoTransferMSeconds {
-		return MethodTransferM, fmt.Sprintf("gives every quantity, <|m|> too: magnetization-resolved row transfer matrix, about %.3g operations (%s)",
-			magCost, humanDuration(magSeconds(magCost, magWorkers(0)))), nil
+	if sq, err := magSquare(m); err == nil {
+		if p, err := magPlan(sq, 0); err == nil && (!enumSmall || p.magCost() < EnumerationCost(m.N)) &&
+			p.magSeconds(0) <= autoTransferMSeconds {
+			return MethodTransferM, fmt.Sprintf("gives every quantity, <|m|> too: magnetization-resolved row transfer matrix, about %.3g operations (%s)",
+				p.magCost(), humanDuration(p.magSeconds(0))), nil
+		}
 	}
 	if enumSmall {
 		return MethodEnumerate, fmt.Sprintf("gives every quantity, <|m|> too: %d sites, enumeration of 2^%d states", m.N, m.N), nil

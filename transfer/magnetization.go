@@ -206,11 +206,14 @@ func (p *stripPlan) magClasses() float64 {
 	return max(c, 1)
 }
 
-// magCost returns the number of butterfly pair updates of one temperature:
-// row r (r = 1..L) updates W 2^(W-1) pairs on r W + 1 columns.
+// magCost returns the work of one temperature in butterfly pair updates:
+// row r (r = 1..L) updates W 2^(W-1) pairs on r W + 1 columns, moves 2^W
+// entries per column in the D step and takes W + 1 exponentials per column
+// (counted as 20 pair updates each; they dominate for narrow rows).
 func (p *stripPlan) magCost() float64 {
 	w, l := float64(p.w), float64(p.l)
-	return p.magClasses() * w * math.Ldexp(1, p.w-1) * (w*l*(l+1)/2 + l)
+	perColumn := w*math.Ldexp(1, p.w-1) + math.Ldexp(1, p.w) + 20*(w+1)
+	return p.magClasses() * perColumn * (w*l*(l+1)/2 + l)
 }
 
 // magBytes returns the memory of the vectors for the given number of workers.
@@ -233,7 +236,7 @@ func (p *stripPlan) magCheck(workers int) error {
 	workers = magWorkers(workers)
 	if p.trace && p.w > MaxTraceWidth {
 		return fmt.Errorf("transfer-m: periodic in both directions: row width %d > %d (trace over about %.3g start-row classes, about 10^%.1f operations, %s): %w",
-			p.w, MaxTraceWidth, p.magClasses(), math.Log10(p.magCost()), humanDuration(magSeconds(p.magCost(), workers)), ErrSize)
+			p.w, MaxTraceWidth, p.magClasses(), math.Log10(p.magCost()), humanDuration(p.magSeconds(workers)), ErrSize)
 	}
 	if err := p.check(); err != nil {
 		return fmt.Errorf("%w: %w", err, ErrSize)
@@ -242,16 +245,21 @@ func (p *stripPlan) magCheck(workers int) error {
 		return fmt.Errorf("transfer-m: row width %d, %d sites: %d vector(s) of 2^%d x %d doubles need %.3g GiB, at most %d GiB allowed: %w",
 			p.w, p.w*p.l, int(b/(8*math.Ldexp(1, p.w)*float64(p.w*p.l+1))), p.w, p.w*p.l+1, b/(1<<30), MaxTransferMBytes>>30, ErrSize)
 	}
-	if sec := magSeconds(p.magCost(), workers); sec > MaxTransferMSeconds {
+	if sec := p.magSeconds(workers); sec > MaxTransferMSeconds {
 		return fmt.Errorf("transfer-m: row width %d, %d rows: about 10^%.1f operations would take about %s per temperature, at most %s allowed: %w",
 			p.w, p.l, math.Log10(p.magCost()), humanDuration(sec), humanDuration(MaxTransferMSeconds), ErrSize)
 	}
 	return nil
 }
 
-// magSeconds estimates the time of cost pair updates (a trace runs on all
-// workers, one vector does not).
-func magSeconds(cost float64, workers int) float64 { return cost / transferMRate / float64(workers) }
+// magSeconds estimates the time of one temperature (a trace runs on all
+// workers, one vector on one).
+func (p *stripPlan) magSeconds(workers int) float64 {
+	if !p.trace {
+		workers = 1
+	}
+	return p.magCost() / transferMRate / float64(min(magWorkers(workers), int(p.magClasses())))
+}
 
 // magPlan returns the valid orientation of sq with the smaller cost, or the
 // error of the preferred one.
