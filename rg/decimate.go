@@ -64,19 +64,50 @@ func Sublattice(m *lattice.Model) ([]bool, error) {
 // HiddenLayer is the restricted Boltzmann machine of a decimation: the kept
 // sites are its visible spin units (bias beta h_i), the decimated sites its
 // hidden spin units (bias beta h_mu), and W_{i mu} = beta J_{i mu} on the bonds
-// between them. Direct holds what an RBM cannot express: beta J_ij of bonds
+// between them, stored sparsely (RBM builds the dense rbm.RBM for moderate
+// sizes). Direct holds what an RBM cannot express: beta J_ij of bonds
 // between two kept sites (visible-visible), which enter ln w unchanged.
 type HiddenLayer struct {
-	RBM       *rbm.RBM
-	Kept      []int // visible unit i is site Kept[i]
-	Decimated []int // hidden unit mu is site Decimated[mu]
-	Direct    []lattice.Bond
-	// nbr[mu] are the visible units coupled to hidden unit mu (increasing).
-	nbr [][]int
+	Kept        []int // visible unit i is site Kept[i]
+	Decimated   []int // hidden unit mu is site Decimated[mu]
+	VisibleBias []float64
+	HiddenBias  []float64
+	Direct      []lattice.Bond
+	nbr         [][]int     // nbr[mu]: the visible units coupled to hidden unit mu
+	wts         [][]float64 // wts[mu][k] = W_{nbr[mu][k], mu}
 }
 
 // MaxSites bounds the model size of a decimation (the output lists O(N) terms).
-const MaxSites = 1 << 22
+const MaxSites = 1 << 18
+
+// MaxDenseRBM bounds visible x hidden of the dense RBM returned by RBM.
+const MaxDenseRBM = 1 << 24
+
+// RBM returns the decimation's RBM with a dense weight matrix (package rbm),
+// refused when visible x hidden > MaxDenseRBM. Its marginal
+// -F(v) + sum_mu LogNorm_mu plus the Direct bonds is ln w.
+func (hl *HiddenLayer) RBM() (*rbm.RBM, error) {
+	n, m := len(hl.Kept), max(len(hl.Decimated), 1)
+	if n*m > MaxDenseRBM {
+		return nil, fmt.Errorf("rg: dense RBM of %d x %d units: at most %d weights", n, m, MaxDenseRBM)
+	}
+	w := mat.NewDense(n, m, nil)
+	for mu, nb := range hl.nbr {
+		for k, i := range nb {
+			w.Set(i, mu, hl.wts[mu][k])
+		}
+	}
+	hb := hl.HiddenBias
+	if len(hb) == 0 {
+		hb = []float64{0}
+	}
+	r, err := rbm.New(rbm.Layer{Type: rbm.Spin, Bias: slices.Clone(hl.VisibleBias)},
+		rbm.Layer{Type: rbm.Spin, Bias: slices.Clone(hb)}, w)
+	if err != nil {
+		return nil, fmt.Errorf("rg: %w", err)
+	}
+	return r, nil
+}
 
 // Build returns the RBM of summing out the sites with decimated[i] true from
 // m at inverse temperature beta. The decimated sites must not be joined by a
@@ -107,7 +138,7 @@ func Build(m *lattice.Model, beta float64, decimated []bool) (*HiddenLayer, erro
 	}
 	nb := m.Neighbors()
 	hl.nbr = make([][]int, len(hl.Decimated))
-	w := mat.NewDense(len(hl.Kept), max(len(hl.Decimated), 1), nil)
+	hl.wts = make([][]float64, len(hl.Decimated))
 	for mu, site := range hl.Decimated {
 		for p := nb.Start[site]; p < nb.Start[site+1]; p++ {
 			j, k := int(nb.Sites[p]), nb.Couplings[p]
@@ -117,8 +148,8 @@ func Build(m *lattice.Model, beta float64, decimated []bool) (*HiddenLayer, erro
 			if k == 0 {
 				continue
 			}
-			w.Set(pos[j], mu, beta*k)
 			hl.nbr[mu] = append(hl.nbr[mu], pos[j])
+			hl.wts[mu] = append(hl.wts[mu], beta*k)
 		}
 		if len(hl.nbr[mu]) > rbm.MaxWalshUnits {
 			return nil, fmt.Errorf("rg: decimated site %d has %d kept neighbours: at most %d", site, len(hl.nbr[mu]), rbm.MaxWalshUnits)
@@ -131,19 +162,14 @@ func Build(m *lattice.Model, beta float64, decimated []bool) (*HiddenLayer, erro
 			}
 		}
 	}
-	vis := rbm.Layer{Type: rbm.Spin, Bias: make([]float64, len(hl.Kept))}
+	hl.VisibleBias = make([]float64, len(hl.Kept))
 	for i, site := range hl.Kept {
-		vis.Bias[i] = beta * m.Fields[site]
+		hl.VisibleBias[i] = beta * m.Fields[site]
 	}
-	hid := rbm.Layer{Type: rbm.Spin, Bias: make([]float64, max(len(hl.Decimated), 1))}
+	hl.HiddenBias = make([]float64, len(hl.Decimated))
 	for mu, site := range hl.Decimated {
-		hid.Bias[mu] = beta * m.Fields[site]
+		hl.HiddenBias[mu] = beta * m.Fields[site]
 	}
-	r, err := rbm.New(vis, hid, w)
-	if err != nil {
-		return nil, fmt.Errorf("rg: %w", err)
-	}
-	hl.RBM = r
 	return hl, nil
 }
 
@@ -166,9 +192,8 @@ func (hl *HiddenLayer) Expand() *Decimation {
 		return string(b)
 	}
 	var constant float64
-	r := hl.RBM
 	for i, site := range hl.Kept {
-		if a := r.Visible.Bias[i]; a != 0 {
+		if a := hl.VisibleBias[i]; a != 0 {
 			terms[key([]int{site})] += a
 		}
 	}
@@ -184,14 +209,14 @@ func (hl *HiddenLayer) Expand() *Decimation {
 			table = make([]float64, 1<<d)
 		}
 		table = table[:1<<d]
-		b := r.Hidden.Bias[mu]
+		b, w := hl.HiddenBias[mu], hl.wts[mu]
 		for k := range table {
 			t := b
-			for j, v := range nbr {
+			for j := range nbr {
 				if k>>j&1 == 1 {
-					t += r.W.At(v, mu)
+					t += w[j]
 				} else {
-					t -= r.W.At(v, mu)
+					t -= w[j]
 				}
 			}
 			table[k] = numeric.Log2Cosh(t)

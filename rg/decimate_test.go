@@ -2,6 +2,7 @@ package rg
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -235,5 +236,52 @@ func TestChainIteratedDecimationGivesLogZ(t *testing.T) {
 		ex, _ := transfer.Chain(1<<levels, kb[0], kb[1], 1, lattice.Periodic)
 		n := float64(int(1) << levels)
 		near(t, "ln Z/N (recursion vs transfer)", f, ex.LnZ/n, 1e-13)
+	}
+}
+
+// The dense RBM of a decimation (package rbm) has the marginal
+// -F(v) + sum_mu LogNorm_mu = ln w(v) (no direct bonds on a bipartite torus).
+func TestDecimationRBMMarginal(t *testing.T) {
+	m := buildSpec(t, lattice.Spec{Kind: "square", Size: "4x4", Disorder: "gaussian", Sigma: 0.6, HDisord: "pm", H: 0.3, Seed: 8})
+	dec, _ := Sublattice(m)
+	hl, err := Build(m, 0.7, dec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := hl.RBM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := hl.Expand()
+	n, nh := r.Dims()
+	var lognorm float64
+	for mu := range nh {
+		lognorm += r.Hidden.LogNorm(mu)
+	}
+	v := make([]float64, n)
+	var worst float64
+	for k := range 1 << n {
+		w := d.Constant
+		for i := range v {
+			v[i] = float64(2*(k>>i&1) - 1)
+		}
+		for _, c := range d.Couplings {
+			p := c.Value
+			for _, s := range c.Sites {
+				p *= v[slices.Index(d.Kept, s)]
+			}
+			w += p
+		}
+		worst = max(worst, math.Abs(-r.FreeEnergy(v)+lognorm-w))
+	}
+	if worst > 1e-12 {
+		t.Errorf("max |-F + sum LogNorm - ln w| = %v", worst)
+	}
+	big := buildSpec(t, lattice.Spec{Kind: "square", Size: "256x256"})
+	dec, _ = Sublattice(big)
+	if hl, err := Build(big, 0.4, dec); err != nil {
+		t.Fatal(err)
+	} else if _, err := hl.RBM(); err == nil {
+		t.Error("dense RBM of 32768 x 32768 units: no error")
 	}
 }

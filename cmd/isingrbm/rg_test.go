@@ -51,6 +51,7 @@ func TestRGBadInput(t *testing.T) {
 	wantError(t, "rg needs chain or square", "rg", "decimate", "--lattice", "cubic", "--size", "4", "--beta", "1")
 	wantError(t, "independent", "rg", "decimate", "--size", "5x5", "--beta", "1")
 	wantError(t, "more than", "rg", "decimate", "--size", "65536x65536", "--beta", "1")
+	wantError(t, "more than", "rg", "decimate", "--size", "1024x1024", "--beta", "1")
 	wantError(t, "one temperature", "rg", "decimate", "--size", "4x4", "--beta", "1,2")
 	wantError(t, "--beta", "rg", "decimate", "--size", "4x4")
 	_, _, code := execBinary(t, "rg", "decimate", "--size", "4x", "--beta", "1")
