@@ -1,9 +1,11 @@
 package mc
 
 import (
+	"context"
 	"fmt"
 	"math"
-	"strings"
+
+	"gonum.org/v1/gonum/dsp/fourier"
 )
 
 // Estimate is a Monte Carlo mean with its statistical error.
@@ -97,24 +99,18 @@ func TauInt(x []float64, c float64) (tau float64, window int, ok bool) {
 		mean += v
 	}
 	mean /= float64(n)
-	d := make([]float64, n)
 	var c0 float64
-	for i, v := range x {
-		d[i] = v - mean
-		c0 += d[i] * d[i]
+	for _, v := range x {
+		c0 += (v - mean) * (v - mean)
 	}
 	if c0 <= 0 || c0 <= 1e-28*mean*mean*float64(n) {
 		return 0.5, 0, true
 	}
+	acov := autocov(x, mean)
 	tau = 0.5
 	for w := 1; w < n/2; w++ {
-		var s float64
-		a, b := d[:n-w], d[w:]
-		for i := range a {
-			s += a[i] * b[i]
-		}
 		// Normalise by n (the standard biased estimator), as in Madras-Sokal.
-		tau += s / c0
+		tau += acov[w] / acov[0]
 		if float64(w) >= c*tau {
 			if tau < 0.5 {
 				// Anticorrelated series: do not report an error smaller than the naive one.
@@ -127,6 +123,32 @@ func TauInt(x []float64, c float64) (tau float64, window int, ok bool) {
 		tau = 0.5
 	}
 	return tau, n / 2, false
+}
+
+// autocov returns the autocovariance sums C(t) = sum_{i} d_i d_{i+t},
+// d = x - mean, for t = 0..n-1, by FFT (gonum dsp/fourier) on the series
+// zero-padded to a power of two >= 2n: O(n log n).
+func autocov(x []float64, mean float64) []float64 {
+	n := len(x)
+	p := 1
+	for p < 2*n {
+		p <<= 1
+	}
+	d := make([]float64, p)
+	for i, v := range x {
+		d[i] = v - mean
+	}
+	f := fourier.NewFFT(p)
+	co := f.Coefficients(nil, d)
+	for i, z := range co {
+		co[i] = complex(real(z)*real(z)+imag(z)*imag(z), 0)
+	}
+	out := f.Sequence(d, co)
+	inv := 1 / float64(p)
+	for i := range out[:n] {
+		out[i] *= inv
+	}
+	return out[:n]
 }
 
 // meanVar returns the mean and the (1/n) variance of x.
@@ -262,112 +284,14 @@ func Analyze(beta float64, n int, energies, mags []float64, opt AnalysisOptions)
 	if n < 1 {
 		panic("mc: Analyze: n < 1")
 	}
-	c := opt.Window
-	if c <= 0 {
-		c = 6
-	}
-	minRuns := opt.MinTauRuns
-	if minRuns <= 0 {
-		minRuns = 50
-	}
-	r := TempResult{Beta: beta, Temperature: 1 / beta, Measurements: len(energies)}
-	nm := len(energies)
-	if nm < 2 {
-		nan := Estimate{Mean: math.NaN(), Error: math.NaN(), TauInt: math.NaN()}
-		r.Energy, r.AbsMagnetization, r.Magnetization, r.M2, r.M4 = nan, nan, nan, nan, nan
-		r.HeatCapacity, r.Susceptibility, r.SusceptibilityAbs, r.Binder = nan, nan, nan, nan
-		r.Warnings = append(r.Warnings, fmt.Sprintf("only %d measurements: no error analysis possible", nm))
-		return r
-	}
-	fn := float64(n)
-	u := make([]float64, nm)
-	m := make([]float64, nm)
-	am := make([]float64, nm)
-	m2 := make([]float64, nm)
-	m4 := make([]float64, nm)
+	// The whole series is at hand: keep it at full resolution (one bin per
+	// measurement), so that tau_int comes from the full autocorrelation
+	// function.
+	s := NewStream(n, len(energies)+2, 0)
 	for t := range energies {
-		u[t] = energies[t] / fn
-		x := mags[t] / fn
-		m[t], am[t], m2[t], m4[t] = x, math.Abs(x), x*x, x*x*x*x
+		s.Add(energies[t], mags[t])
 	}
-	var notConverged []string
-	est := func(name string, x []float64) Estimate {
-		e, ok := MeanError(x, c)
-		if !ok {
-			notConverged = append(notConverged, name)
-		}
-		return e
-	}
-	r.Energy = est("energy", u)
-	r.AbsMagnetization = est("|m|", am)
-	r.Magnetization = est("m", m)
-	r.M2 = est("m^2", m2)
-	r.M4 = est("m^4", m4)
-	// Fluctuation of the energy, for the tau_int of the heat capacity.
-	ec := make([]float64, nm)
-	for t, v := range u {
-		ec[t] = (v - r.Energy.Mean) * (v - r.Energy.Mean)
-	}
-	tauEC, _, _ := TauInt(ec, c)
-
-	tauMax := 0.5
-	for _, t := range []float64{r.Energy.TauInt, r.AbsMagnetization.TauInt, r.M2.TauInt, r.M4.TauInt, tauEC} {
-		tauMax = math.Max(tauMax, t)
-	}
-	lb, nb := BinLayout(nm, tauMax)
-	r.Energy.BinningError = BinningError(u, lb)
-	r.AbsMagnetization.BinningError = BinningError(am, lb)
-	r.Magnetization.BinningError = BinningError(m, lb)
-	r.M2.BinningError = BinningError(m2, lb)
-	r.M4.BinningError = BinningError(m4, lb)
-
-	b2 := beta * beta
-	// c = beta^2 N (<u^2> - <u>^2) with u = E/N.
-	u2 := make([]float64, nm)
-	for t, v := range u {
-		u2[t] = v * v
-	}
-	cv, cerr := Jackknife([][]float64{u, u2}, nb, func(a []float64) float64 { return b2 * fn * (a[1] - a[0]*a[0]) })
-	r.HeatCapacity = Estimate{Mean: cv, Error: cerr, TauInt: math.Max(r.Energy.TauInt, tauEC)}
-	chi, chiErr := Jackknife([][]float64{m, m2}, nb, func(a []float64) float64 { return beta * fn * (a[1] - a[0]*a[0]) })
-	r.Susceptibility = Estimate{Mean: chi, Error: chiErr, TauInt: math.Max(r.Magnetization.TauInt, r.M2.TauInt)}
-	chia, chiaErr := Jackknife([][]float64{am, m2}, nb, func(a []float64) float64 { return beta * fn * (a[1] - a[0]*a[0]) })
-	r.SusceptibilityAbs = Estimate{Mean: chia, Error: chiaErr, TauInt: math.Max(r.AbsMagnetization.TauInt, r.M2.TauInt)}
-	u4, u4err := Jackknife([][]float64{m2, m4}, nb, func(a []float64) float64 {
-		if a[0] == 0 {
-			return 0
-		}
-		return 1 - a[1]/(3*a[0]*a[0])
-	})
-	r.Binder = Estimate{Mean: u4, Error: u4err, TauInt: math.Max(r.M2.TauInt, r.M4.TauInt)}
-
-	if float64(nm) < minRuns*tauMax {
-		r.Warnings = append(r.Warnings, fmt.Sprintf(
-			"beta=%g: %d measurements are only %.1f tau_int (largest tau_int %.3g sweeps); at least %.0f tau_int are needed for reliable error bars: run more sweeps",
-			beta, nm, float64(nm)/tauMax, tauMax, minRuns))
-	}
-	// Cross-check: binning over bins of >= 10 tau_int should not give a
-	// clearly larger error than the autocorrelation analysis (with nb bins
-	// the binning error scatters by about 1/sqrt(2(nb-1)), 16% at 20 bins).
-	if nb >= 20 {
-		var disagree []string
-		for _, q := range []struct {
-			name string
-			e    Estimate
-		}{{"energy", r.Energy}, {"|m|", r.AbsMagnetization}, {"m^2", r.M2}, {"m^4", r.M4}} {
-			if q.e.BinningError > 1.5*q.e.Error && q.e.Error > 0 {
-				disagree = append(disagree, fmt.Sprintf("%s (%.3g vs %.3g)", q.name, q.e.BinningError, q.e.Error))
-			}
-		}
-		if len(disagree) > 0 {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("beta=%g: binning gives larger errors than tau_int for %s: the autocorrelation estimate is not reliable, run more sweeps",
-				beta, strings.Join(disagree, ", ")))
-		}
-	}
-	if len(notConverged) > 0 {
-		r.Warnings = append(r.Warnings, fmt.Sprintf("beta=%g: autocorrelation window did not converge for %v: run more sweeps", beta, notConverged))
-	}
-	sanitize(&r)
+	r, _ := s.Analyze(context.Background(), beta, opt)
 	return r
 }
 

@@ -28,6 +28,21 @@ type RunConfig struct {
 	// SampleEvery > 0 keeps a copy of the spins after every SampleEvery-th
 	// measurement sweep (the first right after thermalization).
 	SampleEvery int
+	// KeepSeries keeps the full series of energies and magnetizations
+	// (Series.Energies, Series.Magnetizations: 16 bytes per measurement, in
+	// memory and in checkpoints). The analysis never needs it. Zero: not
+	// kept.
+	KeepSeries bool
+	// BinCapacity is the number of bins the measurement Stream keeps
+	// (memory 48 bytes per bin); longer runs are analysed from bins of 2,
+	// 4, 8, ... measurements. Zero: DefaultBinCapacity.
+	BinCapacity int
+}
+
+// Measurements returns the number of measurements a run of c makes.
+func (c RunConfig) Measurements() int64 {
+	every := int64(max(c.MeasureEvery, 1))
+	return (int64(c.Sweeps) + every - 1) / every
 }
 
 // Validate reports a bad configuration, naming the field.
@@ -44,13 +59,19 @@ func (c RunConfig) Validate() error {
 	if c.MeasureEvery < 0 {
 		return fmt.Errorf("mc: MeasureEvery %d: must be >= 0", c.MeasureEvery)
 	}
+	if c.BinCapacity < 0 {
+		return fmt.Errorf("mc: BinCapacity %d: must be >= 0", c.BinCapacity)
+	}
 	return nil
 }
 
-// Series is what a run records at one temperature: the total energy and
-// magnetization after each measurement sweep, optional spin snapshots
-// (row-major, N per snapshot), and counters.
+// Series is what a run records at one temperature: the measurements in
+// bounded memory (Stream: bins and energy histogram), optionally the full
+// series of total energy and magnetization after each measurement sweep
+// (RunConfig.KeepSeries), optional spin snapshots (row-major, N per
+// snapshot), and counters.
 type Series struct {
+	Stream         *Stream
 	Energies       []float64
 	Magnetizations []float64
 	Samples        []int8
@@ -59,10 +80,17 @@ type Series struct {
 	Seconds        float64
 }
 
-func (s *Series) record(k Kernel, t int, cfg RunConfig, buf *[]int8) {
+func (s *Series) record(k Kernel, n, t int, cfg RunConfig, buf *[]int8) {
 	if cfg.MeasureEvery <= 1 || t%cfg.MeasureEvery == 0 {
-		s.Energies = append(s.Energies, k.Energy())
-		s.Magnetizations = append(s.Magnetizations, float64(k.Magnetization()))
+		e, m := k.Energy(), float64(k.Magnetization())
+		if s.Stream == nil {
+			s.Stream = NewStream(n, cfg.BinCapacity, cfg.Measurements())
+		}
+		s.Stream.Add(e, m)
+		if cfg.KeepSeries {
+			s.Energies = append(s.Energies, e)
+			s.Magnetizations = append(s.Magnetizations, m)
+		}
 	}
 	if cfg.SampleEvery > 0 && t%cfg.SampleEvery == 0 {
 		*buf = k.Spins(*buf)
@@ -76,7 +104,22 @@ func (s *Series) NumSamples(n int) int { return len(s.Samples) / n }
 // Result analyses the series of a chain at beta on n sites; cluster selects
 // the acceptance convention (see TempResult.Acceptance).
 func (s *Series) Result(beta float64, n int, cluster bool, opt AnalysisOptions) TempResult {
-	r := Analyze(beta, n, s.Energies, s.Magnetizations, opt)
+	r, _ := s.Analyze(context.Background(), beta, n, cluster, opt)
+	return r
+}
+
+// Analyze is Result with a context: it returns ctx.Err() when ctx is
+// cancelled during the analysis.
+func (s *Series) Analyze(ctx context.Context, beta float64, n int, cluster bool, opt AnalysisOptions) (TempResult, error) {
+	var r TempResult
+	if s.Stream != nil {
+		var err error
+		if r, err = s.Stream.Analyze(ctx, beta, opt); err != nil {
+			return r, err
+		}
+	} else {
+		r = Analyze(beta, n, s.Energies, s.Magnetizations, opt)
+	}
 	r.Updates = s.Updates
 	r.Seconds = math.Round(s.Seconds*1000) / 1000
 	if cluster {
@@ -87,7 +130,7 @@ func (s *Series) Result(beta float64, n int, cluster bool, opt AnalysisOptions) 
 	} else if s.Updates > 0 {
 		r.Acceptance = float64(s.Accepted) / float64(s.Updates)
 	}
-	return r
+	return r, nil
 }
 
 // Chain runs one Kernel at one inverse temperature: cfg.Thermalize sweeps,
@@ -134,7 +177,7 @@ func (c *Chain) step(d int64) {
 	if t := d - int64(c.Config.Thermalize); t >= 0 {
 		c.Series.Updates += u
 		c.Series.Accepted += a
-		c.Series.record(c.Kernel, int(t), c.Config, &c.buf)
+		c.Series.record(c.Kernel, c.N, int(t), c.Config, &c.buf)
 	}
 }
 
@@ -169,6 +212,11 @@ func (c *Chain) Run(ctx context.Context) error {
 // Result analyses the chain's series; see Series.Result.
 func (c *Chain) Result(cluster bool, opt AnalysisOptions) TempResult {
 	return c.Series.Result(c.Beta, c.N, cluster, opt)
+}
+
+// Analyze is Result with a context; see Series.Analyze.
+func (c *Chain) Analyze(ctx context.Context, cluster bool, opt AnalysisOptions) (TempResult, error) {
+	return c.Series.Analyze(ctx, c.Beta, c.N, cluster, opt)
 }
 
 // chainState is the gob layout of a saved chain.
@@ -326,7 +374,7 @@ func (t *Tempering) step(d int64) {
 	if meas {
 		tm := int(d - int64(t.Config.Thermalize))
 		for k, rep := range t.At {
-			t.Series[k].record(t.Replicas[rep], tm, t.Config, &t.buf)
+			t.Series[k].record(t.Replicas[rep], t.N, tm, t.Config, &t.buf)
 		}
 	}
 }
@@ -370,12 +418,22 @@ func (t *Tempering) SwapAcceptance() []float64 {
 
 // Results analyses the series of every temperature.
 func (t *Tempering) Results(cluster bool, opt AnalysisOptions) []TempResult {
+	out, _ := t.AnalyzeAll(context.Background(), cluster, opt)
+	return out
+}
+
+// AnalyzeAll is Results with a context: it returns ctx.Err() when ctx is
+// cancelled during the analysis.
+func (t *Tempering) AnalyzeAll(ctx context.Context, cluster bool, opt AnalysisOptions) ([]TempResult, error) {
 	out := make([]TempResult, len(t.Betas))
 	for k := range out {
-		out[k] = t.Series[k].Result(t.Betas[k], t.N, cluster, opt)
+		var err error
+		if out[k], err = t.Series[k].Analyze(ctx, t.Betas[k], t.N, cluster, opt); err != nil {
+			return nil, err
+		}
 		out[k].Index = k
 	}
-	return out
+	return out, nil
 }
 
 type temperingState struct {

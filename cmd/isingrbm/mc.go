@@ -41,7 +41,7 @@ func mcCommand() *cli.Command {
 		&cli.IntFlag{Name: "thermalize", Value: 1000, Category: catMC,
 			Usage: "sweeps discarded before measuring, >= 0"},
 		&cli.IntFlag{Name: "measure-every", Value: 1, Category: catMC,
-			Usage: "record energy and magnetization every this many sweeps (>= 1); > 1 bounds memory and checkpoint size of very long runs (16 bytes per measurement and temperature), tau_int is then in measurements"},
+			Usage: "record energy and magnetization every this many sweeps (>= 1); tau_int is then in measurements (memory is bounded whatever the run length: measurements are binned)"},
 		&cli.Uint64Flag{Name: "seed", Value: 1, Category: catMC,
 			Usage: "random seed; temperature k of the list uses stream k, so results do not depend on GOMAXPROCS or --shard"},
 		&cli.Float64Flag{Name: "window", Value: 6, Category: catMC,
@@ -51,7 +51,7 @@ func mcCommand() *cli.Command {
 		&cli.BoolFlag{Name: "seconds", Value: true, Category: catOutput,
 			Usage: "report the wall time in \"seconds\"; --seconds=false writes 0 so that outputs of equal runs are byte-identical"},
 		&cli.StringFlag{Name: "save-series", Category: catOutput,
-			Usage: "write the energy and magnetization after every measurement sweep to FILE.csv or FILE.npy (one file per temperature, FILE_<index>.ext, when there are several)"},
+			Usage: "write the energy and magnetization after every measurement sweep to FILE.csv or FILE.npy (one file per temperature, FILE_<index>.ext, when there are several); keeps the full series in memory and checkpoints (16 bytes per measurement)"},
 		&cli.StringFlag{Name: "save-samples", Category: catOutput,
 			Usage: "write spin snapshots to FILE.npy (int8 [samples, N], values ±1) or FILE.csv (one ±1 row per snapshot); FILE_<index>.ext per temperature when there are several"},
 		&cli.IntFlag{Name: "sample-every", Value: 10, Category: catOutput,
@@ -134,6 +134,7 @@ func mcConfig(c *cli.Context) (*lattice.Model, mcrun.Config, error) {
 			return nil, cfg, err
 		}
 	}
+	cfg.KeepSeries = c.String("save-series") != ""
 	for _, f := range []string{"save-series", "save-samples"} {
 		if p := c.String(f); p != "" {
 			if _, err := checkExt(f, p, "csv", "npy"); err != nil {

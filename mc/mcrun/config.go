@@ -69,6 +69,12 @@ type Config struct {
 	// SampleEvery > 0 keeps a spin snapshot every SampleEvery-th
 	// measurement sweep (Result.Series[j].Samples). Zero: no snapshots.
 	SampleEvery int
+	// KeepSeries keeps the full series of energies and magnetizations
+	// (Result.Series[j].Energies, .Magnetizations; needed by
+	// Result.WriteSeries): 16 bytes per measurement and temperature, in
+	// memory and in the checkpoint. The analysis does not need it. Zero:
+	// not kept, memory bounded whatever the run length.
+	KeepSeries bool
 	// Window is the automatic-windowing constant c of tau_int, finite and
 	// > 0. Zero: 6.
 	Window float64
@@ -101,9 +107,11 @@ type Config struct {
 	// Zero: GOMAXPROCS. The result does not depend on it.
 	Workers int
 	// Progress, when set, is called about every ProgressEvery from a
-	// separate goroutine with the sweeps done and the total number of
-	// sweeps of the run (thermalization included), and once at the end.
-	// Zero: no progress reports.
+	// separate goroutine with the work done and the total work of the run,
+	// and once at the end. The work is counted in sweeps (thermalization
+	// included) plus, for the analysis of each temperature (or of the
+	// parallel-tempering ladder), 1 % of its sweeps (at least 1), added
+	// when that analysis is done. Zero: no progress reports.
 	Progress func(done, total int64)
 	// ProgressEvery is the interval between Progress calls. Zero: 250 ms.
 	ProgressEvery time.Duration

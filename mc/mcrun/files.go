@@ -30,6 +30,11 @@ func extOf(path string) string { return strings.TrimPrefix(strings.ToLower(filep
 // temperature to path (.csv or .npy, see mc.WriteSeries), one file per
 // temperature named by IndexedPath, each atomically.
 func (r *Result) WriteSeries(path string) error {
+	for _, s := range r.Series {
+		if s.Stream != nil && s.Stream.Count > 0 && len(s.Energies) == 0 {
+			return &ConfigError{Field: "KeepSeries", Msg: "the full series was not kept: set KeepSeries to write it"}
+		}
+	}
 	return r.write(path, func(w io.Writer, s *mc.Series) error {
 		return mc.WriteSeries(w, extOf(path), s.Energies, s.Magnetizations)
 	})

@@ -87,7 +87,7 @@ func TestKernelChoice(t *testing.T) {
 	tri, _ := (lattice.Spec{Kind: "triangular", Size: "4x4"}).Build()
 	run := func(m *lattice.Model, k KernelChoice, alg mc.Algorithm) (string, error) {
 		r, err := Run(context.Background(), m, Config{Algorithm: alg, Order: mc.Sequential, Kernel: k,
-			Betas: []float64{0.4}, Sweeps: 200, Seed: 3})
+			Betas: []float64{0.4}, Sweeps: 200, Seed: 3, KeepSeries: true})
 		if err != nil {
 			return "", err
 		}

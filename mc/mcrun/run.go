@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -53,10 +54,16 @@ type job struct {
 }
 
 func (j *job) checkpointID() string {
-	if j.c.Shard.N == 0 {
-		return j.hash
+	id := j.hash
+	if j.c.KeepSeries {
+		// A checkpoint without the full series cannot continue a run that
+		// writes it (and the other way round).
+		id += "-series"
 	}
-	return j.hash + "-shard-" + j.c.Shard.String()
+	if j.c.Shard.N == 0 {
+		return id
+	}
+	return id + "-shard-" + j.c.Shard.String()
 }
 
 func newJob(m *lattice.Model, cfg Config) (*job, error) {
@@ -68,7 +75,8 @@ func newJob(m *lattice.Model, cfg Config) (*job, error) {
 		return nil, err
 	}
 	j := &job{m: m, c: c, hash: hash(m, &c), indices: c.Shard.Indices(len(c.Betas))}
-	rc := mc.RunConfig{Thermalize: c.Thermalize, Sweeps: c.Sweeps, MeasureEvery: c.MeasureEvery, SampleEvery: c.SampleEvery}
+	rc := mc.RunConfig{Thermalize: c.Thermalize, Sweeps: c.Sweeps, MeasureEvery: c.MeasureEvery, SampleEvery: c.SampleEvery,
+		KeepSeries: c.KeepSeries}
 	if c.Algorithm == mc.PT {
 		reps := make([]mc.TemperedKernel, len(c.Betas))
 		for k := range c.Betas {
@@ -126,27 +134,33 @@ func Run(ctx context.Context, m *lattice.Model, cfg Config) (*Result, error) {
 			c.Log(fmt.Sprintf("no checkpoint %s yet, starting from the beginning", c.Checkpoint))
 		}
 	}
+	var analysed atomic.Int64
 	if c.Progress != nil {
-		stop := progress(j.units, c.Progress, c.ProgressEvery)
-		err = j.run(ctx)
-		stop()
-	} else {
-		err = j.run(ctx)
+		stop := progress(j.units, &analysed, c.Progress, c.ProgressEvery)
+		defer stop()
 	}
-	if err != nil {
+	if err = j.run(ctx); err != nil {
 		return nil, err
 	}
-	return j.result(), nil
+	res, err := j.result(ctx, &analysed)
+	if err != nil {
+		if c.Checkpoint != "" {
+			return nil, fmt.Errorf("%w during the analysis: the sampling is complete and saved to %s; Resume repeats only the analysis", ErrInterrupted, c.Checkpoint)
+		}
+		return nil, fmt.Errorf("%w during the analysis (no Checkpoint given, nothing saved)", ErrInterrupted)
+	}
+	return res, nil
 }
+
+// analysisWeight is the amount of progress (in sweeps) the analysis of unit
+// u counts for: 1 % of its sweeps, at least 1.
+func analysisWeight(u unit) int64 { return max(1, u.Total()/100) }
 
 // run runs every unit to the end, in parallel, saving a checkpoint every
 // interval and when ctx is cancelled (if a checkpoint file is set).
 func (j *job) run(ctx context.Context) error {
 	c := &j.c
-	workers := c.Workers
-	if workers == 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := j.workers()
 	for {
 		round := ctx
 		var cancel context.CancelFunc = func() {}
@@ -193,8 +207,10 @@ func (j *job) run(ctx context.Context) error {
 	}
 }
 
-// result analyses the finished units.
-func (j *job) result() *Result {
+// result analyses the finished units, in parallel, adding the analysis
+// weight of each unit to analysed when it is done. It returns ctx.Err() when
+// ctx is cancelled during the analysis.
+func (j *job) result(ctx context.Context, analysed *atomic.Int64) (*Result, error) {
 	c := &j.c
 	out := mc.Output{Algorithm: string(c.Algorithm), Seed: c.Seed, Config: j.hash, Temperatures: len(c.Betas),
 		Shard: c.Shard.String(), Results: []mc.TempResult{}}
@@ -209,35 +225,61 @@ func (j *job) result() *Result {
 	res := &Result{}
 	if c.Algorithm == mc.PT {
 		pt := j.units[0].(*mc.Tempering)
-		out.Results = pt.Results(cluster, opt)
+		var err error
+		if out.Results, err = pt.AnalyzeAll(ctx, cluster, opt); err != nil {
+			return nil, err
+		}
+		analysed.Add(analysisWeight(pt))
 		out.SwapAcceptance = pt.SwapAcceptance()
 		for k := range pt.Series {
 			res.Series = append(res.Series, &pt.Series[k])
 			res.Spins = append(res.Spins, pt.Replicas[pt.At[k]].Spins(nil))
 		}
 	} else {
+		out.Results = make([]mc.TempResult, len(j.units))
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(j.workers())
 		for i, u := range j.units {
 			ch := u.(*mc.Chain)
-			r := ch.Result(cluster, opt)
-			r.Index = j.indices[i]
-			out.Results = append(out.Results, r)
+			g.Go(func() error {
+				r, err := ch.Analyze(gctx, cluster, opt)
+				if err != nil {
+					return err
+				}
+				r.Index = j.indices[i]
+				out.Results[i] = r
+				analysed.Add(analysisWeight(ch))
+				return nil
+			})
 			res.Series = append(res.Series, &ch.Series)
 			res.Spins = append(res.Spins, ch.Kernel.Spins(nil))
 		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
 	}
 	res.Output = out
-	return res
+	return res, nil
 }
 
-// progress calls f with the sweeps done every interval until the returned
-// stop function is called (which reports once more and waits).
-func progress(us []unit, f func(done, total int64), interval time.Duration) func() {
+func (j *job) workers() int {
+	if j.c.Workers > 0 {
+		return j.c.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// progress calls f with the work done every interval until the returned
+// stop function is called (which reports once more and waits). The work is
+// the sweeps plus the analysis weight of every unit, analysed holding the
+// weight of the units analysed so far.
+func progress(us []unit, analysed *atomic.Int64, f func(done, total int64), interval time.Duration) func() {
 	var total int64
 	for _, u := range us {
-		total += u.Total()
+		total += u.Total() + analysisWeight(u)
 	}
 	report := func() {
-		var d int64
+		d := analysed.Load()
 		for _, u := range us {
 			d += u.Done()
 		}

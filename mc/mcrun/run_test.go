@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
@@ -108,7 +109,7 @@ func TestRunDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Output.Algorithm != "metropolis" || len(r.Output.Results) != 2 || len(r.Series[1].Energies) != 300 {
+	if r.Output.Algorithm != "metropolis" || len(r.Output.Results) != 2 || r.Series[1].Stream.Count != 300 {
 		t.Fatalf("defaults: %+v", r.Output)
 	}
 	for k := range r.Series {
@@ -132,6 +133,9 @@ func TestRunDefaults(t *testing.T) {
 }
 
 func equalSeries(a, b *mc.Series) bool {
+	if !reflect.DeepEqual(a.Stream, b.Stream) {
+		return false
+	}
 	if len(a.Energies) != len(b.Energies) || len(a.Samples) != len(b.Samples) || a.Updates != b.Updates || a.Accepted != b.Accepted {
 		return false
 	}
@@ -298,12 +302,13 @@ func TestRunFilesAndProgress(t *testing.T) {
 	var last [2]int64
 	calls := 0
 	r, err := Run(context.Background(), m, Config{Betas: []float64{0.3, 0.4, 0.5}, Sweeps: 100, Thermalize: 10, SampleEvery: 10,
-		Shard: Shard{2, 2}, Progress: func(d, tot int64) { last = [2]int64{d, tot}; calls++ }})
+		KeepSeries: true, Shard: Shard{2, 2}, Progress: func(d, tot int64) { last = [2]int64{d, tot}; calls++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls == 0 || last != [2]int64{110, 110} {
-		t.Errorf("progress: %d calls, last %v, want done = total = 110", calls, last)
+	// 110 sweeps plus 1 for the analysis of the one temperature of the shard.
+	if calls == 0 || last != [2]int64{111, 111} {
+		t.Errorf("progress: %d calls, last %v, want done = total = 111", calls, last)
 	}
 	if err := r.WriteSeries(filepath.Join(dir, "s.csv")); err != nil {
 		t.Fatal(err)
