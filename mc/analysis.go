@@ -340,4 +340,7 @@ type Output struct {
 	// SwapAcceptance[k] is the parallel-tempering swap acceptance between
 	// temperatures k and k+1 of the list (parallel tempering only).
 	SwapAcceptance []float64 `json:"swap_acceptance,omitempty"`
+	// Reweighted holds the observables reweighted to other temperatures
+	// ('isingrbm mc --reweight'; see Reweighter).
+	Reweighted []ReweightedPoint `json:"reweighted,omitempty"`
 }

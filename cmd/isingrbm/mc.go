@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -46,6 +47,8 @@ func mcCommand() *cli.Command {
 			Usage: "random seed; temperature k of the list uses stream k, so results do not depend on GOMAXPROCS or --shard"},
 		&cli.Float64Flag{Name: "window", Value: 6, Category: catMC,
 			Usage: "automatic-windowing constant c for tau_int (window W >= c tau_int), > 0"},
+		&cli.StringFlag{Name: "reweight", Category: catMC,
+			Usage: "START:STOP:STEP (or a,b,c): temperatures to reweight to (single histogram from one simulated temperature, multiple histogram from several, Ferrenberg-Swendsen) with jackknife errors; each must lie where the simulated energy histograms overlap"},
 		&cli.BoolFlag{Name: "json", Category: catOutput, Usage: "print the results as JSON on stdout"},
 		&cli.StringFlag{Name: "out", Category: catOutput, Usage: "write the results to FILE.csv or FILE.json"},
 		&cli.BoolFlag{Name: "seconds", Value: true, Category: catOutput,
@@ -147,6 +150,20 @@ func mcConfig(c *cli.Context) (*lattice.Model, mcrun.Config, error) {
 			return nil, cfg, mcFlagError(err)
 		}
 	}
+	if r := c.String("reweight"); r != "" {
+		ts, err := parseValues(r)
+		if err != nil {
+			return nil, cfg, fmt.Errorf("--reweight: %w", err)
+		}
+		for _, t := range ts {
+			if !(t > 0) {
+				return nil, cfg, fmt.Errorf("--reweight %s: temperature %g: must be > 0", r, t)
+			}
+		}
+		if cfg.Shard.N > 0 {
+			return nil, cfg, fmt.Errorf("--reweight with --shard %s: reweighting needs the histograms of all temperatures: run unsharded", cfg.Shard)
+		}
+	}
 	cfg.Log = func(msg string) { fmt.Fprintln(c.App.ErrWriter, "isingrbm mc:", msg) }
 	return m, cfg, nil
 }
@@ -199,6 +216,12 @@ func runMC(c *cli.Context) error {
 		return mcFlagError(err)
 	}
 	out := &res.Output
+	if r := c.String("reweight"); r != "" {
+		ts, _ := parseValues(r)
+		if out.Reweighted, err = mc.Reweight(ctx, m.N, res.Histograms(), ts); err != nil {
+			return fmt.Errorf("--reweight %s: %w", r, err)
+		}
+	}
 	if !c.Bool("seconds") {
 		for i := range out.Results {
 			out.Results[i].Seconds = 0
@@ -222,6 +245,12 @@ func runMC(c *cli.Context) error {
 	if p := c.String("out"); p != "" {
 		if err := writeFile(p, func(w io.Writer) error { return writeMCOutput(w, extOf(p), out) }); err != nil {
 			return fmt.Errorf("--out: %w", err)
+		}
+		if extOf(p) == "csv" && len(out.Reweighted) > 0 {
+			rp := strings.TrimSuffix(p, filepath.Ext(p)) + "_reweighted.csv"
+			if err := writeFile(rp, func(w io.Writer) error { return writeReweightedCSV(w, out.Reweighted) }); err != nil {
+				return fmt.Errorf("--out: %w", err)
+			}
 		}
 	}
 	if c.Bool("json") {
@@ -310,6 +339,29 @@ func mcCSVRow(r *mc.TempResult) string {
 	}
 	row = append(row, f(r.Acceptance), f(r.MeanClusterSize), strconv.FormatInt(r.Updates, 10), f(r.Seconds))
 	return strings.Join(row, ",")
+}
+
+// writeReweightedCSV writes the reweighted curves (the CSV companion
+// FILE_reweighted.csv of --out FILE.csv).
+func writeReweightedCSV(w io.Writer, pts []mc.ReweightedPoint) error {
+	h := []string{"temperature", "beta"}
+	for _, q := range []string{"energy_per_site", "heat_capacity_per_site", "binder", "abs_magnetization_per_site", "susceptibility_abs_per_site", "m2", "m4", "binder_slope"} {
+		h = append(h, q, q+"_error")
+	}
+	if _, err := io.WriteString(w, strings.Join(h, ",")+"\n"); err != nil {
+		return err
+	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	for _, p := range pts {
+		row := []string{f(p.Temperature), f(p.Beta)}
+		for _, e := range []mc.MeanErr{p.Energy, p.HeatCapacity, p.Binder, p.AbsMagnetization, p.SusceptibilityAbs, p.M2, p.M4, p.BinderSlope} {
+			row = append(row, f(e.Mean), f(e.Error))
+		}
+		if _, err := io.WriteString(w, strings.Join(row, ",")+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func writeMCTable(w io.Writer, out *mc.Output) error {

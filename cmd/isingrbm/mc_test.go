@@ -52,6 +52,10 @@ func TestMCBadInput(t *testing.T) {
 		{[]string{"--checkpoint", corrupt, "--resume"}, []string{"--checkpoint", "corrupt"}},
 		{[]string{"--checkpoint", corrupt}, []string{"--checkpoint", "exists", "--resume"}},
 		{[]string{"--size", "4x"}, []string{"--size"}},
+		{[]string{"--reweight", "2:1:0.1"}, []string{"--reweight", "stop must be >= start"}},
+		{[]string{"--reweight", "-1"}, []string{"--reweight", "> 0"}},
+		{[]string{"--reweight", "2", "--shard", "1/2"}, []string{"--reweight", "--shard", "unsharded"}},
+		{[]string{"--size", "16x16", "--reweight", "3.5"}, []string{"--reweight 3.5", "allowed temperatures"}},
 	} {
 		_, _, err := execApp(append(append([]string{}, base...), c.args...)...)
 		if err == nil {
@@ -304,5 +308,20 @@ func TestMCAgainstExact(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMCReweight checks the "reweighted" block of the JSON output: one entry
+// per requested temperature, the simulated temperature reproducing the
+// direct estimates of u and U4 (same data, different error method).
+func TestMCReweight(t *testing.T) {
+	out, _ := mcJSON(t, "--size", "8x8", "--T", "2.2,2.4", "--algorithm", "wolff", "--sweeps", "4000", "--reweight", "2.2:2.4:0.1")
+	if len(out.Reweighted) != 3 {
+		t.Fatalf("%d reweighted points, want 3", len(out.Reweighted))
+	}
+	p, r := out.Reweighted[0], out.Results[0]
+	if math.Abs(p.Temperature-2.2) > 1e-12 || math.Abs(p.Energy.Mean-r.Energy.Mean) > 2*r.Energy.Error ||
+		math.Abs(p.Binder.Mean-r.Binder.Mean) > 2*r.Binder.Error || !(p.HeatCapacity.Error > 0) {
+		t.Errorf("reweighted at the simulated T = 2.2: %+v; direct u %v U4 %v", p, r.Energy, r.Binder)
 	}
 }

@@ -58,3 +58,17 @@ func (r *Result) write(path string, f func(io.Writer, *mc.Series) error) error {
 	}
 	return nil
 }
+
+// Histograms returns the reweighting input of every temperature of the
+// result (see mc.Reweight).
+func (r *Result) Histograms() []mc.HistogramRun {
+	var h []mc.HistogramRun
+	for j, s := range r.Series {
+		run := mc.HistogramRun{Beta: r.Output.Results[j].Beta}
+		if s.Stream != nil {
+			run.Hist = s.Stream.Hist
+		}
+		h = append(h, run)
+	}
+	return h
+}
