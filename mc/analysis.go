@@ -329,6 +329,10 @@ type Output struct {
 	// numbers (not the output or shard flags); 'isingrbm merge' uses it to
 	// refuse mixing shards of different runs.
 	Config string `json:"config,omitempty"`
+	// Sites is the number of spins N and Dims the lattice dimensions (for
+	// finite-size scaling, 'isingrbm fss').
+	Sites int   `json:"sites,omitempty"`
+	Dims  []int `json:"dims,omitempty"`
 	// Temperatures is the length of the full temperature list.
 	Temperatures int `json:"temperatures,omitempty"`
 	// MeasureEvery is the number of sweeps between measurements when it is

@@ -213,7 +213,7 @@ func (j *job) run(ctx context.Context) error {
 func (j *job) result(ctx context.Context, analysed *atomic.Int64) (*Result, error) {
 	c := &j.c
 	out := mc.Output{Algorithm: string(c.Algorithm), Seed: c.Seed, Config: j.hash, Temperatures: len(c.Betas),
-		Shard: c.Shard.String(), Results: []mc.TempResult{}}
+		Shard: c.Shard.String(), Results: []mc.TempResult{}, Sites: j.m.N, Dims: j.m.Geometry.Dims}
 	if c.Algorithm == mc.PT {
 		out.Local = string(c.Local)
 	}
