@@ -60,7 +60,7 @@ func KLDivergence(logp, logq []float64) float64 {
 // and Seconds are left zero.
 func Evaluate(r *RBM, data *mat.Dense, exactMaxUnits int, target []float64) (EpochStats, error) {
 	st := EpochStats{ReconError: math.NaN(), PseudoLogLik: math.NaN(), LogZ: math.NaN(), LogZLower: math.NaN(),
-		LogZUpper: math.NaN(), LogLik: math.NaN(), KL: math.NaN()}
+		LogZUpper: math.NaN(), LogLik: math.NaN(), KL: math.NaN(), Validation: math.NaN()}
 	n, _ := r.Dims()
 	if _, c := data.Dims(); c != n {
 		return st, fmt.Errorf("rbm: evaluate: data has %d columns for %d visible units", c, n)

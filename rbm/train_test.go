@@ -187,7 +187,7 @@ func TestTrainDeterministicAndCancel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = Train(ctx, r, data, TrainConfig{Method: PCD, Epochs: 3, BatchSize: 20, Seed: 4, Adam: true, L2: 1e-3, L1: 1e-4, Centered: true})
+		_, err = Train(ctx, r, data, TrainConfig{Method: PCD, Epochs: 3, BatchSize: 20, Seed: 4, Optimizer: Adam, L2: 1e-3, L1: 1e-4, Centered: true})
 		return r, err
 	}
 	a, err1 := run(context.Background())
