@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -374,15 +375,36 @@ func writeMCTable(w io.Writer, out *mc.Output) error {
 		unit = fmt.Sprintf("measurements (every %d sweeps)", out.MeasureEvery)
 	}
 	fmt.Fprintf(w, "# algorithm %s, seed %d; per-site means ± one-sigma errors; tau_int in %s\n", alg, out.Seed, unit)
-	fmt.Fprintf(w, "%-9s %-22s %-22s %-22s %-22s %-22s %8s %8s\n", "T", "u", "|m|", "c", "chi", "U4", "tau_u", "acc")
+	fmt.Fprintf(w, "# chi' = susceptibility_abs_per_site (with <|m|>); the connected chi (with <m>) is in --json/--out\n")
+	fmt.Fprintf(w, "%-9s %-22s %-22s %-22s %-22s %-22s %8s %8s\n", "temperature", "energy_per_site", "abs_magnetization_per_site",
+		"heat_capacity_per_site", "susceptibility_abs_per_site", "binder", "tau_u", "acc")
 	pm := func(e mc.Estimate) string { return fmt.Sprintf("%.6g ± %.2g", e.Mean, e.Error) }
+	var frozen []string
 	for _, r := range out.Results {
 		acc := fmt.Sprintf("%.4f", r.Acceptance)
 		if r.MeanClusterSize > 0 {
 			acc = fmt.Sprintf("<C>=%.4g", r.MeanClusterSize)
 		}
-		fmt.Fprintf(w, "%-9.6g %-22s %-22s %-22s %-22s %-22s %8.3g %8s\n", r.Temperature, pm(r.Energy), pm(r.AbsMagnetization),
-			pm(r.HeatCapacity), pm(r.Susceptibility), pm(r.Binder), r.Energy.TauInt, acc)
+		fmt.Fprintf(w, "%-11.6g %-22s %-26s %-22s %-27s %-22s %8.3g %8s\n", r.Temperature, pm(r.Energy), pm(r.AbsMagnetization),
+			pm(r.HeatCapacity), pm(r.SusceptibilityAbs), pm(r.Binder), r.Energy.TauInt, acc)
+		// <m> has not tunnelled between the two ordered states when |<m>|
+		// is close to <|m|> in an ordered phase.
+		if r.AbsMagnetization.Mean > 0.3 && math.Abs(r.Magnetization.Mean) > 0.5*r.AbsMagnetization.Mean {
+			frozen = append(frozen, fmt.Sprintf("%.4g", r.Temperature))
+		}
+	}
+	if len(frozen) > 0 {
+		fmt.Fprintf(w, "# warning: at T = %s <m> has not tunnelled between +m and -m (|<m>| > <|m|>/2): <m> and the connected chi are not equilibrium values there; use <|m|> and chi'\n",
+			strings.Join(frozen, ", "))
+	}
+	if len(out.Reweighted) > 0 {
+		fmt.Fprintf(w, "# reweighted\n%-11s %-22s %-22s %-22s %-26s %-27s\n", "temperature", "energy_per_site", "heat_capacity_per_site", "binder",
+			"abs_magnetization_per_site", "susceptibility_abs_per_site")
+		pe := func(e mc.MeanErr) string { return fmt.Sprintf("%.6g ± %.2g", e.Mean, e.Error) }
+		for _, p := range out.Reweighted {
+			fmt.Fprintf(w, "%-11.6g %-22s %-22s %-22s %-26s %-27s\n", p.Temperature, pe(p.Energy), pe(p.HeatCapacity), pe(p.Binder),
+				pe(p.AbsMagnetization), pe(p.SusceptibilityAbs))
+		}
 	}
 	if len(out.SwapAcceptance) > 0 {
 		fmt.Fprintf(w, "# swap acceptance per ladder pair:")

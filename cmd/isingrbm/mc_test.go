@@ -325,3 +325,24 @@ func TestMCReweight(t *testing.T) {
 		t.Errorf("reweighted at the simulated T = 2.2: %+v; direct u %v U4 %v", p, r.Energy, r.Binder)
 	}
 }
+
+// TestMCTableBelowTc checks the text table: schema column names, chi' (not
+// the connected chi) shown, and the warning when <m> has not tunnelled.
+func TestMCTableBelowTc(t *testing.T) {
+	out := &mc.Output{Algorithm: "metropolis", Results: []mc.TempResult{{Temperature: 2,
+		AbsMagnetization: mc.Estimate{Mean: 0.91}, Magnetization: mc.Estimate{Mean: 0.91},
+		Susceptibility: mc.Estimate{Mean: 0.37}, SusceptibilityAbs: mc.Estimate{Mean: 12345}}}}
+	var b bytes.Buffer
+	if err := writeMCTable(&b, out); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	for _, want := range []string{"susceptibility_abs_per_site", "abs_magnetization_per_site", "binder", "12345", "has not tunnelled"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("table lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "0.37 ") {
+		t.Errorf("table shows the connected chi:\n%s", s)
+	}
+}
