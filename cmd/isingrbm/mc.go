@@ -376,7 +376,7 @@ func writeMCTable(w io.Writer, out *mc.Output) error {
 	}
 	fmt.Fprintf(w, "# algorithm %s, seed %d; per-site means ± one-sigma errors; tau_int in %s\n", alg, out.Seed, unit)
 	fmt.Fprintf(w, "# chi' = susceptibility_abs_per_site (with <|m|>); the connected chi (with <m>) is in --json/--out\n")
-	fmt.Fprintf(w, "%-9s %-22s %-22s %-22s %-22s %-22s %8s %8s\n", "temperature", "energy_per_site", "abs_magnetization_per_site",
+	fmt.Fprintf(w, "%-11s %-22s %-26s %-22s %-27s %-22s %8s %8s\n", "temperature", "energy_per_site", "abs_magnetization_per_site",
 		"heat_capacity_per_site", "susceptibility_abs_per_site", "binder", "tau_u", "acc")
 	pm := func(e mc.Estimate) string { return fmt.Sprintf("%.6g ± %.2g", e.Mean, e.Error) }
 	var frozen []string
