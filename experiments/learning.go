@@ -68,7 +68,7 @@ func (r *run) runLearning() error {
 				return err
 			}
 			cfg := rbm.TrainConfig{Method: meth, K: l.K, Epochs: l.Epochs, BatchSize: l.BatchSize,
-				LearningRate: l.LearningRate, Adam: true, Seed: seed, MonitorEvery: l.MonitorEvery,
+				LearningRate: l.LearningRate, Optimizer: rbm.Adam, Seed: seed, MonitorEvery: l.MonitorEvery,
 				MonitorSamples: ns, TargetLogProb: target, Monitor: func(rbm.EpochStats) error { return nil }}
 			stats, err := rbm.Train(r.ctx, model, data, cfg)
 			if err != nil {

@@ -256,7 +256,7 @@ func runRBMTrain(c *cli.Context) error {
 
 	cfg := rbm.TrainConfig{
 		Method: method, K: c.Int("k"), Epochs: c.Int("epochs"), BatchSize: min(c.Int("batch"), rows), Chains: c.Int("chains"),
-		LearningRate: lr, LRDecay: c.Float64("lr-decay"), Momentum: c.Float64("momentum"), Adam: c.Bool("adam"),
+		LearningRate: lr, LRDecay: c.Float64("lr-decay"), Momentum: c.Float64("momentum"), Optimizer: map[bool]rbm.Optimizer{true: rbm.Adam, false: rbm.SGD}[c.Bool("adam")],
 		L1: c.Float64("l1"), L2: c.Float64("l2"), Centered: c.Bool("centered"), Seed: c.Uint64("seed"),
 		MonitorEvery: c.Int("monitor-every"), MonitorSamples: c.Int("monitor-samples"), ExactMaxUnits: c.Int("exact-max"),
 	}
