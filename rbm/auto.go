@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/isingrbm/isingrbm/internal/rng"
 )
@@ -73,29 +74,39 @@ type Plan struct {
 	Reasons        []string
 }
 
-// Magnetization summarizes spin data: the mean over samples of the mean spin
-// and its standard error (sample standard deviation over sqrt(rows)).
+// Magnetization summarizes spin data: the mean over samples of the mean
+// spin and its standard error. Samples from a Markov chain are correlated
+// (a cluster algorithm in the ordered phase flips the sign of m only every
+// few samples), so the error is the larger of the i.i.d. one and that of 32
+// contiguous blocks (when there are at least 64 samples).
 func Magnetization(data *mat.Dense) (mean, stderr float64) {
 	rows, n := data.Dims()
 	if rows == 0 || n == 0 {
 		return 0, 0
 	}
-	var s, s2 float64
-	for k := 0; k < rows; k++ {
+	ms := make([]float64, rows)
+	for k := range ms {
 		var m float64
 		for _, x := range data.RawRowView(k) {
 			m += x
 		}
-		m /= float64(n)
-		s += m
-		s2 += m * m
+		ms[k] = m / float64(n)
 	}
-	mean = s / float64(rows)
-	v := s2/float64(rows) - mean*mean
-	if rows > 1 {
-		v *= float64(rows) / float64(rows-1)
+	mean, sd := stat.MeanStdDev(ms, nil)
+	stderr = sd / math.Sqrt(float64(rows))
+	if rows >= 64 {
+		const blocks = 32
+		bm := make([]float64, blocks)
+		for b := range bm {
+			bm[b] = stat.Mean(ms[b*rows/blocks:(b+1)*rows/blocks], nil)
+		}
+		_, bsd := stat.MeanStdDev(bm, nil)
+		stderr = math.Max(stderr, bsd/math.Sqrt(blocks))
 	}
-	return mean, math.Sqrt(math.Max(v, 0) / float64(rows))
+	if math.IsNaN(stderr) {
+		stderr = 0
+	}
+	return mean, stderr
 }
 
 // HasNegative reports whether any value of data is negative (spin data).

@@ -27,6 +27,8 @@ type jsonModel struct {
 	Visible *jsonLayer  `json:"visible"`
 	Hidden  *jsonLayer  `json:"hidden"`
 	Weights [][]float64 `json:"weights"`
+	// Metadata is the model's provenance (RBM.Metadata), free-form.
+	Metadata map[string]any `json:"metadata,omitempty"`
 }
 
 // MaxJSONBytes bounds the size of a model file accepted by Read (1 GiB).
@@ -98,7 +100,12 @@ func Read(rd io.Reader) (*RBM, error) {
 		}
 		w.SetRow(i, row)
 	}
-	return New(vis, hid, w)
+	r, err := New(vis, hid, w)
+	if err != nil {
+		return nil, err
+	}
+	r.Metadata = jm.Metadata
+	return r, nil
 }
 
 // Write encodes r in the JSON model format (indented, one weight row per
@@ -134,7 +141,16 @@ func (r *RBM) Write(w io.Writer) error {
 		}
 		out.WriteByte('\n')
 	}
-	out.WriteString("  ]\n}\n")
+	out.WriteString("  ]")
+	if len(r.Metadata) > 0 {
+		b, err := json.MarshalIndent(r.Metadata, "  ", "  ")
+		if err != nil {
+			return fmt.Errorf("rbm: write model: metadata: %w", err)
+		}
+		out.WriteString(",\n  \"metadata\": ")
+		out.Write(b)
+	}
+	out.WriteString("\n}\n")
 	_, err := w.Write(out.Bytes())
 	return err
 }

@@ -2,6 +2,7 @@ package rbm
 
 import (
 	"fmt"
+	"maps"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -18,6 +19,12 @@ import (
 type RBM struct {
 	Visible, Hidden Layer
 	W               *mat.Dense
+	// Metadata is the model's provenance, written to and read from the
+	// "metadata" object of the JSON model format: for trained models the
+	// training configuration, the data file's SHA-256 and number of samples;
+	// for Hubbard–Stratonovich models beta, the lattice, the construction,
+	// the shift and the ln Z offset. Nil for none; the numerics ignore it.
+	Metadata map[string]any
 }
 
 // New returns an RBM with the given layers and weights after checking that W
@@ -58,7 +65,11 @@ func (r *RBM) Dims() (n, m int) { return r.Visible.Len(), r.Hidden.Len() }
 
 // Clone returns a deep copy of r.
 func (r *RBM) Clone() *RBM {
-	return &RBM{Visible: r.Visible.clone(), Hidden: r.Hidden.clone(), W: mat.DenseCopyOf(r.W)}
+	c := &RBM{Visible: r.Visible.clone(), Hidden: r.Hidden.clone(), W: mat.DenseCopyOf(r.W)}
+	if r.Metadata != nil {
+		c.Metadata = maps.Clone(r.Metadata)
+	}
+	return c
 }
 
 // Energy returns the joint energy E(v, h). It panics if the lengths do not
