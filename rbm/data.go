@@ -1,183 +1,195 @@
 package rbm
 
 import (
-	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio/npy"
+	"github.com/isingrbm/isingrbm/internal/datafile"
 	"gonum.org/v1/gonum/mat"
 )
 
 // Training data are a matrix with one sample per row and one column per
-// visible unit. Two file formats are read:
+// visible unit. LoadData reads (formats in internal/datafile):
 //
-//   - NumPy .npy, 2-D [samples, N], C or Fortran order, dtype int8, int16,
-//     int32, int64, uint8, float32 or float64 (what `isingrbm mc
-//     --save-samples` writes: int8 with values ±1);
-//   - CSV (.csv or .txt): one sample per line, values separated by commas, no
-//     header; blank lines and lines starting with '#' are skipped.
+//   - NumPy .npy (format version 1.0, 2.0 or 3.0; C or Fortran order;
+//     dtype bool, int8..int64, uint8..uint64, float16, float32 or float64,
+//     either byte order) of shape
+//   - (N,): one sample;
+//   - (n, N): n samples of N units (what `isingrbm mc --save-samples`
+//     writes: int8, values ±1);
+//   - (n, Lx, Ly) or (n, Lx, Ly, Lz): n lattice configurations indexed
+//     a[sample, x, y(, z)], flattened in the project's site order
+//     site = x + Lx*(y + Ly*z). This is numpy's
+//     a.reshape(n, -1, order='F'), not the C-order a.reshape(n, -1) (which
+//     gives y + Ly*x); an array indexed a[sample, y, x] (image order, shape
+//     (n, Ly, Lx)) must be transposed first: a.transpose(0, 2, 1). For a
+//     lattice whose size is known use LoadDataDims, which refuses a shape
+//     that does not match;
+//   - text (.csv, .txt, .dat, .tsv): one sample per line, values separated
+//     by commas or (no comma in the first row) by spaces/tabs, optional
+//     header row of column names (pandas' to_csv, with or without its index
+//     column), '#' comment lines and blank lines skipped; see
+//     datafile.ReadTable.
 //
-// Values must be binary: either spins {-1,+1} or bits {0,1}. ConvertData
-// maps them to the encoding of the model's visible layer (s = 2v - 1).
+// LoadData accepts only the values -1, 0 and 1 (bools, integers or floats);
+// ConvertData maps them to the encoding of the model's visible layer (s =
+// 2v - 1) and refuses mixed encodings.
 
 // MaxDataValues bounds the number of values a data file may hold (2^31 - 1,
 // 16 GiB as float64), so that a corrupt header cannot ask for more memory.
 // It fits in an int on 32-bit platforms too.
-const MaxDataValues = 1<<31 - 1
+const MaxDataValues = datafile.MaxValues
+
+// dataExts are the text extensions LoadData reads.
+var dataExts = []string{".csv", ".txt", ".dat", ".tsv"}
 
 // LoadData reads a sample matrix from path, choosing the format by the
-// extension (.npy, or .csv/.txt). Values are returned as read (use
-// ConvertData to check and encode them for a model).
-func LoadData(path string) (*mat.Dense, error) {
+// extension (.npy, or .csv/.txt/.dat/.tsv), and checks that every value is
+// -1, 0 or 1. Errors name the file and the row (line of a text file) and
+// value.
+func LoadData(path string) (*mat.Dense, error) { return LoadDataDims(path, nil) }
+
+// LoadDataDims is LoadData for a lattice of the given dimensions (Lx, Ly[,
+// Lz]; nil: unknown): a .npy array of 3 or 4 dimensions must then have the
+// shape (n, Lx, Ly[, Lz]); an array of shape (n, Ly, Lx) (image order) is
+// refused with the transpose to apply.
+func LoadDataDims(path string, dims []int) (*mat.Dense, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".npy":
-		x, err := ReadNPY(bufio.NewReader(f))
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case ext == ".npy":
+		size := int64(-1)
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			size = st.Size()
+		}
+		a, err := datafile.ReadNPY(f, size)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+		x, err := npyMatrix(a, dims)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if err := checkBinary(x, func(i int) string { return fmt.Sprintf("%s: sample %d (row %d of the array)", path, i, i) }); err != nil {
+			return nil, err
+		}
 		return x, nil
-	case ".csv", ".txt":
-		return ReadCSV(bufio.NewReader(f), path)
+	case slices.Contains(dataExts, ext):
+		t, err := datafile.ReadTable(f, path)
+		if err != nil {
+			return nil, err
+		}
+		x := mat.NewDense(t.Rows, t.Cols, t.Data)
+		if err := checkBinary(x, func(i int) string { return fmt.Sprintf("%s:%d: sample %d", path, t.Lines[i], i) }); err != nil {
+			return nil, err
+		}
+		return x, nil
 	}
-	return nil, fmt.Errorf("%s: unknown data file type %q: allowed .npy, .csv, .txt", path, filepath.Ext(path))
+	return nil, fmt.Errorf("%s: unknown data file type %q: allowed .npy, %s", path, filepath.Ext(path), strings.Join(dataExts, ", "))
 }
 
-// ReadNPY reads a 2-D NumPy array (see the formats above) into a matrix. A
-// 1-D array is read as a single sample.
-func ReadNPY(r io.Reader) (*mat.Dense, error) {
-	rd, err := npy.NewReader(r)
-	if err != nil {
-		return nil, fmt.Errorf("npy: %w", err)
+// checkBinary refuses values other than -1, 0 and 1; where(i) names row i.
+func checkBinary(x *mat.Dense, where func(i int) string) error {
+	rows, cols := x.Dims()
+	for i := range rows {
+		for j := range cols {
+			if v := x.At(i, j); v != 1 && v != 0 && v != -1 {
+				return fmt.Errorf("%s, unit %d: value %s: values must be binary, -1/+1 (spins) or 0/1 (bits)",
+					where(i), j, datafile.Quote(strconv.FormatFloat(v, 'g', -1, 64)))
+			}
+		}
 	}
-	shape := rd.Header.Descr.Shape
+	return nil
+}
+
+// ReadNPY reads a NumPy array (see the formats above) into a matrix, values
+// as stored. A 1-D array is read as a single sample; arrays of 3 or 4
+// dimensions are lattice configurations flattened in site order.
+func ReadNPY(r io.Reader) (*mat.Dense, error) {
+	a, err := datafile.ReadNPY(r, -1)
+	if err != nil {
+		return nil, err
+	}
+	return npyMatrix(a, nil)
+}
+
+// npyMatrix turns an array into the sample matrix (see LoadDataDims).
+func npyMatrix(a *datafile.NPY, dims []int) (*mat.Dense, error) {
+	shape := a.Shape
 	var rows, cols int
 	switch len(shape) {
 	case 1:
 		rows, cols = 1, shape[0]
-	case 2:
-		rows, cols = shape[0], shape[1]
+	case 2, 3, 4:
+		rows, cols = shape[0], 0
+		if rows > 0 {
+			cols = a.Len() / rows // product of the other dimensions
+		}
 	default:
-		return nil, fmt.Errorf("npy: array has shape %v: want 2-D [samples, units]", shape)
+		return nil, fmt.Errorf("npy: array has shape %v: want (samples, units), (samples, Lx, Ly) or (samples, Lx, Ly, Lz)", shape)
 	}
 	if rows < 1 || cols < 1 {
 		return nil, fmt.Errorf("npy: array has shape %v: need at least one sample and one unit", shape)
 	}
-	if rows > MaxDataValues/cols {
-		return nil, fmt.Errorf("npy: array has shape %v: at most %d values", shape, MaxDataValues)
-	}
-	n := rows * cols
-	data := make([]float64, n)
-	dt := rd.Header.Descr.Type
-	kind := strings.TrimLeft(strings.Trim(dt, "'\" "), "<>|=")
-	readInto := func(ptr any, conv func(i int)) error {
-		if err := rd.Read(ptr); err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("npy: reading %s data: %w", dt, err)
+	if len(shape) > 2 && dims != nil {
+		sp := shape[1:]
+		if !slices.Equal(sp, dims) {
+			rev := slices.Clone(dims)
+			slices.Reverse(rev)
+			hint := ""
+			if len(sp) == 2 && slices.Equal(sp, rev) {
+				hint = ": it looks like a[sample, y, x]; transpose it with a.transpose(0, 2, 1)"
+			} else if len(sp) == 3 && slices.Equal(sp, rev) {
+				hint = ": it looks like a[sample, z, y, x]; transpose it with a.transpose(0, 3, 2, 1)"
+			}
+			return nil, fmt.Errorf("npy: array has shape %v, the lattice is %v: want (samples, Lx, Ly[, Lz]) = (samples, %s)%s",
+				shape, dims, strings.Trim(strings.Join(strings.Fields(fmt.Sprint(dims)), ", "), "[]"), hint)
 		}
+	}
+	data := make([]float64, rows*cols)
+	if len(shape) <= 2 {
 		for i := range data {
-			conv(i)
+			data[i] = a.Float64(i)
 		}
-		return nil
-	}
-	switch kind {
-	case "i1":
-		v := make([]int8, n)
-		err = readInto(&v, func(i int) { data[i] = float64(v[i]) })
-	case "u1", "b1":
-		if kind == "b1" {
-			v := make([]bool, n)
-			err = readInto(&v, func(i int) {
-				if v[i] {
-					data[i] = 1
+	} else {
+		// a[s, x, y, z] (C order) -> site x + Lx*(y + Ly*z).
+		lx, ly, lz := shape[1], shape[2], 1
+		if len(shape) == 4 {
+			lz = shape[3]
+		}
+		k := 0
+		for s := range rows {
+			for x := range lx {
+				for y := range ly {
+					for z := range lz {
+						data[s*cols+x+lx*(y+ly*z)] = a.Float64(k)
+						k++
+					}
 				}
-			})
-			break
-		}
-		v := make([]uint8, n)
-		err = readInto(&v, func(i int) { data[i] = float64(v[i]) })
-	case "i2":
-		v := make([]int16, n)
-		err = readInto(&v, func(i int) { data[i] = float64(v[i]) })
-	case "i4":
-		v := make([]int32, n)
-		err = readInto(&v, func(i int) { data[i] = float64(v[i]) })
-	case "i8":
-		v := make([]int64, n)
-		err = readInto(&v, func(i int) { data[i] = float64(v[i]) })
-	case "f4":
-		v := make([]float32, n)
-		err = readInto(&v, func(i int) { data[i] = float64(v[i]) })
-	case "f8":
-		err = readInto(&data, func(int) {})
-	default:
-		return nil, fmt.Errorf("npy: dtype %q not supported: allowed int8, int16, int32, int64, uint8, bool, float32, float64", dt)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if rd.Header.Descr.Fortran && rows > 1 && cols > 1 {
-		c := make([]float64, n)
-		for j := 0; j < cols; j++ {
-			for i := 0; i < rows; i++ {
-				c[i*cols+j] = data[j*rows+i]
 			}
 		}
-		data = c
 	}
 	return mat.NewDense(rows, cols, data), nil
 }
 
-// ReadCSV reads samples from CSV text: one sample per line, values separated
-// by commas (spaces around them allowed), no header, '#' comment lines and
-// blank lines skipped. Every line must have the same number of values. name
-// prefixes errors as name:line.
+// ReadCSV reads samples from text (see datafile.ReadTable: CSV or
+// whitespace-separated, optional header row, '#' comments), values as
+// read. name prefixes errors as name:line.
 func ReadCSV(r io.Reader, name string) (*mat.Dense, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<16), 1<<28)
-	var data []float64
-	cols, rows, line := -1, 0, 0
-	for sc.Scan() {
-		line++
-		s := strings.TrimSpace(sc.Text())
-		if s == "" || s[0] == '#' {
-			continue
-		}
-		fields := strings.Split(s, ",")
-		if cols < 0 {
-			cols = len(fields)
-		} else if len(fields) != cols {
-			return nil, fmt.Errorf("%s:%d: %d values, but the first sample has %d", name, line, len(fields), cols)
-		}
-		for j, f := range fields {
-			x, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-				return nil, fmt.Errorf("%s:%d: value %d %q is not a finite number", name, line, j+1, strings.TrimSpace(f))
-			}
-			data = append(data, x)
-		}
-		rows++
-		if len(data) > MaxDataValues {
-			return nil, fmt.Errorf("%s:%d: more than %d values", name, line, MaxDataValues)
-		}
+	t, err := datafile.ReadTable(r, name)
+	if err != nil {
+		return nil, err
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
-	}
-	if rows == 0 {
-		return nil, fmt.Errorf("%s: no samples (the file is empty or only comments)", name)
-	}
-	return mat.NewDense(rows, cols, data), nil
+	return mat.NewDense(t.Rows, t.Cols, t.Data), nil
 }
 
 // ConvertData checks that x holds binary samples for n visible units and
