@@ -214,13 +214,21 @@ func runMC(c *cli.Context) error {
 	defer stop()
 	res, err := mcrun.Run(ctx, m, cfg)
 	if err != nil {
+		if errors.Is(err, mcrun.ErrInterrupted) && cfg.Checkpoint != "" {
+			// The state is in --checkpoint: exit 75, rerunning with --resume continues.
+			return &ResumableError{Err: err, Msg: mcFlagError(err).Error()}
+		}
 		return mcFlagError(err)
 	}
 	out := &res.Output
 	if r := c.String("reweight"); r != "" {
 		ts, _ := parseValues(r)
 		if out.Reweighted, err = mc.Reweight(ctx, m.N, res.Histograms(), ts); err != nil {
-			return fmt.Errorf("--reweight %s: %w", r, err)
+			err = fmt.Errorf("--reweight %s: %w", r, err)
+			if ctx.Err() != nil && cfg.Checkpoint != "" { // the sampling is complete in --checkpoint
+				return &ResumableError{Err: err}
+			}
+			return err
 		}
 	}
 	if !c.Bool("seconds") {

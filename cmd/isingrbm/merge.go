@@ -59,17 +59,9 @@ func runMerge(c *cli.Context) error {
 		if e := extOf(p); e != ext {
 			return fmt.Errorf("merge: shard %s has extension .%s, --out has .%s: all must match", p, e, ext)
 		}
-		b, err := os.ReadFile(p)
+		s, err := readShardFile(p)
 		if err != nil {
 			return fmt.Errorf("merge: %w", err)
-		}
-		s := &mergeShard{}
-		if ext == "json" {
-			if err := json.Unmarshal(b, &s.meta); err != nil {
-				return fmt.Errorf("merge: %s: not an 'isingrbm mc' JSON output: %w", p, err)
-			}
-		} else if err := parseMCCSV(b, s); err != nil {
-			return fmt.Errorf("merge: %s: %w", p, err)
 		}
 		if i == 0 {
 			header = s.header
@@ -83,6 +75,10 @@ func runMerge(c *cli.Context) error {
 	}
 	out, err := mcrun.Merge(metas, paths)
 	if err != nil {
+		var set *mcrun.ShardSetError
+		if errors.As(err, &set) && len(set.Missing) > 0 {
+			return fmt.Errorf("%w (rerun them, e.g. sbatch --array=%s; 'isingrbm shards status' shows which have checkpoints)", err, mcrun.Ranges(set.Missing))
+		}
 		return err
 	}
 	return writeFile(outPath, func(w io.Writer) error {
@@ -99,6 +95,24 @@ func runMerge(c *cli.Context) error {
 		}
 		return nil
 	})
+}
+
+// readShardFile reads the output FILE.json or FILE.csv of 'isingrbm mc'
+// (errors name the file).
+func readShardFile(p string) (*mergeShard, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	s := &mergeShard{}
+	if extOf(p) == "json" {
+		if err := json.Unmarshal(b, &s.meta); err != nil {
+			return nil, fmt.Errorf("%s: not an 'isingrbm mc' JSON output: %w", p, err)
+		}
+	} else if err := parseMCCSV(b, s); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
+	return s, nil
 }
 
 // parseMCCSV reads the comment line, the header and the rows of a CSV

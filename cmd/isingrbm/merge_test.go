@@ -43,6 +43,8 @@ func TestMergeIdentity(t *testing.T) {
 		}{
 			{[]string{p("s1"), p("s2")}, "shard 3/3 is missing"},
 			{[]string{p("s1"), p("s1"), p("s2"), p("s3")}, "given twice"},
+			// Every problem at once, with the shards to rerun.
+			{[]string{p("s1"), p("s1")}, "shard 1/3 given twice (" + p("s1") + " and " + p("s1") + "); 2 shards of 3 are missing: 2-3 (rerun them, e.g. sbatch --array=2-3"},
 			{[]string{p("other"), p("s2"), p("s3")}, "different runs"},
 			{[]string{p("full")}, "not a shard output"},
 		} {

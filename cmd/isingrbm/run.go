@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/urfave/cli/v2"
 
@@ -135,11 +137,19 @@ func runRun(c *cli.Context) error {
 		}
 		shard = experiments.Shard{K: k, N: n}
 	}
-	man, err := experiments.Run(c.Context, spec, out, experiments.Options{
+	// experiments.Run keeps no intermediate state: on SIGINT/SIGTERM it stops,
+	// removes its staging directory and leaves DIR as it was. Such a run cannot
+	// be resumed, so it exits 1 (not 75, ExitResumable): rerunning starts over.
+	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	man, err := experiments.Run(ctx, spec, out, experiments.Options{
 		Version: buildVersion(), Source: src, SpecPath: path, Workers: c.Int("workers"),
 		Shard: shard, Merge: c.Bool("merge"),
 		Logf: func(format string, a ...any) { fmt.Fprintf(c.App.ErrWriter, format+"\n", a...) },
 	})
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("interrupted: 'isingrbm run' keeps no checkpoint, so it cannot be resumed; %s is as it was; run it again to start over (%w)", out, err)
+	}
 	if err != nil {
 		return err
 	}
