@@ -55,12 +55,21 @@ func TestExactMethodsAgree(t *testing.T) {
 func TestExactRangeCSVAndTable(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "out.csv")
-	out, _, err := execApp("exact", "--lattice", "chain", "--size", "10", "--h", "0.2", "--T", "1:3:0.5", "--out", p)
+	out, _, err := execApp("exact", "--lattice", "chain", "--size", "10", "--h", "0.2", "--T", "1:3:0.5", "--out", p, "--method", "transfer-m")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "# auto: transfer-m") || strings.Count(out, "\ntransfer-m ") != 5 {
+	if strings.Count(out, "\ntransfer-m ") != 5 {
 		t.Errorf("table:\n%s", out)
+	}
+	// auto picks a method that gives every quantity here (enumeration or
+	// transfer-m, whichever its estimate finds cheaper) and says so.
+	auto, _, err := execApp("exact", "--lattice", "chain", "--size", "10", "--h", "0.2", "--T", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(auto, "gives every quantity") || strings.Contains(strings.SplitN(auto, "\n", 3)[2], " - ") {
+		t.Errorf("auto table:\n%s", auto)
 	}
 	f, err := os.Open(p)
 	if err != nil {
