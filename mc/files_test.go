@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -108,5 +109,49 @@ func TestWritersGolden(t *testing.T) {
 			}
 			check(fmt.Sprintf("series %s %d", f, k), b.Bytes())
 		}
+	}
+}
+
+// readCSVLikePandas parses CSV the way pandas.read_csv does by default: the
+// first line is the header, every other line a row of as many fields, and
+// no comment lines ('#' is data to pandas).
+func readCSVLikePandas(t *testing.T, s string) (header []string, rows [][]float64) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	header = strings.Split(lines[0], ",")
+	for i, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		if len(f) != len(header) {
+			t.Fatalf("line %d: %d fields, header %d", i+2, len(f), len(header))
+		}
+		row := make([]float64, len(f))
+		for j, x := range f {
+			v, err := strconv.ParseFloat(x, 64)
+			if err != nil {
+				t.Fatalf("line %d: %v", i+2, err)
+			}
+			row[j] = v
+		}
+		rows = append(rows, row)
+	}
+	return header, rows
+}
+
+// TestCSVPandas checks that pandas.read_csv reads every sample and every
+// measurement of our CSV outputs (before the samples CSV had a header row,
+// pandas took the first sample as column names).
+func TestCSVPandas(t *testing.T) {
+	s := []int8{1, -1, -1, 1, 1, 1, -1, -1, 1}
+	var b bytes.Buffer
+	WriteSamples(&b, FormatCSV, s, 3)
+	h, rows := readCSVLikePandas(t, b.String())
+	if !slices.Equal(h, []string{"s0", "s1", "s2"}) || len(rows) != 3 || rows[0][0] != 1 || rows[2][2] != 1 || rows[0][1] != -1 {
+		t.Errorf("samples: header %v rows %v", h, rows)
+	}
+	b.Reset()
+	WriteSeries(&b, FormatCSV, []float64{-32, -28.5}, []float64{16, 14})
+	h, rows = readCSVLikePandas(t, b.String())
+	if !slices.Equal(h, []string{"sweep", "energy", "magnetization"}) || len(rows) != 2 || rows[1][1] != -28.5 {
+		t.Errorf("series: header %v rows %v", h, rows)
 	}
 }
