@@ -106,9 +106,14 @@ const (
 	// 8x8 Ising samples at T_c, it is what brings pseudo-likelihood training
 	// to the pseudo-likelihood optimum within a few epochs.
 	ScaledSGD
+	// LBFGS is full-batch L-BFGS (gonum's optimize.LBFGS) on the whole data
+	// set, for the deterministic objectives of PL and Exact only; an epoch is
+	// one major iteration and LearningRate, LRDecay, BatchSize and Momentum
+	// are ignored.
+	LBFGS
 )
 
-// String returns "sgd", "adam" or "scaled-sgd".
+// String returns "sgd", "adam", "scaled-sgd" or "lbfgs".
 func (o Optimizer) String() string {
 	switch o {
 	case SGD:
@@ -117,11 +122,13 @@ func (o Optimizer) String() string {
 		return "adam"
 	case ScaledSGD:
 		return "scaled-sgd"
+	case LBFGS:
+		return "lbfgs"
 	}
 	return fmt.Sprintf("Optimizer(%d)", int(o))
 }
 
-// ParseOptimizer parses "sgd", "adam" or "scaled-sgd".
+// ParseOptimizer parses "sgd", "adam", "scaled-sgd" or "lbfgs".
 func ParseOptimizer(s string) (Optimizer, error) {
 	switch s {
 	case "sgd":
@@ -130,8 +137,10 @@ func ParseOptimizer(s string) (Optimizer, error) {
 		return Adam, nil
 	case "scaled-sgd":
 		return ScaledSGD, nil
+	case "lbfgs":
+		return LBFGS, nil
 	}
-	return 0, fmt.Errorf("unknown optimizer %q: allowed sgd, adam or scaled-sgd", s)
+	return 0, fmt.Errorf("unknown optimizer %q: allowed sgd, adam, scaled-sgd or lbfgs", s)
 }
 
 // TrainConfig sets up Train. Every zero value means the documented default.
@@ -247,8 +256,11 @@ func (c *TrainConfig) defaults(rows, n, m, enumerated, other int) error {
 	if c.Chains == 0 {
 		c.Chains = c.BatchSize
 	}
-	if c.Optimizer < SGD || c.Optimizer > ScaledSGD {
-		return fmt.Errorf("rbm: train: optimizer %d: allowed sgd, adam or scaled-sgd", int(c.Optimizer))
+	if c.Optimizer < SGD || c.Optimizer > LBFGS {
+		return fmt.Errorf("rbm: train: optimizer %d: allowed sgd, adam, scaled-sgd or lbfgs", int(c.Optimizer))
+	}
+	if c.Optimizer == LBFGS && c.Method != PL && c.Method != Exact {
+		return fmt.Errorf("rbm: train: optimizer lbfgs with method %s: L-BFGS needs a deterministic objective (pl or exact)", c.Method)
 	}
 	if c.Momentum != 0 && c.Optimizer == Adam {
 		return fmt.Errorf("rbm: train: momentum %v with adam: momentum is for sgd and scaled-sgd (adam has beta1)", c.Momentum)
@@ -514,10 +526,7 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 		nb = 1 // one full-batch update per epoch
 	}
 	total := nb * cfg.Epochs
-	var stats []EpochStats
-	start := time.Now()
 	snap, best := r.Clone(), r.Clone()
-	bestScore, bestEpoch, sinceBest := math.Inf(-1), 0, 0
 	// The validation score costs as much as a training epoch for Exact (one
 	// table of all states), a fraction of one otherwise.
 	valEvery := 1
@@ -530,13 +539,18 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 		}
 	}
 	done := 0
+	es := &epochEnd{t: t, ctx: ctx, data: data, start: time.Now(), best: best, bestScore: math.Inf(-1), valEvery: valEvery}
+	if cfg.Optimizer == LBFGS {
+		err := t.trainLBFGS(ctx, data, es)
+		return es.finish(err)
+	}
 	for epoch := 0; epoch < cfg.Epochs; epoch++ {
 		snapshotInto(snap, r)
 		shuffle.Shuffle(rows, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
 		lr := cfg.LearningRate / (1 + cfg.LRDecay*float64(epoch))
 		for b := 0; b < nb; b++ {
 			if err := ctx.Err(); err != nil {
-				return stats, fmt.Errorf("rbm: training stopped at epoch %d, update %d: %w", epoch+1, b, err)
+				return es.stats, fmt.Errorf("rbm: training stopped at epoch %d, update %d: %w", epoch+1, b, err)
 			}
 			lo, hi := b*cfg.BatchSize, min((b+1)*cfg.BatchSize, rows)
 			vb := t.vb.Slice(0, hi-lo, 0, n).(*mat.Dense)
@@ -547,7 +561,7 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 			}
 			if err := t.update(vb, lr); err != nil {
 				snapshotInto(r, snap)
-				return stats, fmt.Errorf("rbm: %w at epoch %d, update %d of %d (learning rate %g): %v; parameters restored to the start of the epoch (lower the learning rate or add an L2 penalty)",
+				return es.stats, fmt.Errorf("rbm: %w at epoch %d, update %d of %d (learning rate %g): %v; parameters restored to the start of the epoch (lower the learning rate or add an L2 penalty)",
 					ErrDiverged, epoch+1, b+1, nb, lr, err)
 			}
 			done++
@@ -555,53 +569,87 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 				cfg.OnBatch(done, total)
 			}
 		}
-		score := math.NaN()
-		stop := false
-		if cfg.Validation != nil && ((epoch+1)%valEvery == 0 || epoch == cfg.Epochs-1) {
-			score = t.validationScore(cfg.Validation)
-			if score > bestScore {
-				bestScore, bestEpoch, sinceBest = score, epoch+1, 0
-				snapshotInto(best, r)
-			} else {
-				sinceBest += valEvery
-				stop = cfg.Patience > 0 && sinceBest >= cfg.Patience
-			}
-		}
-		last := epoch == cfg.Epochs-1 || stop
-		if cfg.Monitor != nil && ((epoch+1)%cfg.MonitorEvery == 0 || last) {
-			if last && bestEpoch > 0 && bestEpoch != epoch+1 {
-				snapshotInto(r, best) // report the model that is returned
-			}
-			mon := data.Slice(0, min(rows, cfg.MonitorSamples), 0, n).(*mat.Dense)
-			st, err := Evaluate(r, mon, cfg.ExactMaxUnits, cfg.TargetLogProb)
-			if err != nil {
-				return stats, err
-			}
-			if math.IsNaN(st.LogZ) && cfg.AIS != nil {
-				ac := *cfg.AIS
-				ac.Data = mon
-				res, err := r.AIS(ctx, ac)
-				if err != nil {
-					return stats, fmt.Errorf("rbm: training monitor at epoch %d: %w", epoch+1, err)
-				}
-				st.LogZ, st.LogZLower, st.LogZUpper = res.LogZ, res.Lower, res.Upper
-				st.LogLik = r.MeanLogLikelihood(mon, res.LogZ)
-			}
-			st.Epoch, st.LearningRate, st.Seconds = epoch+1, lr, time.Since(start).Seconds()
-			st.Validation, st.BestEpoch = score, bestEpoch
-			stats = append(stats, st)
-			if err := cfg.Monitor(st); err != nil {
-				return stats, err
-			}
+		stop, err := es.end(epoch, lr)
+		if err != nil {
+			return es.stats, err
 		}
 		if stop {
 			break
 		}
 	}
-	if bestEpoch > 0 {
-		snapshotInto(r, best) // the parameters of the best validation score
+	return es.finish(nil)
+}
+
+// epochEnd does what follows every epoch: the validation score and the
+// best parameters, the stopping rule, the monitor.
+type epochEnd struct {
+	t         *trainer
+	ctx       context.Context
+	data      *mat.Dense
+	start     time.Time
+	stats     []EpochStats
+	best      *RBM
+	bestScore float64
+	bestEpoch int
+	sinceBest int
+	valEvery  int
+}
+
+// end is called after epoch (0-based) with its learning rate; it reports
+// whether training stops.
+func (es *epochEnd) end(epoch int, lr float64) (bool, error) {
+	t, r, cfg := es.t, es.t.r, &es.t.cfg
+	score := math.NaN()
+	stop := false
+	if cfg.Validation != nil && ((epoch+1)%es.valEvery == 0 || epoch == cfg.Epochs-1) {
+		score = t.validationScore(cfg.Validation)
+		if score > es.bestScore {
+			es.bestScore, es.bestEpoch, es.sinceBest = score, epoch+1, 0
+			snapshotInto(es.best, r)
+		} else {
+			es.sinceBest += es.valEvery
+			stop = cfg.Patience > 0 && es.sinceBest >= cfg.Patience
+		}
 	}
-	return stats, nil
+	last := epoch == cfg.Epochs-1 || stop
+	if cfg.Monitor == nil || ((epoch+1)%cfg.MonitorEvery != 0 && !last) {
+		return stop, nil
+	}
+	if last && es.bestEpoch > 0 && es.bestEpoch != epoch+1 {
+		snapshotInto(r, es.best) // report the model that is returned
+	}
+	rows, _ := es.data.Dims()
+	mon := es.data.Slice(0, min(rows, cfg.MonitorSamples), 0, t.n).(*mat.Dense)
+	st, err := Evaluate(r, mon, cfg.ExactMaxUnits, cfg.TargetLogProb)
+	if err != nil {
+		return true, err
+	}
+	if math.IsNaN(st.LogZ) && cfg.AIS != nil {
+		ac := *cfg.AIS
+		ac.Data = mon
+		res, err := r.AIS(es.ctx, ac)
+		if err != nil {
+			return true, fmt.Errorf("rbm: training monitor at epoch %d: %w", epoch+1, err)
+		}
+		st.LogZ, st.LogZLower, st.LogZUpper = res.LogZ, res.Lower, res.Upper
+		st.LogLik = r.MeanLogLikelihood(mon, res.LogZ)
+	}
+	st.Epoch, st.LearningRate, st.Seconds = epoch+1, lr, time.Since(es.start).Seconds()
+	st.Validation, st.BestEpoch = score, es.bestEpoch
+	es.stats = append(es.stats, st)
+	if err := cfg.Monitor(st); err != nil {
+		return true, err
+	}
+	return stop, nil
+}
+
+// finish restores the parameters of the best validation score and returns
+// the statistics with err.
+func (es *epochEnd) finish(err error) ([]EpochStats, error) {
+	if es.bestEpoch > 0 {
+		snapshotInto(es.t.r, es.best)
+	}
+	return es.stats, err
 }
 
 // validationScore returns the mean pseudo-log-likelihood of the held-out
@@ -748,7 +796,7 @@ func (t *trainer) sampledGradient(vb *mat.Dense) {
 
 // update performs one gradient step on the minibatch vb.
 func (t *trainer) update(vb *mat.Dense, lr float64) error {
-	r, n, m := t.r, t.n, t.m
+	r := t.r
 	switch t.cfg.Method {
 	case PL:
 		t.plGradient(vb)
@@ -761,23 +809,7 @@ func (t *trainer) update(vb *mat.Dense, lr float64) error {
 		clear(t.ga)
 		clear(t.gb)
 	}
-	// Penalties on the weights.
-	if t.cfg.L1 != 0 || t.cfg.L2 != 0 {
-		gw, w := t.gW.RawMatrix(), r.W.RawMatrix()
-		for i := 0; i < n; i++ {
-			grow := gw.Data[i*gw.Stride : i*gw.Stride+m]
-			wrow := w.Data[i*w.Stride : i*w.Stride+m]
-			for j, x := range wrow {
-				pen := t.cfg.L2 * x
-				if x > 0 {
-					pen += t.cfg.L1
-				} else if x < 0 {
-					pen -= t.cfg.L1
-				}
-				grow[j] -= pen
-			}
-		}
-	}
+	t.penalize()
 	if t.cfg.Optimizer == ScaledSGD {
 		t.precondition()
 	}
@@ -954,6 +986,31 @@ func ExactGradient(r *RBM, data *mat.Dense) (gW *mat.Dense, ga, gb []float64, er
 	r.HiddenMean(&hn, vn)
 	t.gradient(data, &hp, vn, &hn, lp)
 	return t.gW, t.ga, t.gb, nil
+}
+
+// penalize subtracts the gradient of the weight penalties
+// lambda1 |W|_1 + lambda2 |W|^2/2 from gW and returns their value.
+func (t *trainer) penalize() float64 {
+	if t.cfg.L1 == 0 && t.cfg.L2 == 0 {
+		return 0
+	}
+	var pen float64
+	gw, w := t.gW.RawMatrix(), t.r.W.RawMatrix()
+	for i := 0; i < t.n; i++ {
+		grow := gw.Data[i*gw.Stride : i*gw.Stride+t.m]
+		wrow := w.Data[i*w.Stride : i*w.Stride+t.m]
+		for j, x := range wrow {
+			g := t.cfg.L2 * x
+			pen += t.cfg.L1*math.Abs(x) + 0.5*t.cfg.L2*x*x
+			if x > 0 {
+				g += t.cfg.L1
+			} else if x < 0 {
+				g -= t.cfg.L1
+			}
+			grow[j] -= g
+		}
+	}
+	return pen
 }
 
 // precondition multiplies the weight gradient on the right by

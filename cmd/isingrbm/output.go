@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -37,4 +38,22 @@ func checkExt(flag, path string, allowed ...string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("--%s %q: unknown file type %q, allowed extensions: .%s", flag, path, e, strings.Join(allowed, ", ."))
+}
+
+// checkWritable fails at once, naming flag, when path cannot be written:
+// its folder is missing or not writable. It creates and removes a probe file
+// next to path, so that a long run does not lose its results at the end.
+func checkWritable(flag, path string) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".isingrbm-probe-*")
+	if err != nil {
+		return fmt.Errorf("--%s %s: cannot write there: %w", flag, path, err)
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return nil
 }

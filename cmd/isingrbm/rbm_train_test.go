@@ -71,7 +71,7 @@ func TestRBMTrainLogAndKL(t *testing.T) {
 	logPath := filepath.Join(dir, "train.csv")
 	args := []string{"rbm", "train", "--data", data, "--hidden", "12", "--hidden-type", "spin", "--method", "cd", "--k", "1",
 		"--epochs", "20", "--batch", "50", "--lr", "0.01", "--momentum", "0.5", "--seed", "3", "--out", model, "--log", logPath,
-		"--size", "3x3", "--beta", "0.3", "--json"}
+		"--size", "3x3", "--beta", "0.3", "--json", "--monitor-every", "1"}
 	out, _, err := execApp(args...)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestRBMTrainLogAndKL(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
-	if len(lines) != 21 || lines[0] != "epoch,learning_rate,recon_error,pseudo_log_lik,log_z,log_z_lower,log_z_upper,log_likelihood,kl_target_model,seconds" {
+	if len(lines) != 21 || lines[0] != "epoch,learning_rate,recon_error,pseudo_log_lik,log_z,log_z_lower,log_z_upper,log_likelihood,kl_target_model,validation_score,best_epoch,seconds" {
 		t.Errorf("log has %d lines:\n%s", len(lines), b)
 	}
 	first, err := os.ReadFile(model)
@@ -125,7 +125,7 @@ func TestRBMTrainCSVBitsAndInit(t *testing.T) {
 	p := filepath.Join(dir, "bits.csv")
 	os.WriteFile(p, []byte("1,0,1,0\n0,1,0,1\n1,0,1,0\n0,1,0,1\n1,1,0,0\n"), 0o644)
 	model := filepath.Join(dir, "m.json")
-	out, _, err := execApp("rbm", "train", "--data", p, "--hidden", "2", "--epochs", "5", "--batch", "2", "--out", model)
+	out, _, err := execApp("rbm", "train", "--data", p, "--hidden", "2", "--method", "pcd", "--epochs", "5", "--batch", "2", "--out", model)
 	if err != nil || !strings.Contains(out, "4 visible (bernoulli) x 2 hidden (bernoulli)") {
 		t.Fatalf("%v\n%s", err, out)
 	}
@@ -181,7 +181,7 @@ func TestRBMTrainSIGINTSavesModel(t *testing.T) {
 	dir := t.TempDir()
 	data := rbmTestSamples(t, dir, "s.npy", 4, 4, 0.3, 2000)
 	model := filepath.Join(dir, "m.json")
-	cmd := exec.Command(isingrbmBinary, "rbm", "train", "--data", data, "--hidden", "16", "--epochs", "100000", "--batch", "10",
+	cmd := exec.Command(isingrbmBinary, "rbm", "train", "--data", data, "--hidden", "16", "--method", "pcd", "--epochs", "100000", "--batch", "10",
 		"--out", model, "--progress=false")
 	var errb strings.Builder
 	cmd.Stderr = &errb
@@ -190,8 +190,9 @@ func TestRBMTrainSIGINTSavesModel(t *testing.T) {
 	}
 	time.Sleep(2500 * time.Millisecond) // generous: the handler must be installed before the signal
 	cmd.Process.Signal(syscall.SIGINT)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit after SIGINT: %v, stderr %s", err, errb.String())
+	// Interrupted with the model saved: exit status 75, "run me again".
+	if err := cmd.Wait(); cmd.ProcessState.ExitCode() != ExitResumable {
+		t.Fatalf("exit after SIGINT: %v (want status %d), stderr %s", err, ExitResumable, errb.String())
 	}
 	if !strings.Contains(errb.String(), "interrupted") {
 		t.Errorf("stderr %q", errb.String())
