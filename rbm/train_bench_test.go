@@ -94,3 +94,41 @@ func TestPCGMirror(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkGibbsWeights compares block Gibbs sweeps of two 64 x 64 models of
+// the same shape: ordinary weights, and weights so large that most hidden
+// inputs are saturated (|b + t| in the hundreds). Sampling speed must not
+// depend on the weights (the saturated sigmoid used to go through
+// subnormal intermediates of math.Exp, several times slower).
+func BenchmarkGibbsWeights(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		scale float64
+	}{{"normal", 0.1}, {"saturated", 20}} {
+		b.Run(c.name, func(b *testing.B) {
+			n, m := 64, 64
+			w := mat.NewDense(n, m, nil)
+			for i := 0; i < n; i++ {
+				for j := 0; j < m; j++ {
+					w.Set(i, j, c.scale*float64((i*7+j*3)%11-5))
+				}
+			}
+			r, err := New(Layer{Type: Spin, Bias: make([]float64, n)}, Layer{Type: Bernoulli, Bias: make([]float64, m)}, w)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rnd := rng.NewRand(1, 2)
+			v := mat.NewDense(256, n, nil)
+			for i := 0; i < 256; i++ {
+				for j := 0; j < n; j++ {
+					v.Set(i, j, float64(2*rnd.IntN(2)-1))
+				}
+			}
+			h := mat.NewDense(256, m, nil)
+			b.ResetTimer()
+			for range b.N {
+				r.Gibbs(v, h, 1, rnd)
+			}
+		})
+	}
+}

@@ -75,9 +75,20 @@ func Log2Cosh(x float64) float64 {
 }
 
 // Sigmoid returns 1/(1+e^{-x}) without overflow for either sign of x.
+// Saturated inputs return at once, with the same bits as the formula: for
+// x > 37, e^{-x} < 2^-53 and 1/(1+e^{-x}) rounds to 1; for x < -746, e^x
+// underflows to 0. Without these shortcuts math.Exp would produce subnormal
+// intermediates for |x| in [708, 745], which cost about 100 cycles each on
+// x86, and a model with saturated units would sample several times slower.
 func Sigmoid(x float64) float64 {
 	if x >= 0 {
+		if x > 37 {
+			return 1
+		}
 		return 1 / (1 + math.Exp(-x))
+	}
+	if x < -746 {
+		return 0
 	}
 	e := math.Exp(x)
 	return e / (1 + e)

@@ -77,3 +77,22 @@ func TestLogSumExpCompensated(t *testing.T) {
 		t.Errorf("LogSumExp = %.17g, want %.17g (rel %.3g)", got, want, RelDiff(got, want))
 	}
 }
+
+// The shortcuts of Sigmoid for saturated inputs give the bits of the formula.
+func TestSigmoidSaturatedBits(t *testing.T) {
+	formula := func(x float64) float64 {
+		if x >= 0 {
+			return 1 / (1 + math.Exp(-x))
+		}
+		e := math.Exp(x)
+		return e / (1 + e)
+	}
+	for _, lo := range []float64{30, 36, 700, -760, -746.5, -745.5, -710} {
+		for k := 0; k < 20000; k++ {
+			x := lo + float64(k)*1e-3
+			if got, want := Sigmoid(x), formula(x); math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("Sigmoid(%v) = %v, formula %v", x, got, want)
+			}
+		}
+	}
+}
