@@ -188,14 +188,27 @@ func (k *Cluster) Sweep() (updates, accepted int64) {
 // and would bias measurements taken after it; from EndAdaptation on, every
 // sweep builds exactly round(N / mean cluster size) clusters (at least 1), the
 // mean being that of the later thermalization sweeps (see WolffAdaptation). The
-// driver calls it once, after thermalization. It does nothing for
-// Swendsen–Wang or when already called.
+// driver calls it once, after thermalization. When fewer than
+// MinAdaptationSweeps sweeps were recorded (little or no thermalization), it
+// first performs the missing adaptation sweeps, so that a measured sweep
+// flips about N spins from the first one (with one cluster per sweep, 2000
+// sweeps of a 256x256 lattice would flip 23000 spins in all); these sweeps
+// are extra, uncounted thermalization. It does nothing for Swendsen–Wang or
+// when already called.
 func (k *Cluster) EndAdaptation() {
 	if k.sw || k.perSweep > 0 {
 		return
 	}
+	for k.adapt.sweeps < MinAdaptationSweeps {
+		k.Sweep()
+	}
 	k.perSweep = k.adapt.ClustersPerSweep(len(k.s))
 }
+
+// MinAdaptationSweeps is the least number of adaptation sweeps (clusters
+// until N spins have flipped) the Wolff kernels record before fixing the
+// number of clusters per sweep; EndAdaptation performs the missing ones.
+const MinAdaptationSweeps = 8
 
 // ClustersPerSweep returns the fixed number of Wolff clusters per sweep, or 0
 // while still adapting (see EndAdaptation).

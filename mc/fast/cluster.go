@@ -23,21 +23,22 @@ import (
 // least N spins have been flipped while adapting, and exactly
 // ClustersPerSweep clusters after EndAdaptation.
 type Cluster struct {
-	p      Params
-	sw     bool
-	n, z   int
-	s      []int8
-	nbr    []int32 // z per site
-	dec    decider // bond bits and all random words
-	buf    uint64  // unused bond bits
-	nbuf   int
-	tables tableCache
-	stack  []int32
-	parent []int32
-	coin   []int8
-	bonds  int64 // sum over bonds of s_i s_j, valid unless dirty
-	dirty  bool
-	mag    int64
+	p       Params
+	sw      bool
+	n, z    int
+	s       []int8
+	nbr     []int32 // z per site
+	dec     decider // bond bits and all random words
+	buf     uint64  // unused bond bits
+	nbuf    int
+	tables  tableCache
+	stack   []int32
+	stack64 []uint64
+	parent  []int32
+	coin    []int8
+	act     []uint8 // Swendsen–Wang: active +x, +y bonds per site
+	bonds   int64   // sum over bonds of s_i s_j, tracked exactly
+	mag     int64
 
 	perSweep int
 	adapt    mc.WolffAdaptation
@@ -144,16 +145,13 @@ func (k *Cluster) recount() {
 			b += int64(s * k.s[j])
 		}
 	}
-	k.bonds, k.mag, k.dirty = b, m, false
+	k.bonds, k.mag = b, m
 }
 
-// Energy returns the total energy H = -J sum_<ij> s_i s_j.
-func (k *Cluster) Energy() float64 {
-	if k.dirty {
-		k.recount()
-	}
-	return -k.p.J * float64(k.bonds)
-}
+// Energy returns the total energy H = -J sum_<ij> s_i s_j. The bond sum is
+// tracked exactly (an integer) by every cluster flip, so a measurement costs
+// O(1), not a pass over the lattice.
+func (k *Cluster) Energy() float64 { return -k.p.J * float64(k.bonds) }
 
 // Magnetization returns sum_i s_i.
 func (k *Cluster) Magnetization() int { return int(k.mag) }
@@ -199,20 +197,27 @@ func (k *Cluster) Sweep() (updates, accepted int64) {
 }
 
 // Step grows and flips one Wolff cluster from a uniformly chosen seed and
-// returns its size. Spins are flipped when they join the cluster (so an
-// aligned neighbour is never in it), the stack holds packed coordinates so
-// that neighbours are found without division or a table, and the energy is
-// recomputed lazily.
+// returns its size. The stack holds packed coordinates so that neighbours are
+// found without division or a table.
+//
+// Energy and magnetization are tracked exactly without a pass over the
+// lattice: a site joins the cluster as "pending" (stored as 2*old, so that it
+// is no longer aligned and cannot join twice) and is flipped when it is
+// popped. Each flip is then an ordinary single-spin flip, whose change of the
+// bond sum is -2 old sum_j s_j = 2z - 4c with c the number of neighbours
+// that are physically old (old or pending) at that moment, which the visit
+// counts anyway. Which neighbours join, and which bond bits they use, is
+// exactly as when flipping at push time.
 func (k *Cluster) Step() int {
 	seed := int(k.dec.g.bounded(uint64(k.n)))
-	var size int
+	var size, same int
 	if k.z == 4 {
-		size = k.step2(seed)
+		size, same = k.step2(seed)
 	} else {
-		size = k.step3(seed)
+		size, same = k.step3(seed)
 	}
 	k.mag += 2 * int64(k.s[seed]) * int64(size) // s[seed] is the new value
-	k.dirty = true
+	k.bonds += int64(2*k.z*size - 4*same)
 	return size
 }
 
@@ -220,19 +225,39 @@ func (k *Cluster) Step() int {
 // together by the bit-sliced sampler (about 7 random words per 64 bits).
 func (k *Cluster) bondBits() uint64 { return k.dec.flips(0, 0, 0, ^uint64(0)) }
 
-func (k *Cluster) step2(seed int) int {
+// step2 is Step on the square lattice. A stack entry packs the site index
+// (bits 0-31), x (bits 32-47) and y (bits 48-63), so that the neighbours'
+// entries are the popped one plus a constant (a different constant across
+// the periodic edge), with no multiplication or table on the dependency
+// chain from one pop to the next.
+func (k *Cluster) step2(seed int) (size, same int) {
 	lx, ly := k.p.Dims[0], k.p.Dims[1]
 	s := k.s
-	if cap(k.stack) < k.n+4 {
-		k.stack = make([]int32, k.n+4)
+	if cap(k.stack64) < k.n+4 {
+		k.stack64 = make([]uint64, k.n+4)
 	}
-	st := k.stack[:cap(k.stack)]
+	st := k.stack64[:cap(k.stack64)]
+	const xu, yu = 1 << 32, 1 << 48
+	var (
+		right     = uint64(1 + xu)
+		rightWrap = -uint64(lx-1) * (1 + xu)
+		left      = -right
+		leftWrap  = uint64(lx-1) * (1 + xu)
+		up        = uint64(lx) + yu
+		upWrap    = -uint64(ly-1) * (uint64(lx) + yu)
+		down      = -up
+		downWrap  = uint64(ly-1) * (uint64(lx) + yu)
+		xmax      = uint64(lx - 1)
+		ymax      = uint64(ly - 1)
+	)
 	old := s[seed]
-	s[seed] = -old
-	st[0] = int32(seed%lx | seed/lx<<16)
+	s[seed] = 2 * old // pending: flipped when popped
+	st[0] = uint64(seed) | uint64(seed%lx)<<32 | uint64(seed/lx)<<48
 	top := 1
-	size := 0
 	buf, nb := k.buf, k.nbuf
+	// nOld counts the neighbour visits that found old, sum adds the visited
+	// values (-old, old or 2*old when pending).
+	nOld, sum := 0, 0
 	// Every neighbour visit consumes one bond bit, aligned or not, so that
 	// the loop has no data-dependent branch: a neighbour joins iff it is
 	// aligned and its bit is set.
@@ -241,49 +266,69 @@ func (k *Cluster) step2(seed int) int {
 			buf, nb = k.bondBits(), 64
 		}
 		top--
-		c := int(st[top])
-		x, y := c&0xffff, c>>16
-		row := y * lx
+		w := st[top]
+		s[uint32(w)] = -old
 		size++
-		xl, xr := x-1, x+1
+		x, y := w>>32&0xffff, w>>48
+		dr, dl, du, dd := right, left, up, down
+		if x == xmax {
+			dr = rightWrap
+		}
 		if x == 0 {
-			xl = lx - 1
+			dl = leftWrap
 		}
-		if xr == lx {
-			xr = 0
+		if y == ymax {
+			du = upWrap
 		}
-		yd, yu := y-1, y+1
 		if y == 0 {
-			yd = ly - 1
+			dd = downWrap
 		}
-		if yu == ly {
-			yu = 0
-		}
-		j := row + xr
-		a := b2i(s[j] == old) & int(buf&1)
-		s[j] -= int8(2*a) * old
-		st[top] = int32(xr | y<<16)
+		wn := w + dr
+		v := s[uint32(wn)]
+		eq := b2i(v == old)
+		a := eq & int(buf&1)
+		nOld += eq
+		sum += int(v)
+		s[uint32(wn)] = v + int8(a)*old
+		st[top] = wn
 		top += a
-		j = row + xl
-		a = b2i(s[j] == old) & int(buf>>1&1)
-		s[j] -= int8(2*a) * old
-		st[top] = int32(xl | y<<16)
+		wn = w + dl
+		v = s[uint32(wn)]
+		eq = b2i(v == old)
+		a = eq & int(buf>>1&1)
+		nOld += eq
+		sum += int(v)
+		s[uint32(wn)] = v + int8(a)*old
+		st[top] = wn
 		top += a
-		j = yu*lx + x
-		a = b2i(s[j] == old) & int(buf>>2&1)
-		s[j] -= int8(2*a) * old
-		st[top] = int32(x | yu<<16)
+		wn = w + du
+		v = s[uint32(wn)]
+		eq = b2i(v == old)
+		a = eq & int(buf>>2&1)
+		nOld += eq
+		sum += int(v)
+		s[uint32(wn)] = v + int8(a)*old
+		st[top] = wn
 		top += a
-		j = yd*lx + x
-		a = b2i(s[j] == old) & int(buf>>3&1)
-		s[j] -= int8(2*a) * old
-		st[top] = int32(x | yd<<16)
+		wn = w + dd
+		v = s[uint32(wn)]
+		eq = b2i(v == old)
+		a = eq & int(buf>>3&1)
+		nOld += eq
+		sum += int(v)
+		s[uint32(wn)] = v + int8(a)*old
+		st[top] = wn
 		top += a
 		buf >>= 4
 		nb -= 4
 	}
 	k.buf, k.nbuf = buf, nb
-	return size
+	// With A visits finding -old and P finding a pending spin,
+	// 4 size = nOld + A + P and old*sum = nOld - A + 2P, so
+	// A = (8 size - nOld - old*sum)/3 (exactly divisible), and the visits
+	// that found a physically old spin are 4 size - A.
+	anti := (8*size - nOld - int(old)*sum) / 3
+	return size, 4*size - anti
 }
 
 func b2i(b bool) int {
@@ -294,7 +339,7 @@ func b2i(b bool) int {
 }
 
 // step3 is the simple cubic version with the neighbour table.
-func (k *Cluster) step3(seed int) int {
+func (k *Cluster) step3(seed int) (size, same int) {
 	s, nbr, z := k.s, k.nbr, k.z
 	buf, nb := k.buf, k.nbuf
 	if cap(k.stack) < k.n+6 {
@@ -302,37 +347,47 @@ func (k *Cluster) step3(seed int) int {
 	}
 	st := k.stack[:cap(k.stack)]
 	old := s[seed]
-	s[seed] = -old
+	s[seed] = 2 * old
 	st[0] = int32(seed)
 	top := 1
-	size := 0
 	for top > 0 {
 		top--
 		i := int(st[top])
+		s[i] = -old
 		size++
 		for _, j := range nbr[i*z : i*z+z] {
 			if nb == 0 {
 				buf, nb = k.bondBits(), 64
 			}
-			a := b2i(s[j] == old) & int(buf&1)
+			v := s[j]
+			a := b2i(v == old) & int(buf&1)
+			same += b2i(v^old >= 0)
 			buf >>= 1
 			nb--
-			s[j] -= int8(2*a) * old
+			s[j] = v + int8(a)*old
 			st[top] = j
 			top += a
 		}
 	}
 	k.buf, k.nbuf = buf, nb
-	return size
+	return size, same
 }
 
 // EndAdaptation fixes the number of Wolff clusters per sweep to
 // round(N / mean cluster size) (at least 1) from the later thermalization
-// sweeps, the same rule as the generic kernel (mc.WolffAdaptation); see mc.Adapter. It does
-// nothing for Swendsen–Wang or when already called.
+// sweeps, the same rule as the generic kernel (mc.WolffAdaptation); see
+// mc.Adapter. When fewer than mc.MinAdaptationSweeps sweeps were recorded
+// (a run with little or no thermalization) it first performs the missing
+// adaptation sweeps (clusters until N spins have flipped), so that a
+// measured sweep flips about N spins from the first one; these sweeps are
+// extra thermalization and are not counted. It does nothing for
+// Swendsen–Wang or when already called.
 func (k *Cluster) EndAdaptation() {
 	if k.sw || k.perSweep > 0 {
 		return
+	}
+	for k.adapt.Words()[0] < uint64(mc.MinAdaptationSweeps) {
+		k.Sweep()
 	}
 	k.perSweep = k.adapt.ClustersPerSweep(k.n)
 }
@@ -342,65 +397,45 @@ func (k *Cluster) EndAdaptation() {
 func (k *Cluster) ClustersPerSweep() int { return k.perSweep }
 
 func (k *Cluster) sweepSW() (updates, accepted int64) {
+	if k.z == 4 {
+		return k.sweepSW2()
+	}
+	return k.sweepSWTable()
+}
+
+// sweepSWTable is the Swendsen–Wang sweep with the neighbour table (any
+// dimension): bond bits for the +x, +y (+z) bonds of sites 0, 1, ..., mc.Union,
+// then the coins of the roots in increasing order.
+func (k *Cluster) sweepSWTable() (updates, accepted int64) {
 	s, nbr, z, d := k.s, k.nbr, k.z, k.z/2
 	par := k.parent
 	for i := range par {
 		par[i] = int32(i)
 	}
 	buf, nb := k.buf, k.nbuf
-	if d == 2 {
-		// Square lattice: the +x and +y neighbours by index arithmetic.
-		lx := k.p.Dims[0]
-		n := k.n
-		for row := 0; row < n; row += lx {
-			jyRow := row + lx
-			if jyRow >= n {
-				jyRow -= n
+	for i := 0; i < k.n; i++ {
+		si := s[i]
+		for _, j := range nbr[i*z : i*z+d] {
+			if nb == 0 {
+				buf, nb = k.bondBits(), 64
 			}
-			for x := 0; x < lx; x++ {
-				if nb < 2 {
-					buf, nb = k.bondBits(), 64
-				}
-				i := row + x
-				si := s[i]
-				jx := i + 1
-				if x == lx-1 {
-					jx = row
-				}
-				jy := jyRow + x
-				if s[jx] == si && buf&1 == 1 {
-					mc.Union(par, int32(i), int32(jx))
-				}
-				if s[jy] == si && buf&2 == 2 {
-					mc.Union(par, int32(i), int32(jy))
-				}
-				buf >>= 2
-				nb -= 2
-			}
-		}
-	} else {
-		for i := 0; i < k.n; i++ {
-			si := s[i]
-			for _, j := range nbr[i*z : i*z+d] {
-				if nb == 0 {
-					buf, nb = k.bondBits(), 64
-				}
-				bit := buf & 1
-				buf >>= 1
-				nb--
-				if s[j] == si && bit == 1 {
-					mc.Union(par, int32(i), j)
-				}
+			bit := buf & 1
+			buf >>= 1
+			nb--
+			if s[j] == si && bit == 1 {
+				mc.Union(par, int32(i), j)
 			}
 		}
 	}
 	k.buf, k.nbuf = buf, nb
 	// Union by smaller index makes every root the smallest site of its
 	// cluster, so sites are met in increasing order after their root: a root
-	// draws its cluster's coin when it is met, the other sites read it.
+	// draws its cluster's coin when it is met, the other sites read it. The
+	// bond sum is accumulated in the same pass: the bond between i and a
+	// neighbour j < i (already final) is counted at i, so every bond once.
 	g := &k.dec.g
 	coin := k.coin
-	var flipped, clusters, mag int64
+	var flipped, clusters, mag, bonds int64
 	var word uint64
 	nbits := 0
 	for i := 0; i < k.n; i++ {
@@ -420,9 +455,156 @@ func (k *Cluster) sweepSW() (updates, accepted int64) {
 		s[i] = v
 		flipped += int64(f)
 		mag += int64(v)
+		var b int
+		for _, j := range nbr[i*z : i*z+z] {
+			if int(j) < i {
+				b += int(s[j])
+			}
+		}
+		bonds += int64(int(v) * b)
 	}
-	k.dirty = true
-	k.mag = mag
+	k.mag, k.bonds = mag, bonds
+	return flipped, clusters
+}
+
+// sweepSW2 is the Swendsen–Wang sweep of the square lattice, the same chain
+// as the general path (the same bond bits for the same bonds, the same
+// clusters, roots and coins) in three cache-friendly passes:
+//
+//  1. bond bits: act[i] bit 0 says that the bond to the +x neighbour is
+//     active (aligned and its bond bit set), bit 1 the bond to +y;
+//  2. raster labelling: site i takes the root of its left and upper
+//     neighbours when those bonds are active (the left neighbour's parent is
+//     a root at that moment), joining two trees under the smaller root; the
+//     periodic bonds of the last column and row are ordinary unions. Every
+//     root stays the smallest site of its tree, as with mc.Union;
+//  3. flips: roots draw their coins in increasing order, every site reads
+//     its root's coin, and the bond sum and magnetization of the new
+//     configuration are accumulated (each bond is counted at its larger
+//     end, whose neighbour is already final).
+func (k *Cluster) sweepSW2() (updates, accepted int64) {
+	s, par, n := k.s, k.parent, k.n
+	lx := k.p.Dims[0]
+	ly := n / lx
+	if len(k.act) != n {
+		k.act = make([]uint8, n)
+	}
+	act := k.act
+	buf, nb := k.buf, k.nbuf
+	for row := 0; row < n; row += lx {
+		jyRow := row + lx
+		if jyRow >= n {
+			jyRow -= n
+		}
+		sr, sy, ar := s[row:row+lx], s[jyRow:jyRow+lx], act[row:row+lx]
+		for x := range sr {
+			if nb < 2 {
+				buf, nb = k.bondBits(), 64
+			}
+			si := sr[x]
+			xr := x + 1
+			if xr == lx {
+				xr = 0
+			}
+			ax := b2i(sr[xr] == si) & int(buf&1)
+			ay := b2i(sy[x] == si) & int(buf>>1&1)
+			ar[x] = uint8(ax | ay<<1)
+			buf >>= 2
+			nb -= 2
+		}
+	}
+	k.buf, k.nbuf = buf, nb
+
+	// Pass 2: labels.
+	find := func(i int32) int32 {
+		for par[i] != i {
+			par[i] = par[par[i]]
+			i = par[i]
+		}
+		return i
+	}
+	join := func(ra, rb int32) int32 { // roots; returns the new root
+		if rb < ra {
+			ra, rb = rb, ra
+		}
+		par[rb] = ra
+		return ra
+	}
+	for y := 0; y < ly; y++ {
+		row := y * lx
+		for x := 0; x < lx; x++ {
+			i := int32(row + x)
+			// Branch-free: r is the root of the left neighbour if that
+			// bond is active, i otherwise; ru likewise for the upper one.
+			r := i
+			if x > 0 && act[i-1]&1 != 0 {
+				r = par[i-1]
+			}
+			if y > 0 {
+				ru := find(i - int32(lx))
+				if act[int(i)-lx]&2 == 0 {
+					ru = i
+				}
+				lo, hi := min(r, ru), max(r, ru)
+				par[hi] = lo
+				r = lo
+			}
+			par[i] = r
+			if y == ly-1 && act[i]&2 != 0 {
+				r = join(r, find(int32(x)))
+				par[i] = r
+			}
+		}
+		if act[row+lx-1]&1 != 0 {
+			i := int32(row + lx - 1)
+			par[i] = join(find(i), find(int32(row)))
+		}
+	}
+
+	// Pass 3: coins, flips, bond sum and magnetization. A root draws the
+	// next bit of the coin word; every site writes a coin (only the roots'
+	// are read) so that the loop needs no branch on "is a root".
+	g := &k.dec.g
+	coin := k.coin
+	var flipped, clusters, mag, bonds int64
+	word, nbits := uint64(0), 0
+	for y := 0; y < ly; y++ {
+		row := y * lx
+		up := row - lx
+		for x := 0; x < lx; x++ {
+			i := row + x
+			r := find(int32(i))
+			par[i] = r
+			root := b2i(int(r) == i)
+			if nbits == 0 && root == 1 {
+				word, nbits = g.next(), 64
+			}
+			coin[i] = int8(word & 1)
+			word >>= uint(root)
+			nbits -= root
+			f := coin[r]
+			clusters += int64(int(f) & root)
+			v := s[i] * (1 - 2*f)
+			s[i] = v
+			flipped += int64(f)
+			mag += int64(v)
+			var b int
+			if x > 0 {
+				b += int(s[i-1])
+			}
+			if x == lx-1 {
+				b += int(s[row])
+			}
+			if y > 0 {
+				b += int(s[up+x])
+			}
+			if y == ly-1 {
+				b += int(s[x])
+			}
+			bonds += int64(int(v) * b)
+		}
+	}
+	k.mag, k.bonds = mag, bonds
 	return flipped, clusters
 }
 
