@@ -40,6 +40,8 @@ func mcCommand() *cli.Command {
 			Usage: "auto (specialised kernel when one applies), generic (any model) or fast (error if no specialised kernel applies)"},
 		&cli.IntFlag{Name: "sweeps", Value: 10000, Category: catMC,
 			Usage: "measurement sweeps per temperature, >= 1 (a sweep is N single-spin updates, or clusters flipping about N spins)"},
+		&cli.IntFlag{Name: "replicas", Value: 1, Category: catMC,
+			Usage: "R > 1: R independent replicas per temperature on the 64-replica multi-spin-coded kernel (metropolis or heatbath, periodic square/cubic lattice with uniform J and h); results averaged over the replicas, errors the larger of the time-series and the replica-spread errors; use multiples of 64 for full speed (no --checkpoint, --shard, --save-series, --save-samples)"},
 		&cli.IntFlag{Name: "thermalize", Value: 1000, Category: catMC,
 			Usage: "sweeps discarded before measuring, >= 0"},
 		&cli.IntFlag{Name: "measure-every", Value: 1, Category: catMC,
@@ -175,9 +177,10 @@ var mcFlags = map[string]string{
 	"Betas": "--beta", "Sweeps": "--sweeps", "Thermalize": "--thermalize", "MeasureEvery": "--measure-every",
 	"SampleEvery": "--sample-every", "Window": "--window", "Seed": "--seed", "Shard": "--shard",
 	"Checkpoint": "--checkpoint", "Resume": "--resume", "CheckpointEvery": "--checkpoint-every",
+	"Replicas": "--replicas", "KeepSeries": "--save-series",
 }
 
-var mcFieldRef = regexp.MustCompile(`\b(Algorithm|Local|Order|Kernel|Sweeps|Thermalize|MeasureEvery|SampleEvery|Window|Shard|Checkpoint|Resume|CheckpointEvery)\b`)
+var mcFieldRef = regexp.MustCompile(`\b(Algorithm|Local|Order|Kernel|Sweeps|Thermalize|MeasureEvery|SampleEvery|Window|Shard|Checkpoint|Resume|CheckpointEvery|Replicas)\b`)
 
 // mcFlagError rewrites an error of package mcrun in terms of the flags:
 // "mcrun: Kernel fast: ... use Kernel auto" becomes "--kernel fast: ... use
@@ -212,7 +215,12 @@ func runMC(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	res, err := mcrun.Run(ctx, m, cfg)
+	var res *mcrun.Result
+	if r := c.Int("replicas"); r != 1 {
+		res, err = mcrun.RunReplicas(ctx, m, cfg, r)
+	} else {
+		res, err = mcrun.Run(ctx, m, cfg)
+	}
 	if err != nil {
 		if errors.Is(err, mcrun.ErrInterrupted) && cfg.Checkpoint != "" {
 			// The state is in --checkpoint: exit 75, rerunning with --resume continues.

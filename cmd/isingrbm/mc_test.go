@@ -346,3 +346,31 @@ func TestMCTableBelowTc(t *testing.T) {
 		t.Errorf("table shows the connected chi:\n%s", s)
 	}
 }
+
+// TestMCReplicas runs --replicas through the command line: results per
+// temperature averaged over the replicas, updates of all replicas, and flag
+// names in the errors.
+func TestMCReplicas(t *testing.T) {
+	out, _, err := execApp("mc", "--size", "8x8", "--T", "2.0,3.0", "--sweeps", "200", "--thermalize", "50", "--replicas", "64", "--json", "--progress=false")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o struct {
+		Results []struct {
+			Updates int64 `json:"updates"`
+			Energy  struct {
+				Mean, Error float64
+			} `json:"energy_per_site"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &o); err != nil {
+		t.Fatal(err)
+	}
+	if len(o.Results) != 2 || o.Results[0].Updates != 64*64*200 || !(o.Results[0].Energy.Error > 0) {
+		t.Fatalf("results %+v", o.Results)
+	}
+	_, _, err = execApp("mc", "--size", "8x8", "--T", "2.0", "--sweeps", "20", "--replicas", "64", "--algorithm", "wolff", "--progress=false")
+	if err == nil || !strings.Contains(err.Error(), "--algorithm wolff") {
+		t.Fatalf("err = %v, want it to name --algorithm", err)
+	}
+}

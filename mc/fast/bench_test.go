@@ -180,3 +180,15 @@ func BenchmarkReplicaEnergies(b *testing.B) {
 		e = k.Energies(e)
 	}
 }
+
+// BenchmarkReplicaMeasure measures Measure (energy and magnetization of 64
+// replicas from the bit-sliced words), the per-sweep cost of 'isingrbm mc
+// --replicas'.
+func BenchmarkReplicaMeasure(b *testing.B) {
+	k, _ := NewReplicas(Params{Dims: []int{256, 256}, J: 1, Beta: betaC}, nil, rng.New(1, 0))
+	k.Sweep()
+	var e, m []float64
+	for b.Loop() {
+		e, m = k.Measure(e, m)
+	}
+}
