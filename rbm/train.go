@@ -540,9 +540,11 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 	}
 	done := 0
 	es := &epochEnd{t: t, ctx: ctx, data: data, start: time.Now(), best: best, bestScore: math.Inf(-1), valEvery: valEvery}
+	if pairwiseApplies(r, &cfg) {
+		return es.finish(t.trainPairwise(ctx, data, es))
+	}
 	if cfg.Optimizer == LBFGS {
-		err := t.trainLBFGS(ctx, data, es)
-		return es.finish(err)
+		return es.finish(t.trainLBFGS(ctx, data, es))
 	}
 	for epoch := 0; epoch < cfg.Epochs; epoch++ {
 		snapshotInto(snap, r)
