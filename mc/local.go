@@ -210,6 +210,12 @@ type Local struct {
 	ih   []int32
 	eint int64
 	thr  []uint64 // Metropolis: by s_i f + qmax; heat bath: P(s_i = +1) by f + qmax
+	// Compact layout of the integer path when every site has the same
+	// number z of neighbour entries: neighbour j of site i at nbr[i*z+j]
+	// with coupling cz[i*z+j] (nil otherwise).
+	z   int
+	nbr []int32
+	cz  []int32
 }
 
 // maxQuantumField bounds the table of the integer path.
@@ -267,10 +273,34 @@ func (k *Local) quantize() {
 		qmax = max(qmax, f)
 	}
 	k.q, k.qmax, k.ic, k.ih = q, qmax, ic, ih
+	k.compact()
 	k.eint = int64(math.Round(k.e / q))
 	k.e = float64(k.eint) * q
 	k.thr = make([]uint64, 2*qmax+1)
 	k.tables()
+}
+
+// compact sets up the fixed-stride neighbour layout of the integer path
+// when every site has the same number of neighbour entries (square,
+// triangular, cubic lattices, complete graphs, disorder or not).
+func (k *Local) compact() {
+	st := k.nb.Start
+	n := len(st) - 1
+	if n < 1 {
+		return
+	}
+	z := int(st[1] - st[0])
+	for i := 0; i < n; i++ {
+		if int(st[i+1]-st[i]) != z {
+			return
+		}
+	}
+	if z == 0 || z > 1<<20 {
+		return
+	}
+	k.z = z
+	k.nbr = append([]int32(nil), k.nb.Sites[st[0]:st[n]]...)
+	k.cz = append([]int32(nil), k.ic[st[0]:st[n]]...)
 }
 
 func abs32(v int32) int32 {
@@ -367,6 +397,9 @@ func (k *Local) Sweep() (updates, accepted int64) {
 
 // sweepInt is Sweep on the integer path.
 func (k *Local) sweepInt() (updates, accepted int64) {
+	if k.nbr != nil && k.pcg != nil && !k.heat {
+		return k.sweepMetropolisCompact()
+	}
 	n := len(k.s)
 	start, sites, ic, ih, s, thr, qmax := k.nb.Start, k.nb.Sites, k.ic, k.ih, k.s, k.thr, k.qmax
 	var acc int64
@@ -398,6 +431,108 @@ func (k *Local) sweepInt() (updates, accepted int64) {
 	}
 	k.e = float64(k.eint) * k.q
 	return int64(n), acc
+}
+
+// sweepMetropolisCompact is sweepInt for Metropolis on the compact layout,
+// drawing from an inlined mirror of the *rand.PCG source (the same numbers
+// src.Uint64 returns, without a call each; the state is copied in and
+// written back): the same chain, bit for bit, as the general path.
+func (k *Local) sweepMetropolisCompact() (updates, accepted int64) {
+	n := len(k.s)
+	s, ih, thr, qmax, z := k.s, k.ih, k.thr, k.qmax, k.z
+	nbr, cz := k.nbr[:n*z], k.cz[:n*z]
+	var g pcgMirror
+	g.load(k.pcg)
+	defer g.store(k.pcg)
+	var acc int64
+	var de int64
+	mag := 0
+	seq := k.order == Sequential
+	un := uint64(n)
+	for t := 0; t < n; t++ {
+		i := t
+		if !seq {
+			i = g.intn(un)
+		}
+		f := ih[i]
+		nb, c := nbr[i*z:i*z+z], cz[i*z:i*z+z]
+		switch z {
+		case 4:
+			f += c[0]*int32(s[nb[0]]) + c[1]*int32(s[nb[1]]) + c[2]*int32(s[nb[2]]) + c[3]*int32(s[nb[3]])
+		case 6:
+			f += c[0]*int32(s[nb[0]]) + c[1]*int32(s[nb[1]]) + c[2]*int32(s[nb[2]]) +
+				c[3]*int32(s[nb[3]]) + c[4]*int32(s[nb[4]]) + c[5]*int32(s[nb[5]])
+		default:
+			for j, x := range nb {
+				f += c[j] * int32(s[x])
+			}
+		}
+		old := s[i]
+		v := int32(old) * f
+		if v <= 0 || g.uint64() < thr[int(v)+qmax] {
+			s[i] = -old
+			de += 2 * int64(old) * int64(f)
+			mag -= 2 * int(old)
+			acc++
+		}
+	}
+	k.eint += de
+	k.mag += mag
+	k.e = float64(k.eint) * k.q
+	return int64(n), acc
+}
+
+// pcgMirror mirrors math/rand/v2's PCG (the same 128-bit LCG step and DXSM
+// output): load copies the state of a *rand.PCG, store writes it back, and
+// the draws in between are exactly those src.Uint64 would have returned.
+type pcgMirror struct{ hi, lo uint64 }
+
+func (p *pcgMirror) load(src *rand.PCG) {
+	var buf [20]byte
+	b, _ := src.AppendBinary(buf[:0]) // "pcg:" + big-endian hi, lo
+	p.hi, p.lo = binary.BigEndian.Uint64(b[4:12]), binary.BigEndian.Uint64(b[12:20])
+}
+
+func (p *pcgMirror) store(src *rand.PCG) {
+	var buf [20]byte
+	copy(buf[:4], "pcg:")
+	binary.BigEndian.PutUint64(buf[4:12], p.hi)
+	binary.BigEndian.PutUint64(buf[12:20], p.lo)
+	if err := src.UnmarshalBinary(buf[:]); err != nil {
+		panic("mc: PCG state: " + err.Error())
+	}
+}
+
+func (p *pcgMirror) uint64() uint64 {
+	const (
+		mulHi    = 2549297995355413924
+		mulLo    = 4865540595714422341
+		incHi    = 6364136223846793005
+		incLo    = 1442695040888963407
+		cheapMul = 0xda942042e4dd58b5
+	)
+	hi, lo := bits.Mul64(p.lo, mulLo)
+	hi += p.hi*mulLo + p.lo*mulHi
+	lo, c := bits.Add64(lo, incLo, 0)
+	hi, _ = bits.Add64(hi, incHi, c)
+	p.lo, p.hi = lo, hi
+	hi ^= hi >> 32
+	hi *= cheapMul
+	hi ^= hi >> 48
+	hi *= lo | 1
+	return hi
+}
+
+// intn is state.intn on the mirror (Lemire's method, exact), n >= 1.
+func (p *pcgMirror) intn(un uint64) int {
+	hi, lo := bits.Mul64(p.uint64(), un)
+	if lo < un {
+		thresh := -un % un
+		for lo < thresh {
+			hi, lo = bits.Mul64(p.uint64(), un)
+		}
+	}
+	return int(hi)
 }
 
 const (
