@@ -37,6 +37,7 @@ type Cluster struct {
 	parent  []int32
 	coin    []int8
 	act     []uint8 // Swendsen–Wang: active +x, +y bonds per site
+	zeros   []int8  // Swendsen–Wang: a row of zeros (no row above row 0)
 	bonds   int64   // sum over bonds of s_i s_j, tracked exactly
 	mag     int64
 
@@ -523,41 +524,64 @@ func (k *Cluster) sweepSW2() (updates, accepted int64) {
 		}
 		return i
 	}
-	join := func(ra, rb int32) int32 { // roots; returns the new root
+	join := func(ra, rb int32) { // roots: the larger points to the smaller
 		if rb < ra {
 			ra, rb = rb, ra
 		}
 		par[rb] = ra
-		return ra
 	}
-	for y := 0; y < ly; y++ {
-		row := y * lx
-		for x := 0; x < lx; x++ {
-			i := int32(row + x)
-			// Branch-free: r is the root of the left neighbour if that
-			// bond is active, i otherwise; ru likewise for the upper one.
-			r := i
-			if x > 0 && act[i-1]&1 != 0 {
-				r = par[i-1]
-			}
-			if y > 0 {
-				ru := find(i - int32(lx))
-				if act[int(i)-lx]&2 == 0 {
-					ru = i
-				}
-				lo, hi := min(r, ru), max(r, ru)
-				par[hi] = lo
-				r = lo
-			}
-			par[i] = r
-			if y == ly-1 && act[i]&2 != 0 {
-				r = join(r, find(int32(x)))
-				par[i] = r
-			}
+	// Row 0: only +x bonds.
+	par[0] = 0
+	for i := int32(1); i < int32(lx); i++ {
+		r := i
+		if act[i-1]&1 != 0 {
+			r = par[i-1]
 		}
-		if act[row+lx-1]&1 != 0 {
-			i := int32(row + lx - 1)
-			par[i] = join(find(i), find(int32(row)))
+		par[i] = r
+	}
+	if act[lx-1]&1 != 0 {
+		join(find(int32(lx-1)), find(0))
+	}
+	for y := 1; y < ly; y++ {
+		row := int32(y * lx)
+		// Site i takes the root r of its left neighbour if that bond is
+		// active (the left neighbour's parent is a root at that moment), and
+		// joins it with the root above if that bond is active, the smaller
+		// root becoming the root of both (branch-free selects).
+		ac, au, pr := act[row:row+int32(lx)], act[row-int32(lx):row], par[row:row+int32(lx)]
+		r := row
+		ru := find(row - int32(lx))
+		if au[0]&2 == 0 {
+			ru = row
+		}
+		lo, hi := min(r, ru), max(r, ru)
+		par[hi] = lo
+		pr[0] = lo
+		prev := lo // the left neighbour's parent, kept in a register
+		for x := 1; x < len(pr); x++ {
+			i := row + int32(x)
+			r := i
+			if ac[x-1]&1 != 0 {
+				r = prev
+			}
+			ru := find(i - int32(lx))
+			if au[x]&2 == 0 {
+				ru = i
+			}
+			lo, hi := min(r, ru), max(r, ru)
+			par[hi] = lo
+			pr[x] = lo
+			prev = lo
+		}
+		if ac[lx-1]&1 != 0 {
+			join(find(row+int32(lx)-1), find(row))
+		}
+	}
+	// The periodic bonds of the last row to the first.
+	last := int32((ly - 1) * lx)
+	for x := int32(0); x < int32(lx); x++ {
+		if act[last+x]&2 != 0 {
+			join(find(last+x), find(x))
 		}
 	}
 
@@ -568,41 +592,46 @@ func (k *Cluster) sweepSW2() (updates, accepted int64) {
 	coin := k.coin
 	var flipped, clusters, mag, bonds int64
 	word, nbits := uint64(0), 0
+	if len(k.zeros) != lx {
+		k.zeros = make([]int8, lx)
+	}
+	above := k.zeros // the row above (final), zeros for row 0
 	for y := 0; y < ly; y++ {
 		row := y * lx
-		up := row - lx
-		for x := 0; x < lx; x++ {
+		sr, pr, cr := s[row:row+lx], par[row:row+lx], coin[row:row+lx]
+		above = above[:len(sr)]
+		left := 0 // the final spin to the left, 0 at x = 0
+		for x := range sr {
 			i := row + x
-			r := find(int32(i))
-			par[i] = r
+			// Every site points to a smaller (or its own) index, so in
+			// increasing order par[par[i]] is already a root (flatten).
+			r := par[pr[x]]
+			pr[x] = r
 			root := b2i(int(r) == i)
 			if nbits == 0 && root == 1 {
 				word, nbits = g.next(), 64
 			}
-			coin[i] = int8(word & 1)
+			cr[x] = int8(word & 1)
 			word >>= uint(root)
 			nbits -= root
 			f := coin[r]
 			clusters += int64(int(f) & root)
-			v := s[i] * (1 - 2*f)
-			s[i] = v
+			v := sr[x] * (1 - 2*f)
+			sr[x] = v
 			flipped += int64(f)
 			mag += int64(v)
-			var b int
-			if x > 0 {
-				b += int(s[i-1])
-			}
-			if x == lx-1 {
-				b += int(s[row])
-			}
-			if y > 0 {
-				b += int(s[up+x])
-			}
-			if y == ly-1 {
-				b += int(s[x])
-			}
-			bonds += int64(int(v) * b)
+			// Bonds to the left and upper neighbours (already final).
+			bonds += int64(int(v) * (left + int(above[x])))
+			left = int(v)
 		}
+		above = sr
+	}
+	// The periodic bonds: last column to first, last row to first.
+	for row := 0; row < n; row += lx {
+		bonds += int64(s[row+lx-1]) * int64(s[row])
+	}
+	for x := 0; x < lx; x++ {
+		bonds += int64(s[n-lx+x]) * int64(s[x])
 	}
 	k.mag, k.bonds = mag, bonds
 	return flipped, clusters
