@@ -106,6 +106,9 @@ func runHS(c *cli.Context) error {
 		if _, err := checkExt("export", export, "json"); err != nil {
 			return err
 		}
+		if err := checkWritable("export", export); err != nil {
+			return err
+		}
 	}
 	if c.Bool("check") && m.N > hs.MaxCheckSites {
 		return fmt.Errorf("--check: %d sites: the state-by-state check enumerates 2^N states, allowed N <= %d", m.N, hs.MaxCheckSites)
@@ -143,6 +146,13 @@ func runHS(c *cli.Context) error {
 		}
 	}
 	if export != "" {
+		// Provenance: the Ising model and temperature this RBM stands for.
+		res.RBM.Metadata = map[string]any{
+			"source": "isingrbm hs", "version": buildVersion(), "beta": beta,
+			"lattice": map[string]any{"kind": c.String("lattice"), "size": c.String("size"), "boundary": c.String("boundary"),
+				"J": c.Float64("J"), "h": c.Float64("h"), "disorder": c.String("disorder"), "disorder_seed": c.Uint64("disorder-seed"), "edges": c.String("edges")},
+			"construction": cfg.Hidden.String(), "encoding": cfg.Encoding.String(), "shift": res.Shift, "ln_z_offset": res.LnZOffset,
+		}
 		if err := writeFile(export, res.RBM.Write); err != nil {
 			return fmt.Errorf("--export: %w", err)
 		}
