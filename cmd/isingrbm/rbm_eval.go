@@ -9,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/isingrbm/isingrbm/lattice"
+	"github.com/isingrbm/isingrbm/mc"
 	"github.com/isingrbm/isingrbm/rbm"
 	"github.com/isingrbm/isingrbm/transfer"
 )
@@ -27,19 +28,28 @@ func rbmEvalCommand() *cli.Command {
 		&cli.IntFlag{Name: "ais-runs", Value: 100, Category: catEval, Usage: "AIS chains per direction, >= 2"},
 		&cli.IntFlag{Name: "ais-steps", Value: 10000, Category: catEval, Usage: "AIS intermediate temperatures, >= 1"},
 		&cli.IntFlag{Name: "ais-burn-in", Value: 1000, Category: catEval, Usage: "Gibbs sweeps of the RBM before reverse AIS, >= 0"},
-		&cli.Uint64Flag{Name: "seed", Value: 1, Category: catEval, Usage: "seed of AIS"},
+		&cli.Uint64Flag{Name: "seed", Value: 1, Category: catEval, Usage: "seed of AIS and of the Gibbs chains"},
+		&cli.IntFlag{Name: "sweeps", Value: 2000, Category: catEval,
+			Usage: "N > 24 with --beta: measured block Gibbs sweeps per chain for the RBM's observables, >= 2"},
+		&cli.IntFlag{Name: "chains", Value: 200, Category: catEval, Usage: "N > 24 with --beta: independent Gibbs chains, 1..4096 (started from --data when given)"},
 		&cli.BoolFlag{Name: "json", Category: catOutput, Usage: "print the results as JSON on stdout"},
 	}
 	flags = append(flags, latticeFlags()...)
 	flags = append(flags, temperatureFlags(false)...)
 	return &cli.Command{
 		Name:  "eval",
-		Usage: "evaluate an RBM: ln Z (exact or AIS bracket), log-likelihood of data, KL to the exact Ising model",
-		Description: "With --beta (or --T) the lattice flags give an Ising model with N = visible units <= 24; eval then\n" +
-			"reports kl_exact_model = KL(p_Ising || p_RBM) and the exact observables of both distributions (visible\n" +
-			"{0,1} units are mapped to spins s = 2v - 1). Without an exact ln Z, log_z is an object with the forward\n" +
-			"AIS estimate (a stochastic lower bound), the reverse AIS estimate (an upper bound when its chains are\n" +
-			"equilibrated) and the bracket [estimate - 3 se, reverse + 3 se].",
+		Usage: "evaluate an RBM: ln Z (exact or AIS bracket), log-likelihood of data, KL to the exact Ising model, observables",
+		Description: "log_z is ln sum_v exp(-F(v)), the normaliser of the visible marginal p(v) = exp(-F(v))/Z with\n" +
+			"F(v) = -sum_i a_i(v_i) - sum_mu K_mu(sum_i v_i W_i_mu) (K the cumulant generating function of hidden unit\n" +
+			"mu's prior, K(0) = 0); log_z_joint is ln sum_{v,h} exp(-E(v,h)) (an integral for gaussian units), the\n" +
+			"convention of other RBM libraries and of published AIS values: log_z_joint = log_z + sum_mu ln sum_h\n" +
+			"exp(b_mu(h)).\n" +
+			"With --beta (or --T) the lattice flags give an Ising model: for N <= 24 eval reports kl_exact_model =\n" +
+			"KL(p_Ising || p_RBM) and the exact observables of both distributions (visible {0,1} units are mapped to\n" +
+			"spins s = 2v - 1); for larger N the RBM's observables are sampled by --chains block Gibbs chains (started\n" +
+			"from --data when given) and compared with the exact values where a transfer matrix gives them. Without an\n" +
+			"exact ln Z, log_z is an object with the forward AIS estimate (a stochastic lower bound), the reverse AIS\n" +
+			"estimate (an upper bound when its chains are equilibrated) and the bracket [estimate - 3 se, reverse + 3 se].",
 		Flags:  flags,
 		Action: runRBMEval,
 	}
@@ -60,14 +70,17 @@ type rbmObservables struct {
 
 // rbmEvalResult is the JSON of 'isingrbm rbm eval --json'.
 type rbmEvalResult struct {
-	Visible     int      `json:"visible"`
-	Hidden      int      `json:"hidden"`
-	VisibleType string   `json:"visible_type"`
-	HiddenType  string   `json:"hidden_type"`
-	LogZMethod  string   `json:"log_z_method"`
-	LogZ        any      `json:"log_z"`
-	Samples     int      `json:"samples,omitempty"`
-	LogLik      *float64 `json:"log_likelihood,omitempty"`
+	Visible     int    `json:"visible"`
+	Hidden      int    `json:"hidden"`
+	VisibleType string `json:"visible_type"`
+	HiddenType  string `json:"hidden_type"`
+	LogZMethod  string `json:"log_z_method"`
+	LogZ        any    `json:"log_z"`
+	// LogZJoint is ln sum_{v,h} exp(-E(v,h)) = log_z + sum_mu LogNorm_mu
+	// (the AIS estimate shifted by the same constant).
+	LogZJoint float64  `json:"log_z_joint"`
+	Samples   int      `json:"samples,omitempty"`
+	LogLik    *float64 `json:"log_likelihood,omitempty"`
 	// With AIS, the log-likelihood bracket implied by the ln Z bracket.
 	LogLikLower  *float64 `json:"log_likelihood_lower,omitempty"`
 	LogLikUpper  *float64 `json:"log_likelihood_upper,omitempty"`
@@ -80,6 +93,18 @@ type rbmEvalResult struct {
 		Ising rbmObservables `json:"ising"`
 		RBM   rbmObservables `json:"rbm"`
 	} `json:"observables,omitempty"`
+	// Sampled holds, for N > 24 with --beta, the RBM's observables from block
+	// Gibbs chains (the layout of 'isingrbm mc'), the exact Ising values where
+	// a transfer matrix gives them, and the deviations in error bars.
+	Sampled *rbmSampledEval `json:"sampled,omitempty"`
+}
+
+// rbmSampledEval compares sampled RBM observables with the exact Ising ones.
+type rbmSampledEval struct {
+	RBM            mc.TempResult      `json:"rbm"`
+	Ising          *rbmObservables    `json:"ising,omitempty"`
+	IsingMethod    string             `json:"ising_method,omitempty"`
+	DeviationSigma map[string]float64 `json:"deviation_sigma,omitempty"`
 }
 
 // rbmExactObservables computes the observables of the distribution with
@@ -183,10 +208,15 @@ func runRBMEval(c *cli.Context) error {
 		if model.N != n {
 			return fmt.Errorf("the lattice has %d sites but the model has %d visible units: check --size/--lattice", model.N, n)
 		}
-		if n > rbm.MaxWalshUnits {
-			return fmt.Errorf("the lattice has %d sites: the exact comparison needs N <= %d", n, rbm.MaxWalshUnits)
-		}
 		res.Beta = &beta
+	}
+
+	sweeps, chains := c.Int("sweeps"), c.Int("chains")
+	if sweeps < 2 {
+		return fmt.Errorf("--sweeps %d: must be >= 2", sweeps)
+	}
+	if chains < 1 || chains > 4096 {
+		return fmt.Errorf("--chains %d: allowed 1..4096", chains)
 	}
 
 	// ln Z.
@@ -215,6 +245,10 @@ func runRBMEval(c *cli.Context) error {
 		}
 		res.LogZMethod, res.LogZ, logZ = "ais", ais, ais.LogZ
 	}
+	res.LogZJoint = logZ
+	for mu := 0; mu < m; mu++ {
+		res.LogZJoint += r.Hidden.LogNorm(mu)
+	}
 	if data != nil {
 		ll := r.MeanLogLikelihood(data, logZ)
 		res.LogLik = &ll
@@ -229,7 +263,33 @@ func runRBMEval(c *cli.Context) error {
 		re := r.ReconstructionError(data)
 		res.PseudoLogLik, res.ReconError = &pl, &re
 	}
-	if model != nil {
+	if model != nil && n > rbm.MaxWalshUnits {
+		sr, err := r.SampleIsing(c.Context, model, beta, rbm.GibbsConfig{Chains: chains, Sweeps: sweeps, Start: data, Seed: c.Uint64("seed")})
+		if err != nil {
+			return err
+		}
+		sr.Seconds = 0
+		res.Sampled = &rbmSampledEval{RBM: sr}
+		if ex, err := transfer.Compute(c.Context, model, []float64{beta}, "auto", transfer.Options{}); err == nil && len(ex) == 1 {
+			e := ex[0]
+			res.Sampled.IsingMethod = e.Method
+			res.Sampled.Ising = &rbmObservables{Energy: e.Energy, HeatCapacity: e.HeatCapacity, Magnetization: e.Magnetization,
+				AbsMagnetization: e.AbsMagnetization, M2: e.M2, M4: e.M4, Binder: e.Binder, Susceptibility: e.Susceptibility}
+			dev := map[string]float64{}
+			for _, q := range []struct {
+				name  string
+				est   mc.Estimate
+				exact float64
+			}{{"energy_per_site", sr.Energy, e.Energy}, {"heat_capacity_per_site", sr.HeatCapacity, e.HeatCapacity},
+				{"abs_magnetization_per_site", sr.AbsMagnetization, e.AbsMagnetization}, {"m2", sr.M2, e.M2}, {"binder", sr.Binder, e.Binder}} {
+				if !math.IsNaN(q.exact) && q.est.Error > 0 {
+					dev[q.name] = (q.est.Mean - q.exact) / q.est.Error
+				}
+			}
+			res.Sampled.DeviationSigma = dev
+		}
+	}
+	if model != nil && n <= rbm.MaxWalshUnits {
 		lp, err := transfer.LogProbabilities(model, beta)
 		if err != nil {
 			return err
@@ -257,6 +317,7 @@ func runRBMEval(c *cli.Context) error {
 	} else {
 		fmt.Fprintf(w, "log_z (exact)     %.12g\n", logZ)
 	}
+	fmt.Fprintf(w, "log_z_joint       %.12g\n", res.LogZJoint)
 	if res.LogLik != nil {
 		fmt.Fprintf(w, "log_likelihood    %.8g (mean over %d samples)\npseudo_log_lik    %.8g\nrecon_error       %.6g\n",
 			*res.LogLik, res.Samples, *res.PseudoLogLik, *res.ReconError)
@@ -280,6 +341,26 @@ func runRBMEval(c *cli.Context) error {
 		}
 		for _, row := range rows {
 			fmt.Fprintf(w, "%-28s %14.8g %14.8g\n", row.name, row.a, row.b)
+		}
+	}
+	if sp := res.Sampled; sp != nil {
+		fmt.Fprintf(w, "RBM observables from %d chains x %d sweeps (block Gibbs)", chains, sweeps)
+		if sp.Ising != nil {
+			fmt.Fprintf(w, ", exact Ising by %s", sp.IsingMethod)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "%-28s %14s %10s %14s %8s\n", "observable", "rbm", "error", "ising", "sigma")
+		ex := sp.Ising
+		if ex == nil {
+			ex = &rbmObservables{Energy: math.NaN(), HeatCapacity: math.NaN(), AbsMagnetization: math.NaN(), M2: math.NaN(), Binder: math.NaN()}
+		}
+		for _, q := range []struct {
+			name  string
+			est   mc.Estimate
+			exact float64
+		}{{"energy_per_site", sp.RBM.Energy, ex.Energy}, {"heat_capacity_per_site", sp.RBM.HeatCapacity, ex.HeatCapacity},
+			{"abs_magnetization_per_site", sp.RBM.AbsMagnetization, ex.AbsMagnetization}, {"m2", sp.RBM.M2, ex.M2}, {"binder", sp.RBM.Binder, ex.Binder}} {
+			fmt.Fprintf(w, "%-28s %14.8g %10.2g %14.8g %8.2f\n", q.name, q.est.Mean, q.est.Error, q.exact, sp.DeviationSigma[q.name])
 		}
 	}
 	return nil

@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/isingrbm/isingrbm/mc"
+	"github.com/isingrbm/isingrbm/rbm"
 )
 
 type rbmEvalJSON struct {
@@ -107,5 +110,68 @@ func rbmWriteTestFile(t *testing.T, path, text string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// log_z_joint = ln sum_{v,h} exp(-E) (rbm.LogZJoint); for N > 24 the RBM's
+// observables are sampled and compared with the exact torus values: the
+// Hubbard–Stratonovich RBM of the 6x6 torus agrees within 4 sigma, with
+// bounded error bars.
+func TestRBMEvalLogZJointAndSampled(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "small.json")
+	if _, _, err := execApp("hs", "--size", "3x3", "--beta", "0.3", "--export", small, "--hidden", "bond"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := execApp("rbm", "eval", "--model", small, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		LogZ      float64 `json:"log_z"`
+		LogZJoint float64 `json:"log_z_joint"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.Open(small)
+	r, err := rbm.Read(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := r.LogZJoint()
+	if math.Abs(res.LogZJoint-want) > 1e-12*math.Abs(want) || math.Abs(res.LogZJoint-res.LogZ) < 1 {
+		t.Errorf("log_z_joint %v, rbm.LogZJoint %v (log_z %v)", res.LogZJoint, want, res.LogZ)
+	}
+
+	big := filepath.Join(dir, "big.json")
+	if _, _, err := execApp("hs", "--size", "6x6", "--beta", "0.35", "--export", big); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err = execApp("rbm", "eval", "--model", big, "--size", "6x6", "--beta", "0.35", "--chains", "64", "--sweeps", "2000", "--ais-steps", "100", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev struct {
+		Sampled *struct {
+			RBM            mc.TempResult      `json:"rbm"`
+			IsingMethod    string             `json:"ising_method"`
+			DeviationSigma map[string]float64 `json:"deviation_sigma"`
+		} `json:"sampled"`
+	}
+	if err := json.Unmarshal([]byte(out), &ev); err != nil || ev.Sampled == nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(ev.Sampled.DeviationSigma) != 5 || ev.Sampled.IsingMethod == "" {
+		t.Fatalf("deviations %v by %q", ev.Sampled.DeviationSigma, ev.Sampled.IsingMethod)
+	}
+	for k, z := range ev.Sampled.DeviationSigma {
+		if math.Abs(z) > 4 {
+			t.Errorf("%s: %.1f sigma from exact", k, z)
+		}
+	}
+	if e := ev.Sampled.RBM.Energy.Error; !(e > 0 && e < 0.01) {
+		t.Errorf("energy error bar %v, want in (0, 0.01)", e)
 	}
 }
