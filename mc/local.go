@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"unsafe"
 
 	"github.com/isingrbm/isingrbm/internal/numeric"
 	"github.com/isingrbm/isingrbm/lattice"
@@ -211,11 +212,11 @@ type Local struct {
 	eint int64
 	thr  []uint64 // Metropolis: by s_i f + qmax; heat bath: P(s_i = +1) by f + qmax
 	// Compact layout of the integer path when every site has the same
-	// number z of neighbour entries: neighbour j of site i at nbr[i*z+j]
-	// with coupling cz[i*z+j] (nil otherwise).
+	// number z of neighbour entries: site i's record rec[2zi : 2z(i+1)]
+	// holds its z neighbours, then their z couplings in quanta (nil
+	// otherwise), so that one site's data are contiguous.
 	z   int
-	nbr []int32
-	cz  []int32
+	rec []int32
 }
 
 // maxQuantumField bounds the table of the integer path.
@@ -299,8 +300,11 @@ func (k *Local) compact() {
 		return
 	}
 	k.z = z
-	k.nbr = append([]int32(nil), k.nb.Sites[st[0]:st[n]]...)
-	k.cz = append([]int32(nil), k.ic[st[0]:st[n]]...)
+	k.rec = make([]int32, 0, 2*z*n)
+	for i := 0; i < n; i++ {
+		k.rec = append(k.rec, k.nb.Sites[st[i]:st[i+1]]...)
+		k.rec = append(k.rec, k.ic[st[i]:st[i+1]]...)
+	}
 }
 
 func abs32(v int32) int32 {
@@ -397,7 +401,7 @@ func (k *Local) Sweep() (updates, accepted int64) {
 
 // sweepInt is Sweep on the integer path.
 func (k *Local) sweepInt() (updates, accepted int64) {
-	if k.nbr != nil && k.pcg != nil && !k.heat {
+	if k.rec != nil && k.pcg != nil && !k.heat {
 		return k.sweepMetropolisCompact()
 	}
 	n := len(k.s)
@@ -419,8 +423,11 @@ func (k *Local) sweepInt() (updates, accepted int64) {
 			up := k.u64() < thr[int(f)+qmax]
 			flip = up != (old > 0)
 		} else {
+			// One random number per attempt, also when the move is
+			// downhill (p = 1): the compact path decides without a branch.
+			u := k.u64()
 			v := int32(old) * f
-			flip = v <= 0 || k.u64() < thr[int(v)+qmax]
+			flip = v <= 0 || u < thr[int(v)+qmax]
 		}
 		if flip {
 			s[i] = -old
@@ -433,53 +440,182 @@ func (k *Local) sweepInt() (updates, accepted int64) {
 	return int64(n), acc
 }
 
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // sweepMetropolisCompact is sweepInt for Metropolis on the compact layout,
 // drawing from an inlined mirror of the *rand.PCG source (the same numbers
 // src.Uint64 returns, without a call each; the state is copied in and
-// written back): the same chain, bit for bit, as the general path.
+// written back): the same chain, bit for bit, as the general path. The
+// decision is branch-free: one random number per attempt, a flip iff the
+// move is downhill or the number is below the uphill threshold.
 func (k *Local) sweepMetropolisCompact() (updates, accepted int64) {
 	n := len(k.s)
-	s, ih, thr, qmax, z := k.s, k.ih, k.thr, k.qmax, k.z
-	nbr, cz := k.nbr[:n*z], k.cz[:n*z]
 	var g pcgMirror
 	g.load(k.pcg)
-	defer g.store(k.pcg)
-	var acc int64
-	var de int64
-	mag := 0
-	seq := k.order == Sequential
+	var de, t int64
+	switch {
+	case k.z == 4 && k.order == Sequential:
+		de, t = metropolis4(k.s, k.ih, k.thr, k.qmax, k.rec, &g)
+	case k.z == 6 && k.order == Sequential:
+		de, t = metropolis6(k.s, k.ih, k.thr, k.qmax, k.rec, &g)
+	default:
+		de, t = metropolisZ(k.s, k.ih, k.thr, k.qmax, k.z, k.rec, k.order == Sequential, &g)
+	}
+	g.store(k.pcg)
+	// t packs the flips (high 32 bits) and the change of magnetization.
+	acc := (t + 1<<31) >> 32
+	k.eint += de
+	k.mag += int(t - acc<<32)
+	k.e = float64(k.eint) * k.q
+	return int64(n), acc
+}
+
+// flipDelta returns 1 if Metropolis flips spin old with local field f (in
+// quanta) given the random number u, else 0, without a branch.
+func flipDelta(thr []uint64, qmax int, old int8, f int32, u uint64) int {
+	m := int32(old) >> 31 // -1 for old = -1, 0 for +1
+	v := (f ^ m) - m      // old * f
+	return b2i(v <= 0) | b2i(u < thr[int(v)+qmax])
+}
+
+// metropolis4 is the sequential sweep for 4 neighbours per site. What
+// limits it is the number of instructions per site: the loop is written
+// with raw pointers and the generator state in locals so that everything
+// stays in registers.
+func metropolis4(s []int8, ih []int32, thr []uint64, qmax int, rec []int32, g *pcgMirror) (de, t int64) {
+	n := len(s)
+	if n == 0 {
+		return 0, 0
+	}
+	_ = rec[8*n-1]
+	_ = ih[n-1]
+	_ = thr[2*qmax]
+	// Raw pointers: every index is in range by construction (neighbours
+	// < n, |s_i f| <= qmax), and without bounds checks and slice lengths
+	// the loop fits in the registers.
+	sp := unsafe.Pointer(unsafe.SliceData(s))
+	rp := unsafe.Pointer(unsafe.SliceData(rec))
+	hp := unsafe.Pointer(unsafe.SliceData(ih))
+	tp := unsafe.Add(unsafe.Pointer(unsafe.SliceData(thr)), 8*qmax) // thr[v] for -qmax <= v <= qmax
+	spin := func(j int32) int32 { return int32(*(*int8)(unsafe.Add(sp, int(j)))) }
+	accept := func(m, f int32, u uint64) int {
+		v := (f ^ m) - m // old * f
+		return b2i(v <= 0) | b2i(u < *(*uint64)(unsafe.Add(tp, 8*int(v))))
+	}
+	ghi, glo := g.hi, g.lo
+	for i := 0; i < n; i++ {
+		r := (*[8]int32)(unsafe.Add(rp, 32*i))
+		f := *(*int32)(unsafe.Add(hp, 4*i)) + r[4]*spin(r[0]) + r[5]*spin(r[1]) + r[6]*spin(r[2]) + r[7]*spin(r[3])
+		old := *(*int8)(unsafe.Add(sp, i))
+		// PCG step (pcgMirror.uint64), state in registers.
+		const (
+			mulHi    = 2549297995355413924
+			mulLo    = 4865540595714422341
+			incHi    = 6364136223846793005
+			incLo    = 1442695040888963407
+			cheapMul = 0xda942042e4dd58b5
+		)
+		hi, lo := bits.Mul64(glo, mulLo)
+		hi += ghi*mulLo + glo*mulHi
+		lo, c := bits.Add64(lo, incLo, 0)
+		hi, _ = bits.Add64(hi, incHi, c)
+		glo, ghi = lo, hi
+		hi ^= hi >> 32
+		hi *= cheapMul
+		hi ^= hi >> 48
+		u := hi * (lo | 1)
+
+		a := accept(int32(old)>>31, f, u)
+		*(*int8)(unsafe.Add(sp, i)) = old ^ int8(-2*a)
+		de += int64(a) * 2 * int64(old) * int64(f)
+		t += int64(a) * (1<<32 - 2*int64(old))
+	}
+	g.hi, g.lo = ghi, glo
+	return de, t
+}
+
+// metropolis6 is metropolis4 for 6 neighbours per site (triangular, cubic).
+func metropolis6(s []int8, ih []int32, thr []uint64, qmax int, rec []int32, g *pcgMirror) (de, t int64) {
+	n := len(s)
+	if n == 0 {
+		return 0, 0
+	}
+	_ = rec[12*n-1]
+	_ = ih[n-1]
+	_ = thr[2*qmax]
+	// Raw pointers: every index is in range by construction (neighbours
+	// < n, |s_i f| <= qmax), and without bounds checks and slice lengths
+	// the loop fits in the registers.
+	sp := unsafe.Pointer(unsafe.SliceData(s))
+	rp := unsafe.Pointer(unsafe.SliceData(rec))
+	hp := unsafe.Pointer(unsafe.SliceData(ih))
+	tp := unsafe.Add(unsafe.Pointer(unsafe.SliceData(thr)), 8*qmax) // thr[v] for -qmax <= v <= qmax
+	spin := func(j int32) int32 { return int32(*(*int8)(unsafe.Add(sp, int(j)))) }
+	accept := func(m, f int32, u uint64) int {
+		v := (f ^ m) - m // old * f
+		return b2i(v <= 0) | b2i(u < *(*uint64)(unsafe.Add(tp, 8*int(v))))
+	}
+	ghi, glo := g.hi, g.lo
+	for i := 0; i < n; i++ {
+		r := (*[12]int32)(unsafe.Add(rp, 48*i))
+		f := *(*int32)(unsafe.Add(hp, 4*i)) + r[6]*spin(r[0]) + r[7]*spin(r[1]) + r[8]*spin(r[2]) +
+			r[9]*spin(r[3]) + r[10]*spin(r[4]) + r[11]*spin(r[5])
+		old := *(*int8)(unsafe.Add(sp, i))
+		// PCG step (pcgMirror.uint64), state in registers.
+		const (
+			mulHi    = 2549297995355413924
+			mulLo    = 4865540595714422341
+			incHi    = 6364136223846793005
+			incLo    = 1442695040888963407
+			cheapMul = 0xda942042e4dd58b5
+		)
+		hi, lo := bits.Mul64(glo, mulLo)
+		hi += ghi*mulLo + glo*mulHi
+		lo, c := bits.Add64(lo, incLo, 0)
+		hi, _ = bits.Add64(hi, incHi, c)
+		glo, ghi = lo, hi
+		hi ^= hi >> 32
+		hi *= cheapMul
+		hi ^= hi >> 48
+		u := hi * (lo | 1)
+
+		a := accept(int32(old)>>31, f, u)
+		*(*int8)(unsafe.Add(sp, i)) = old ^ int8(-2*a)
+		de += int64(a) * 2 * int64(old) * int64(f)
+		t += int64(a) * (1<<32 - 2*int64(old))
+	}
+	g.hi, g.lo = ghi, glo
+	return de, t
+}
+
+// metropolisZ is the sweep for any number z of neighbours per site, in
+// sequential or random order.
+func metropolisZ(s []int8, ih []int32, thr []uint64, qmax, z int, rec []int32, seq bool, g *pcgMirror) (de, t int64) {
+	n := len(s)
 	un := uint64(n)
-	for t := 0; t < n; t++ {
-		i := t
+	for k := 0; k < n; k++ {
+		i := k
 		if !seq {
 			i = g.intn(un)
 		}
+		r := rec[2*z*i : 2*z*i+2*z]
+		nb, c := r[:z], r[z:]
 		f := ih[i]
-		nb, c := nbr[i*z:i*z+z], cz[i*z:i*z+z]
-		switch z {
-		case 4:
-			f += c[0]*int32(s[nb[0]]) + c[1]*int32(s[nb[1]]) + c[2]*int32(s[nb[2]]) + c[3]*int32(s[nb[3]])
-		case 6:
-			f += c[0]*int32(s[nb[0]]) + c[1]*int32(s[nb[1]]) + c[2]*int32(s[nb[2]]) +
-				c[3]*int32(s[nb[3]]) + c[4]*int32(s[nb[4]]) + c[5]*int32(s[nb[5]])
-		default:
-			for j, x := range nb {
-				f += c[j] * int32(s[x])
-			}
+		for j, x := range nb {
+			f += c[j] * int32(s[x])
 		}
 		old := s[i]
-		v := int32(old) * f
-		if v <= 0 || g.uint64() < thr[int(v)+qmax] {
-			s[i] = -old
-			de += 2 * int64(old) * int64(f)
-			mag -= 2 * int(old)
-			acc++
-		}
+		a := flipDelta(thr, qmax, old, f, g.uint64())
+		s[i] = old ^ int8(-2*a)
+		de += int64(a) * 2 * int64(old) * int64(f)
+		t += int64(a) * (1<<32 - 2*int64(old))
 	}
-	k.eint += de
-	k.mag += mag
-	k.e = float64(k.eint) * k.q
-	return int64(n), acc
+	return de, t
 }
 
 // pcgMirror mirrors math/rand/v2's PCG (the same 128-bit LCG step and DXSM

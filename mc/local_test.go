@@ -30,10 +30,10 @@ func TestMetropolisCompactSameChain(t *testing.T) {
 			name := fmt.Sprintf("model %d %s", mi, order)
 			a := NewMetropolis(m, 0.45, order, rng.New(2, uint64(mi)))
 			b := NewMetropolis(m, 0.45, order, rng.New(2, uint64(mi)))
-			if a.nbr == nil {
+			if a.rec == nil {
 				t.Fatalf("%s: no compact layout", name)
 			}
-			b.nbr = nil // the general integer path
+			b.rec = nil // the general integer path
 			for sw := range 20 {
 				ua, aa := a.Sweep()
 				ub, ab := b.Sweep()
@@ -62,6 +62,7 @@ func i8(s []int8) []byte {
 // lattice and a ±J spin glass of the same size.
 func BenchmarkMetropolisGeneric(b *testing.B) {
 	sq, _ := lattice.Square(256, 256, lattice.Periodic, lattice.Periodic)
+	sq64, _ := lattice.Square(64, 64, lattice.Periodic, lattice.Periodic)
 	tri, _ := lattice.Triangular(256, 256, lattice.Periodic, lattice.Periodic)
 	pm, _ := lattice.Square(256, 256, lattice.Periodic, lattice.Periodic)
 	if err := pm.SetCouplings(lattice.Dist{Kind: lattice.PlusMinus, Mean: 1}, rng.New(1, 9)); err != nil {
@@ -70,7 +71,7 @@ func BenchmarkMetropolisGeneric(b *testing.B) {
 	for _, c := range []struct {
 		name string
 		m    *lattice.Model
-	}{{"square", sq}, {"triangular", tri}, {"pmJ", pm}} {
+	}{{"square", sq}, {"square64", sq64}, {"triangular", tri}, {"pmJ", pm}} {
 		for _, order := range []Order{Sequential, Random} {
 			b.Run(c.name+"/"+string(order), func(b *testing.B) {
 				k := NewMetropolis(c.m, 0.4406868, order, rng.New(1, 0))
