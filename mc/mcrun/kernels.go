@@ -2,6 +2,7 @@ package mcrun
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/isingrbm/isingrbm/internal/rng"
@@ -170,4 +171,23 @@ func fastParams(m *lattice.Model, beta float64) (fast.Params, bool) {
 		return fast.Params{}, false
 	}
 	return fast.Params{Dims: append([]int(nil), g.Dims...), J: j, H: h, Beta: beta}, true
+}
+
+// thermalizationTaus is the least thermalization, in units of the largest
+// integrated autocorrelation time of u and |m|, below which a result is
+// warned about.
+const thermalizationTaus = 5
+
+// warnThermalization adds a warning to r when c discards fewer than
+// thermalizationTaus tau_int of sweeps (tau_int of the energy and of |m|,
+// converted from measurements to sweeps): the means then carry the bias of
+// the random start, which the error bars do not include.
+func warnThermalization(r *mc.TempResult, c *Config) {
+	tau := max(r.Energy.TauInt, r.AbsMagnetization.TauInt) * float64(max(1, c.MeasureEvery))
+	if !(tau > 0) || float64(c.Thermalize) >= thermalizationTaus*tau {
+		return
+	}
+	r.Warnings = append(r.Warnings, fmt.Sprintf(
+		"beta=%g: thermalization of %d sweeps is shorter than %d tau_int (tau_int %.3g sweeps): the means may carry the bias of the random start; thermalize for at least %.0f sweeps",
+		r.Beta, c.Thermalize, thermalizationTaus, tau, math.Ceil(thermalizationTaus*tau)))
 }

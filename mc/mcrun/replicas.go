@@ -183,6 +183,7 @@ func RunReplicas(ctx context.Context, m *lattice.Model, cfg Config, r int) (*Res
 	for k := range c.Betas {
 		tr := combineReplicas(per[k])
 		tr.Index = k
+		warnThermalization(&tr, &c)
 		var flips int64
 		var secs float64
 		for _, gr := range groups {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/lattice"
@@ -165,5 +166,34 @@ func TestWolffShortRunFromRandomStart(t *testing.T) {
 				t.Errorf("%s: u = %v ± %v, exact %v, and no warning", name, r.Energy.Mean, r.Energy.Error, ex.Energy)
 			}
 		}
+	}
+}
+
+// TestThermalizationWarning checks that a run that discards fewer than
+// thermalizationTaus tau_int of sweeps says so, and that a well-thermalized
+// run does not.
+func TestThermalizationWarning(t *testing.T) {
+	m := torus(t, 16)
+	has := func(r mc.TempResult) bool {
+		for _, w := range r.Warnings {
+			if strings.Contains(w, "thermalization of") {
+				return true
+			}
+		}
+		return false
+	}
+	short, err := Run(context.Background(), m, Config{Order: mc.Sequential, Betas: []float64{0.4406868}, Sweeps: 2000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := short.Output.Results[0]; !has(r) {
+		t.Errorf("no thermalization warning for Thermalize 0 at beta_c (tau_int %v): %q", r.Energy.TauInt, r.Warnings)
+	}
+	long, err := Run(context.Background(), m, Config{Order: mc.Sequential, Betas: []float64{0.25}, Sweeps: 2000, Thermalize: 500, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := long.Output.Results[0]; has(r) {
+		t.Errorf("thermalization warning for 500 sweeps at beta 0.25 (tau_int %v): %q", r.Energy.TauInt, r.Warnings)
 	}
 }

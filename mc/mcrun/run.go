@@ -230,6 +230,9 @@ func (j *job) result(ctx context.Context, analysed *atomic.Int64) (*Result, erro
 			return nil, err
 		}
 		analysed.Add(analysisWeight(pt))
+		for k := range out.Results {
+			warnThermalization(&out.Results[k], c)
+		}
 		out.SwapAcceptance = pt.SwapAcceptance()
 		for k := range pt.Series {
 			res.Series = append(res.Series, &pt.Series[k])
@@ -247,6 +250,7 @@ func (j *job) result(ctx context.Context, analysed *atomic.Int64) (*Result, erro
 					return err
 				}
 				r.Index = j.indices[i]
+				warnThermalization(&r, c)
 				out.Results[i] = r
 				analysed.Add(analysisWeight(ch))
 				return nil
