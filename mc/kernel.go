@@ -32,7 +32,10 @@ type Kernel interface {
 	// N spins are flipped" measures at a configuration-dependent stopping time
 	// and is biased (on a 4x4 torus at T = 2.27 it gives u = -1.76 instead of
 	// -1.565); fix the number of clusters per sweep after thermalization
-	// instead (see Adapter).
+	// instead (see Adapter). The Wolff kernels record at least
+	// MinAdaptationSweeps adaptation sweeps before fixing it, doing the
+	// missing ones in EndAdaptation when thermalization was shorter, so that
+	// a measured sweep flips about N spins from the first one.
 	Sweep() (updates, accepted int64)
 
 	// Energy returns the total energy H(s) of the current configuration

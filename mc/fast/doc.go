@@ -30,8 +30,22 @@
 // Cluster implements Wolff single-cluster and Swendsen–Wang updates
 // (J > 0, h = 0). Wolff grows its cluster without data-dependent branches:
 // every neighbour visit consumes one precomputed exact bond bit and a neighbour
-// joins iff it is aligned and its bit is set. Swendsen–Wang labels clusters
-// with union-find (path halving, union by smaller index).
+// joins iff it is aligned and its bit is set; a stack entry packs the site
+// index with x and y, so a neighbour's entry is the popped one plus a
+// constant. Swendsen–Wang labels clusters with union-find (union by smaller
+// index), on the square lattice in three passes (bond bits; raster labelling
+// with the left neighbour's root in a register; flatten, coins and flips).
+// Both track the energy exactly (an integer bond sum) and the magnetization
+// without a pass over the lattice for the measurement: a Wolff site joins as
+// "pending" and is flipped when popped, so each flip is a single-spin flip
+// whose energy change the neighbour visits already count; the Swendsen–Wang
+// flip pass adds each bond at its larger end. TestClusterTracking checks both
+// against a recount after every cluster and sweep, and bit for bit against
+// the textbook definitions (flip at push; mc.Union over the neighbour table).
+//
+// Replicas.Measure gives the energy and magnetization of every replica from
+// the bit-sliced words as they are stored (no unpacking): per-lane counts of
+// +1 spins and of unsatisfied bonds with a Harley–Seal carry-save tree.
 //
 // All kernels have the method set of package mc's Kernel (Sweep returning
 // attempted/accepted counts, Energy, Magnetization, Spins, binary
