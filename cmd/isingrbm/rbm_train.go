@@ -68,7 +68,8 @@ func rbmTrainCommand() *cli.Command {
 			Usage: "write the training log to FILE.csv: epoch, learning_rate, recon_error, pseudo_log_lik, log_z, log_z_lower, log_z_upper, log_likelihood, kl_target_model, validation_score, best_epoch, seconds (empty: not computed)"},
 		&cli.IntFlag{Name: "monitor-every", Value: 0, Category: catOutput, DefaultText: "auto",
 			Usage: "epochs between log lines, >= 0 (0: as often as costs at most 10 % of the training, estimated from operation counts)"},
-		&cli.IntFlag{Name: "monitor-samples", Value: 1000, Category: catOutput, Usage: "samples (the first ones) on which the log statistics are computed, >= 1"},
+		&cli.IntFlag{Name: "monitor-samples", Value: 0, Category: catOutput, DefaultText: "auto: 1000, fewer when even one evaluation would cost more than 10 % of the training",
+			Usage: "samples (the first ones) on which the log statistics are computed, >= 0"},
 		&cli.IntFlag{Name: "exact-max", Value: 16, Category: catOutput,
 			Usage: "log the exact log-likelihood when the layer enumerated for ln Z has at most this many units (0..30; larger is slower)"},
 		&cli.IntFlag{Name: "ais-steps", Value: 0, Category: catOutput,
@@ -209,7 +210,7 @@ func rbmParseTrainFlags(c *cli.Context) (*rbmTrainSettings, error) {
 	for _, f := range []struct {
 		name string
 		min  int
-	}{{"k", 1}, {"epochs", 1}, {"batch", 1}, {"chains", 0}, {"patience", 0}, {"monitor-every", 0}, {"monitor-samples", 1}, {"exact-max", 0},
+	}{{"k", 1}, {"epochs", 1}, {"batch", 1}, {"chains", 0}, {"patience", 0}, {"monitor-every", 0}, {"monitor-samples", 0}, {"exact-max", 0},
 		{"ais-steps", 0}, {"ais-runs", 2}} {
 		if c.IsSet(f.name) || f.name == "k" || f.name == "chains" || strings.HasPrefix(f.name, "monitor") || f.name == "exact-max" || strings.HasPrefix(f.name, "ais") {
 			if v := c.Int(f.name); v < f.min {
