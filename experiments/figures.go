@@ -190,7 +190,9 @@ func (r *run) thermoFigures() error {
 				samplers = append(samplers, mcSeries(r.rbms[label], "rbm-gibbs", algName["rbm-gibbs"]+suffix(label), q))
 			}
 			if r.spec.Learning != nil {
-				samplers = append(samplers, mcSeries(r.rbms[label], "rbm-trained", algName["rbm-trained"]+suffix(label), q))
+				for _, a := range learnAlgs(r.rbms[label]) {
+					samplers = append(samplers, mcSeries(r.rbms[label], a, learnLabel(a)+suffix(label), q))
+				}
 			}
 			for ai, s := range samplers {
 				s.Shape = ai + 1

@@ -134,29 +134,49 @@ type CumulantSpec struct {
 	Order       int      `toml:"order" json:"order,omitempty"`
 }
 
-// LearningSpec trains an RBM (spin visible units, Hidden units of HiddenType,
-// zero values 16 and "bernoulli") at every temperature on Samples Ising
-// configurations drawn by Wolff Monte Carlo (one every SampleEvery sweeps,
-// zero value 10, after 1000 thermalization sweeps), by contrastive divergence
-// ("cd" or "pcd", zero value "pcd") with K Gibbs sweeps (zero value 1), Epochs
-// (required), BatchSize (zero value 100) and LearningRate (zero value 0.01,
-// Adam). The KL divergence to the exact Ising distribution and the exact
-// log-likelihood are recorded every MonitorEvery epochs (zero value 5), and
-// the trained RBM is sampled by block Gibbs for GibbsSweeps sweeps (zero value
-// 20000) to compare its observables with the exact ones. N <= 16.
+// LearningSpec is the Torlai–Melko study, with exact references: at every
+// temperature, Samples Ising configurations drawn by Wolff Monte Carlo (one
+// every SampleEvery sweeps, zero value 2, after 1000 thermalization sweeps;
+// Samples zero value 50000) train an RBM for every entry of Hidden (zero
+// value [64]) and HiddenTypes (zero value ["auto"]: gaussian for spin data)
+// with the defaults of 'isingrbm rbm train' (rbm.AutoPlan; Method "auto",
+// or "exact", "pl", "pcd", "cd"; Epochs 0 means the method's default). Each
+// trained RBM is sampled by GibbsChains block Gibbs chains (zero value 200)
+// of GibbsSweeps sweeps (zero value 2000), started from the training data,
+// and its u, c, <|m|>, chi' and U4 are compared with the exact values of
+// the lattice (transfer matrices) and with the Monte Carlo estimates of the
+// training data. KL, if present, adds the exact-likelihood study of a small
+// lattice.
 type LearningSpec struct {
 	Temps
-	Hidden       int     `toml:"hidden" json:"hidden"`
-	HiddenType   string  `toml:"hidden_type" json:"hidden_type"`
-	Samples      int     `toml:"samples" json:"samples"`
-	SampleEvery  int     `toml:"sample_every" json:"sample_every"`
-	Method       string  `toml:"method" json:"method"`
-	K            int     `toml:"k" json:"k"`
-	Epochs       int     `toml:"epochs" json:"epochs"`
-	BatchSize    int     `toml:"batch_size" json:"batch_size"`
-	LearningRate float64 `toml:"learning_rate" json:"learning_rate"`
-	MonitorEvery int     `toml:"monitor_every" json:"monitor_every"`
-	GibbsSweeps  int     `toml:"gibbs_sweeps" json:"gibbs_sweeps"`
+	Hidden      []int    `toml:"hidden" json:"hidden"`
+	HiddenTypes []string `toml:"hidden_types" json:"hidden_types"`
+	Samples     int      `toml:"samples" json:"samples"`
+	SampleEvery int      `toml:"sample_every" json:"sample_every"`
+	Method      string   `toml:"method" json:"method"`
+	Epochs      int      `toml:"epochs" json:"epochs,omitempty"`
+	GibbsChains int      `toml:"gibbs_chains" json:"gibbs_chains"`
+	GibbsSweeps int      `toml:"gibbs_sweeps" json:"gibbs_sweeps"`
+	KL          *KLSpec  `toml:"kl" json:"kl,omitempty"`
+}
+
+// KLSpec is the exact study of how KL(p_Ising || p_RBM) falls with the
+// number of hidden units and of samples, on a lattice small enough to
+// enumerate (Size, zero value "4x4", of the spec's lattice kind, N <= 20) at
+// temperature T (zero value 2.269): Samples Wolff configurations (zero value
+// 100000) train, by exact likelihood, RBMs with each entry of Hidden (zero
+// value [2, 4, 8, 16, 32]) and HiddenTypes (zero value ["gaussian", "spin"]),
+// and RBMs with SampleHidden gaussian hidden units (zero value 16) on the
+// first SampleSizes samples (zero value [1000, 3000, 10000, 30000, 100000]).
+type KLSpec struct {
+	Size         string   `toml:"size" json:"size"`
+	T            float64  `toml:"T" json:"T"`
+	Samples      int      `toml:"samples" json:"samples"`
+	Hidden       []int    `toml:"hidden" json:"hidden"`
+	HiddenTypes  []string `toml:"hidden_types" json:"hidden_types"`
+	SampleHidden int      `toml:"sample_hidden" json:"sample_hidden"`
+	SampleSizes  []int    `toml:"sample_sizes" json:"sample_sizes"`
+	Epochs       int      `toml:"epochs" json:"epochs"`
 }
 
 // FigureSpec chooses the figures. Zero values: Formats ["png", "svg"],
@@ -261,7 +281,8 @@ func knownKeys(k toml.Key) string {
 		"rbm_sampling": "T, T_range, beta, chains, thermalize, sweeps",
 		"cumulants":    "visible, hidden, hidden_types, weight_sigma, bias_sigma, order",
 		"figures":      "formats, thermo",
-		"learning":     "T, T_range, beta, hidden, hidden_type, samples, sample_every, method, k, epochs, batch_size, learning_rate, monitor_every, gibbs_sweeps",
+		"learning":     "T, T_range, beta, hidden, hidden_types, samples, sample_every, method, epochs, gibbs_chains, gibbs_sweeps, kl",
+		"learning.kl":  "size, T, samples, hidden, hidden_types, sample_hidden, sample_sizes, epochs",
 	}
 	parent := ""
 	if len(k) > 1 {
@@ -508,54 +529,8 @@ func (s *Spec) validate() error {
 		return bad("exact", "no computation: add at least one of [exact], [exact_z], [mc], [hs], [rbm_sampling], [cumulants], [learning]")
 	}
 	if l := s.Learning; l != nil {
-		if err := l.validate("learning"); err != nil {
+		if err := l.validateLearning(maxN); err != nil {
 			return err
-		}
-		if maxN > 16 {
-			return bad("learning", "the exact KL needs N <= 16 sites, the model has %d", maxN)
-		}
-		def := func(p *int, v int) {
-			if *p == 0 {
-				*p = v
-			}
-		}
-		def(&l.Hidden, 16)
-		def(&l.SampleEvery, 10)
-		def(&l.K, 1)
-		def(&l.BatchSize, 100)
-		def(&l.MonitorEvery, 5)
-		def(&l.GibbsSweeps, 20000)
-		if l.HiddenType == "" {
-			l.HiddenType = "bernoulli"
-		}
-		if l.Method == "" {
-			l.Method = "pcd"
-		}
-		if l.LearningRate == 0 {
-			l.LearningRate = 0.01
-		}
-		checks := []struct {
-			key       string
-			v, lo, hi int
-		}{
-			{"learning.hidden", l.Hidden, 1, 256}, {"learning.samples", l.Samples, 100, 1_000_000},
-			{"learning.sample_every", l.SampleEvery, 1, 10000}, {"learning.k", l.K, 1, 100},
-			{"learning.epochs", l.Epochs, 1, 100000}, {"learning.batch_size", l.BatchSize, 1, 100000},
-			{"learning.monitor_every", l.MonitorEvery, 1, 100000}, {"learning.gibbs_sweeps", l.GibbsSweeps, 100, MaxSweeps},
-		}
-		for _, c := range checks {
-			if c.v < c.lo || c.v > c.hi {
-				return bad(c.key, "%d: must be in %d..%d", c.v, c.lo, c.hi)
-			}
-		}
-		if err := oneOf("learning.hidden_type", l.HiddenType, "bernoulli", "spin", "gaussian"); err != nil {
-			return err
-		}
-		if err := oneOf("learning.method", l.Method, "cd", "pcd"); err != nil {
-			return err
-		}
-		if !finite(l.LearningRate) || l.LearningRate <= 0 || l.LearningRate > 10 {
-			return bad("learning.learning_rate", "%v: must be in (0, 10]", l.LearningRate)
 		}
 	}
 	if z := s.ExactZ; z != nil {
@@ -843,4 +818,102 @@ func (l *locator) line(key []string) int {
 		}
 	}
 	return 0
+}
+
+// validateLearning checks [learning] and sets its zero values.
+func (l *LearningSpec) validateLearning(maxN int) error {
+	if err := l.validate("learning"); err != nil {
+		return err
+	}
+	if maxN > 4096 {
+		return bad("learning", "the model has %d sites: at most 4096 for RBM training", maxN)
+	}
+	if len(l.Hidden) == 0 {
+		l.Hidden = []int{64}
+	}
+	if len(l.HiddenTypes) == 0 {
+		l.HiddenTypes = []string{"auto"}
+	}
+	def := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	def(&l.Samples, 50000)
+	def(&l.SampleEvery, 2)
+	def(&l.GibbsChains, 200)
+	def(&l.GibbsSweeps, 2000)
+	if l.Method == "" {
+		l.Method = "auto"
+	}
+	for _, h := range l.Hidden {
+		if h < 1 || h > 4096 {
+			return bad("learning.hidden", "%d: must be in 1..4096", h)
+		}
+	}
+	for _, t := range l.HiddenTypes {
+		if err := oneOf("learning.hidden_types", t, "auto", "bernoulli", "spin", "gaussian"); err != nil {
+			return err
+		}
+	}
+	if err := oneOf("learning.method", l.Method, "auto", "exact", "pl", "pcd", "cd"); err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		key       string
+		v, lo, hi int
+	}{
+		{"learning.samples", l.Samples, 100, 10_000_000}, {"learning.sample_every", l.SampleEvery, 1, 10000},
+		{"learning.epochs", l.Epochs, 0, 100000}, {"learning.gibbs_chains", l.GibbsChains, 1, 4096},
+		{"learning.gibbs_sweeps", l.GibbsSweeps, 100, MaxSweeps},
+	} {
+		if c.v < c.lo || c.v > c.hi {
+			return bad(c.key, "%d: must be in %d..%d", c.v, c.lo, c.hi)
+		}
+	}
+	if k := l.KL; k != nil {
+		if k.Size == "" {
+			k.Size = "4x4"
+		}
+		if k.T == 0 {
+			k.T = 2.269
+		}
+		def(&k.Samples, 100000)
+		def(&k.SampleHidden, 16)
+		def(&k.Epochs, 1000)
+		if len(k.Hidden) == 0 {
+			k.Hidden = []int{2, 4, 8, 16, 32}
+		}
+		if len(k.HiddenTypes) == 0 {
+			k.HiddenTypes = []string{"gaussian", "spin"}
+		}
+		if len(k.SampleSizes) == 0 {
+			k.SampleSizes = []int{1000, 3000, 10000, 30000, 100000}
+		}
+		if !finite(k.T) || k.T <= 0 {
+			return bad("learning.kl.T", "%v: must be finite and > 0", k.T)
+		}
+		for _, h := range append(append([]int(nil), k.Hidden...), k.SampleHidden) {
+			if h < 1 || h > 64 {
+				return bad("learning.kl.hidden", "%d: must be in 1..64", h)
+			}
+		}
+		for _, t := range k.HiddenTypes {
+			if err := oneOf("learning.kl.hidden_types", t, "bernoulli", "spin", "gaussian"); err != nil {
+				return err
+			}
+		}
+		for _, n := range k.SampleSizes {
+			if n < 10 || n > k.Samples {
+				return bad("learning.kl.sample_sizes", "%d: must be in 10..samples (%d)", n, k.Samples)
+			}
+		}
+		if k.Samples < 100 || k.Samples > 10_000_000 {
+			return bad("learning.kl.samples", "%d: must be in 100..10000000", k.Samples)
+		}
+		if k.Epochs < 1 || k.Epochs > 100000 {
+			return bad("learning.kl.epochs", "%d: must be in 1..100000", k.Epochs)
+		}
+	}
+	return nil
 }

@@ -28,8 +28,10 @@ import (
 //   - the exact likelihood gradient when the table of all visible states is
 //     small (2^N x M <= 2^22 cells), else pseudo-likelihood; CD and PCD only
 //     on request (their negative phase lags and oscillates near T_c);
-//   - for exact: Adam, learning rate 0.01 decaying as 1/(1 + 0.01 e), 1000
-//     updates; for pseudo-likelihood with spin visible and at least N
+//   - for exact: L-BFGS to convergence (at most 500 iterations; in coupling
+//     space for gaussian hidden units, all samples); Adam with learning rate
+//     0.01 decaying as 1/(1 + 0.01 e) and 1000 updates when Adam is asked
+//     for; for pseudo-likelihood with spin visible and at least N
 //     Gaussian hidden units: L-BFGS in coupling space to convergence (at
 //     most 300 iterations; pairwise.go), all samples, no held-out set; for
 //     other pseudo-likelihood training: ScaledSGD with momentum 0.9,
@@ -196,7 +198,17 @@ func AutoPlan(raw *mat.Dense, o Options) (*Plan, error) {
 		if err := checkExact(n, m); err != nil {
 			return nil, err
 		}
-		cfg.Optimizer, cfg.LearningRate, cfg.LRDecay, cfg.Epochs, cfg.Patience = Adam, 0.01, 0.01, 1000, 100
+		// A deterministic objective: L-BFGS (in coupling space for gaussian
+		// hidden units, where it is concave).
+		cfg.Optimizer, cfg.Epochs, cfg.Patience = LBFGS, 500, 50
+		if o.Optimizer != nil && *o.Optimizer != LBFGS {
+			cfg.LearningRate, cfg.LRDecay, cfg.Epochs, cfg.Patience = 0.01, 0.01, 1000, 100
+		}
+		if p.Visible == Spin && p.Hidden == Gaussian && m >= n && o.Validation == nil {
+			zero := 0.0
+			o.Validation = &zero
+		}
+		say("optimizer: lbfgs on the exact likelihood%s, at most %d iterations", map[bool]string{true: " in coupling space (concave)", false: ""}[p.Hidden == Gaussian && m >= n], cfg.Epochs)
 	case PL:
 		if p.Visible == Spin && p.Hidden == Gaussian && m >= n && (o.Optimizer == nil || *o.Optimizer == LBFGS) {
 			// Coupling space (pairwise.go): concave, L-BFGS to convergence on

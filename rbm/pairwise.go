@@ -40,11 +40,58 @@ import (
 //	sum_i ln sigmoid(2 s_i (a_i + sum_{j != i} J_ij s_j)).
 
 // pairwiseApplies reports whether Train fits r in coupling space (method PL
-// with L-BFGS, spin visible, Gaussian hidden units with zero biases and at
-// least as many hidden as visible units).
+// or Exact with L-BFGS, spin visible, Gaussian hidden units with zero
+// biases and at least as many hidden as visible units). For Exact the
+// objective is the exact mean log-likelihood,
+//
+//	<ln p> = sum_k p_data(k) (a.s_k + s_k^T J s_k / 2) - ln Z,
+//
+// concave in (J, a) too, with gradient <s_i s_j>_data - <s_i s_j>_model
+// summed over all 2^N states.
 func pairwiseApplies(r *RBM, cfg *TrainConfig) bool {
 	n, m := r.Dims()
-	return cfg.Method == PL && cfg.Optimizer == LBFGS && r.Visible.Type == Spin && r.Hidden.Type == Gaussian && m >= n
+	return (cfg.Method == PL || cfg.Method == Exact) && cfg.Optimizer == LBFGS && r.Visible.Type == Spin && r.Hidden.Type == Gaussian && m >= n
+}
+
+// exactPairwise returns the exact mean log-likelihood of the data histogram
+// e.pData under couplings j and fields a, and writes its gradient with
+// respect to J (symmetric, zero diagonal, both triangles holding dJ_ij) into
+// g and with respect to a into ga. It uses e's tables: e.v the states,
+// e.negF their -F, e.g p_data - p_model, and a scratch N-column matrix sj.
+func exactPairwise(e *exactState, sj, j *mat.Dense, a []float64, g *mat.Dense, ga []float64) float64 {
+	ns, n := e.v.Dims()
+	mulAdd(sj, 1, e.v, blas.NoTrans, j, blas.NoTrans, 0)
+	for k := 0; k < ns; k++ {
+		s, t := e.v.RawRowView(k), sj.RawRowView(k)
+		var f float64
+		for i, x := range s {
+			f += x * (a[i] + 0.5*t[i])
+		}
+		e.negF[k] = f
+	}
+	logZ := numeric.LogSumExp(e.negF)
+	var ll float64
+	for k, lf := range e.negF {
+		e.g[k] = e.pData[k] - math.Exp(lf-logZ)
+		if e.pData[k] > 0 {
+			ll += e.pData[k] * (lf - logZ)
+		}
+	}
+	// sj <- diag(g) S, then G = S^T diag(g) S.
+	clear(ga)
+	for k := 0; k < ns; k++ {
+		gk := e.g[k]
+		s, t := e.v.RawRowView(k), sj.RawRowView(k)
+		for i, x := range s {
+			t[i] = gk * x
+			ga[i] += gk * x
+		}
+	}
+	mulAdd(g, 1, e.v, blas.Trans, sj, blas.NoTrans, 0)
+	for i := 0; i < n; i++ {
+		g.Set(i, i, 0)
+	}
+	return ll
 }
 
 // pairwiseState is the scratch of coupling-space training.
@@ -167,7 +214,11 @@ func (t *trainer) trainPairwise(ctx context.Context, data *mat.Dense, es *epochE
 	r, n := t.r, t.n
 	rows, _ := data.Dims()
 	nch := min(rows, 8*par.Workers(rows))
-	p := &pairwiseState{n: n, z: mat.NewDense(rows, n, nil), g: mat.NewDense(n, n, nil), sums: make([]float64, nch), ga: make([][]float64, nch)}
+	zr := rows
+	if t.cfg.Method == Exact {
+		zr = 1 // the data enter through the histogram
+	}
+	p := &pairwiseState{n: n, z: mat.NewDense(zr, n, nil), g: mat.NewDense(n, n, nil), sums: make([]float64, nch), ga: make([][]float64, nch)}
 	for c := range p.ga {
 		p.ga[c] = make([]float64, n)
 	}
@@ -176,6 +227,10 @@ func (t *trainer) trainPairwise(ctx context.Context, data *mat.Dense, es *epochE
 		np += n
 	}
 	j := couplingsOf(r)
+	var sj *mat.Dense
+	if t.cfg.Method == Exact {
+		sj = mat.NewDense(1<<n, n, nil)
+	}
 	x0 := make([]float64, np)
 	pack := func(x []float64, jm *mat.Dense, a []float64) {
 		k := 0
@@ -211,13 +266,18 @@ func (t *trainer) trainPairwise(ctx context.Context, data *mat.Dense, es *epochE
 			return
 		}
 		unpack(x)
-		obj := p.objective(data, j, r.Visible.Bias, p.g, ga) / float64(rows)
+		var obj float64
+		if t.cfg.Method == Exact {
+			obj = exactPairwise(t.exact, sj, j, r.Visible.Bias, p.g, ga)
+		} else {
+			obj = p.objective(data, j, r.Visible.Bias, p.g, ga) / float64(rows)
+			p.g.Scale(1/float64(rows), p.g)
+			for i := range ga {
+				ga[i] /= float64(rows)
+			}
+		}
 		if lastG == nil {
 			lastG = make([]float64, np)
-		}
-		p.g.Scale(1/float64(rows), p.g)
-		for i := range ga {
-			ga[i] /= float64(rows)
 		}
 		// Penalties on the couplings.
 		var pen float64
