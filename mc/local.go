@@ -212,9 +212,10 @@ type Local struct {
 	eint int64
 	thr  []uint64 // Metropolis: by s_i f + qmax; heat bath: P(s_i = +1) by f + qmax
 	// Compact layout of the integer path when every site has the same
-	// number z of neighbour entries: site i's record rec[2zi : 2z(i+1)]
-	// holds its z neighbours, then their z couplings in quanta (nil
-	// otherwise), so that one site's data are contiguous.
+	// number z of neighbour entries: site i's record of 2z+1 words,
+	// rec[(2z+1)i : (2z+1)(i+1)], holds its z neighbours, their z couplings
+	// and its field, in quanta (nil otherwise), so that one site's data are
+	// contiguous.
 	z   int
 	rec []int32
 }
@@ -300,10 +301,23 @@ func (k *Local) compact() {
 		return
 	}
 	k.z = z
-	k.rec = make([]int32, 0, 2*z*n)
+	k.rec = make([]int32, 0, (2*z+1)*n)
 	for i := 0; i < n; i++ {
+		at := len(k.rec)
 		k.rec = append(k.rec, k.nb.Sites[st[i]:st[i+1]]...)
 		k.rec = append(k.rec, k.ic[st[i]:st[i+1]]...)
+		k.rec = append(k.rec, k.ih[i])
+		// Slot 0: the neighbour updated last before i in a sequential
+		// sweep (the largest index below i), see metropolis_amd64.s.
+		nb, c := k.rec[at:at+z], k.rec[at+z:at+2*z]
+		best := 0
+		for j := range nb {
+			if int(nb[j]) < i && (int(nb[best]) >= i || nb[j] > nb[best]) {
+				best = j
+			}
+		}
+		nb[0], nb[best] = nb[best], nb[0]
+		c[0], c[best] = c[best], c[0]
 	}
 }
 
@@ -459,12 +473,16 @@ func (k *Local) sweepMetropolisCompact() (updates, accepted int64) {
 	g.load(k.pcg)
 	var de, t int64
 	switch {
+	case k.z == 4 && k.order == Sequential && useMetropolisAsm:
+		de, t = metropolisAsm4(&k.s[0], n, &k.rec[0], &k.thr[k.qmax], &g)
+	case k.z == 6 && k.order == Sequential && useMetropolisAsm:
+		de, t = metropolisAsm6(&k.s[0], n, &k.rec[0], &k.thr[k.qmax], &g)
 	case k.z == 4 && k.order == Sequential:
-		de, t = metropolis4(k.s, k.ih, k.thr, k.qmax, k.rec, &g)
+		de, t = metropolis4(k.s, k.thr, k.qmax, k.rec, &g)
 	case k.z == 6 && k.order == Sequential:
-		de, t = metropolis6(k.s, k.ih, k.thr, k.qmax, k.rec, &g)
+		de, t = metropolis6(k.s, k.thr, k.qmax, k.rec, &g)
 	default:
-		de, t = metropolisZ(k.s, k.ih, k.thr, k.qmax, k.z, k.rec, k.order == Sequential, &g)
+		de, t = metropolisZ(k.s, k.thr, k.qmax, k.z, k.rec, k.order == Sequential, &g)
 	}
 	g.store(k.pcg)
 	// t packs the flips (high 32 bits) and the change of magnetization.
@@ -487,20 +505,18 @@ func flipDelta(thr []uint64, qmax int, old int8, f int32, u uint64) int {
 // limits it is the number of instructions per site: the loop is written
 // with raw pointers and the generator state in locals so that everything
 // stays in registers.
-func metropolis4(s []int8, ih []int32, thr []uint64, qmax int, rec []int32, g *pcgMirror) (de, t int64) {
+func metropolis4(s []int8, thr []uint64, qmax int, rec []int32, g *pcgMirror) (de, t int64) {
 	n := len(s)
 	if n == 0 {
 		return 0, 0
 	}
-	_ = rec[8*n-1]
-	_ = ih[n-1]
+	_ = rec[9*n-1]
 	_ = thr[2*qmax]
 	// Raw pointers: every index is in range by construction (neighbours
 	// < n, |s_i f| <= qmax), and without bounds checks and slice lengths
 	// the loop fits in the registers.
 	sp := unsafe.Pointer(unsafe.SliceData(s))
 	rp := unsafe.Pointer(unsafe.SliceData(rec))
-	hp := unsafe.Pointer(unsafe.SliceData(ih))
 	tp := unsafe.Add(unsafe.Pointer(unsafe.SliceData(thr)), 8*qmax) // thr[v] for -qmax <= v <= qmax
 	spin := func(j int32) int32 { return int32(*(*int8)(unsafe.Add(sp, int(j)))) }
 	accept := func(m, f int32, u uint64) int {
@@ -509,8 +525,8 @@ func metropolis4(s []int8, ih []int32, thr []uint64, qmax int, rec []int32, g *p
 	}
 	ghi, glo := g.hi, g.lo
 	for i := 0; i < n; i++ {
-		r := (*[8]int32)(unsafe.Add(rp, 32*i))
-		f := *(*int32)(unsafe.Add(hp, 4*i)) + r[4]*spin(r[0]) + r[5]*spin(r[1]) + r[6]*spin(r[2]) + r[7]*spin(r[3])
+		r := (*[9]int32)(unsafe.Add(rp, 36*i))
+		f := r[8] + r[4]*spin(r[0]) + r[5]*spin(r[1]) + r[6]*spin(r[2]) + r[7]*spin(r[3])
 		old := *(*int8)(unsafe.Add(sp, i))
 		// PCG step (pcgMirror.uint64), state in registers.
 		const (
@@ -540,20 +556,18 @@ func metropolis4(s []int8, ih []int32, thr []uint64, qmax int, rec []int32, g *p
 }
 
 // metropolis6 is metropolis4 for 6 neighbours per site (triangular, cubic).
-func metropolis6(s []int8, ih []int32, thr []uint64, qmax int, rec []int32, g *pcgMirror) (de, t int64) {
+func metropolis6(s []int8, thr []uint64, qmax int, rec []int32, g *pcgMirror) (de, t int64) {
 	n := len(s)
 	if n == 0 {
 		return 0, 0
 	}
-	_ = rec[12*n-1]
-	_ = ih[n-1]
+	_ = rec[13*n-1]
 	_ = thr[2*qmax]
 	// Raw pointers: every index is in range by construction (neighbours
 	// < n, |s_i f| <= qmax), and without bounds checks and slice lengths
 	// the loop fits in the registers.
 	sp := unsafe.Pointer(unsafe.SliceData(s))
 	rp := unsafe.Pointer(unsafe.SliceData(rec))
-	hp := unsafe.Pointer(unsafe.SliceData(ih))
 	tp := unsafe.Add(unsafe.Pointer(unsafe.SliceData(thr)), 8*qmax) // thr[v] for -qmax <= v <= qmax
 	spin := func(j int32) int32 { return int32(*(*int8)(unsafe.Add(sp, int(j)))) }
 	accept := func(m, f int32, u uint64) int {
@@ -562,8 +576,8 @@ func metropolis6(s []int8, ih []int32, thr []uint64, qmax int, rec []int32, g *p
 	}
 	ghi, glo := g.hi, g.lo
 	for i := 0; i < n; i++ {
-		r := (*[12]int32)(unsafe.Add(rp, 48*i))
-		f := *(*int32)(unsafe.Add(hp, 4*i)) + r[6]*spin(r[0]) + r[7]*spin(r[1]) + r[8]*spin(r[2]) +
+		r := (*[13]int32)(unsafe.Add(rp, 52*i))
+		f := r[12] + r[6]*spin(r[0]) + r[7]*spin(r[1]) + r[8]*spin(r[2]) +
 			r[9]*spin(r[3]) + r[10]*spin(r[4]) + r[11]*spin(r[5])
 		old := *(*int8)(unsafe.Add(sp, i))
 		// PCG step (pcgMirror.uint64), state in registers.
@@ -595,7 +609,7 @@ func metropolis6(s []int8, ih []int32, thr []uint64, qmax int, rec []int32, g *p
 
 // metropolisZ is the sweep for any number z of neighbours per site, in
 // sequential or random order.
-func metropolisZ(s []int8, ih []int32, thr []uint64, qmax, z int, rec []int32, seq bool, g *pcgMirror) (de, t int64) {
+func metropolisZ(s []int8, thr []uint64, qmax, z int, rec []int32, seq bool, g *pcgMirror) (de, t int64) {
 	n := len(s)
 	un := uint64(n)
 	for k := 0; k < n; k++ {
@@ -603,9 +617,9 @@ func metropolisZ(s []int8, ih []int32, thr []uint64, qmax, z int, rec []int32, s
 		if !seq {
 			i = g.intn(un)
 		}
-		r := rec[2*z*i : 2*z*i+2*z]
-		nb, c := r[:z], r[z:]
-		f := ih[i]
+		r := rec[(2*z+1)*i : (2*z+1)*(i+1)]
+		nb, c := r[:z], r[z:2*z]
+		f := r[2*z]
 		for j, x := range nb {
 			f += c[j] * int32(s[x])
 		}
