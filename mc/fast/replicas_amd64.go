@@ -24,3 +24,9 @@ func replicaRowAsm(a *rowArgs) int
 //
 //go:noescape
 func replicaRowAVX2(a *rowArgs) int
+
+// measureRowAVX512 adds the per-lane counts of one colour-0 row to a.acc
+// (see measArgs); it needs AVX-512F.
+//
+//go:noescape
+func measureRowAVX512(a *measArgs)

@@ -1,5 +1,7 @@
 package fast
 
+import "math/bits"
+
 // Measurement of all replicas at once, straight from the bit-sliced words
 // (no unpacking, no change of layout): the number of +1 spins and of
 // unsatisfied bonds of every replica are vertical (per-lane) bit counts,
@@ -86,6 +88,45 @@ func (v *lanes16) counts(dst []int64) {
 	}
 }
 
+// useMeasureAsm selects the AVX-512 counters (tests switch it off).
+var useMeasureAsm = haveAVX512
+
+// measureAsm is measure with measureRowAVX512 (rows of a multiple of 32
+// words).
+func (cb *cbReplicas) measureAsm(up, unsat []int64) {
+	ly, lz := cb.dims[1], cb.dims[2]
+	st := cb.w + 2
+	S, O := cb.c[0], cb.c[1]
+	var acc measAcc
+	a := measArgs{blocks: cb.w / 32, acc: &acc}
+	if lz > 1 {
+		a.three = 1
+	}
+	blocks := 0
+	for z := 0; z < lz; z++ {
+		zp, zm := (z+1)%lz, (z+lz-1)%lz
+		for y := 0; y < ly; y++ {
+			r := y + ly*z
+			d := 0
+			if cb.off(y, z, 0) == 1 {
+				d = 2
+			}
+			a.s, a.o, a.ox = &S[r*st+1], &O[r*st+1], &O[r*st+d]
+			a.oy, a.om = &O[((y+1)%ly+ly*z)*st+1], &O[((y+ly-1)%ly+ly*z)*st+1]
+			a.oz, a.oq = a.o, a.o
+			if lz > 1 {
+				a.oz, a.oq = &O[(y+ly*zp)*st+1], &O[(y+ly*zm)*st+1]
+			}
+			measureRowAVX512(&a)
+			if blocks += a.blocks; blocks >= measFlushBlocks {
+				acc.flush(up, unsat)
+				blocks = 0
+			}
+		}
+	}
+	acc.flush(up, unsat)
+}
+
 // Measure writes the total energy H and the magnetization sum_i s_i of every
 // replica into e and m (grown if needed) and returns them. It reads the
 // bit-sliced words where they are (on the checkerboard path the two colour
@@ -113,9 +154,61 @@ func (k *Replicas) Measure(e, m []float64) ([]float64, []float64) {
 	return e, m
 }
 
+// measArgs is the argument block of measureRowAVX512 (field offsets are
+// used by the assembly): the colour-0 words of a row, the other colour's
+// words at the same h, at h+d (x neighbour), in the rows y+1 and y-1 (and
+// z+1, z-1), the number of 32-word blocks, 1 for the cubic lattice, and the
+// accumulator.
+type measArgs struct {
+	s, o, ox, oy, om, oz, oq *uint64
+	blocks, three            int
+	acc                      *measAcc
+}
+
+// measAcc is the state of the AVX-512 counters, eight word positions per
+// plane: unsatisfied bonds in planes of weight 1, 2, 4, 8 (u) and 16 * 2^p
+// (uP), +1 spins in planes of weight 1, 2, 4 (m) and 8 * 2^p (mP). Each
+// lane and position holds at most 65535 of each, so the caller flushes
+// every measFlushBlocks blocks.
+type measAcc struct {
+	u  [4][8]uint64
+	uP [12][8]uint64
+	m  [3][8]uint64
+	mP [13][8]uint64
+}
+
+// measFlushBlocks bounds the blocks between flushes (a block adds at most
+// 24 unsatisfied bonds and 8 spins per lane and position).
+const measFlushBlocks = 2048
+
+// flush adds the counts held in a to up and unsat (per lane) and clears a.
+func (a *measAcc) flush(up, unsat []int64) {
+	add := func(dst []int64, planes [][8]uint64, weight func(p int) int64) {
+		for p := range planes {
+			w := weight(p)
+			for _, x := range planes[p] {
+				for ; x != 0; x &= x - 1 {
+					if l := bits.TrailingZeros64(x); l < len(dst) {
+						dst[l] += w
+					}
+				}
+			}
+		}
+	}
+	add(unsat, a.u[:], func(p int) int64 { return 1 << p })
+	add(unsat, a.uP[:], func(p int) int64 { return 16 << p })
+	add(up, a.m[:], func(p int) int64 { return 1 << p })
+	add(up, a.mP[:], func(p int) int64 { return 8 << p })
+	*a = measAcc{}
+}
+
 // measure counts, per lane, the +1 spins and the unsatisfied bonds of the
 // checkerboard storage (halo words are current after every sweep).
 func (cb *cbReplicas) measure(up, unsat []int64) {
+	if useMeasureAsm && cb.w%32 == 0 {
+		cb.measureAsm(up, unsat)
+		return
+	}
 	ly, lz := cb.dims[1], cb.dims[2]
 	st := cb.w + 2
 	var cu, c1 lanes16

@@ -10,12 +10,24 @@ import (
 // TestReplicasMeasure checks Measure (carry-save counts on the storage the
 // kernel sweeps) against Energies and Magnetizations (vertical counters on
 // the typewriter words) and against a scalar recount of one replica, on both
-// paths, with and without a field, for 1..64 replicas and lengths 2.
+// paths, with and without a field, for 1..64 replicas and lengths 2, with
+// the AVX-512 counters (rows of 32 words: Lx = 64) and without.
 func TestReplicasMeasure(t *testing.T) {
-	for _, dims := range [][]int{{2, 2}, {4, 6}, {16, 16}, {6, 5}, {2, 4, 6}, {4, 4, 4}, {3, 4, 2}} {
+	defer func(v bool) { useMeasureAsm = v }(useMeasureAsm)
+	for _, asm := range []bool{false, true} {
+		if asm && !haveAVX512 {
+			continue
+		}
+		useMeasureAsm = asm
+		testReplicasMeasure(t, asm)
+	}
+}
+
+func testReplicasMeasure(t *testing.T, asm bool) {
+	for _, dims := range [][]int{{2, 2}, {4, 6}, {16, 16}, {6, 5}, {2, 4, 6}, {4, 4, 4}, {3, 4, 2}, {64, 6}, {128, 2}, {64, 4, 2}, {64, 2, 4}} {
 		for _, nl := range []int{1, 17, 64} {
 			for _, h := range []float64{0, 0.3} {
-				name := fmt.Sprintf("%v %d replicas h=%v", dims, nl, h)
+				name := fmt.Sprintf("%v %d replicas h=%v asm=%v", dims, nl, h, asm)
 				betas := make([]float64, nl)
 				for i := range betas {
 					betas[i] = 0.2 + 0.01*float64(i)

@@ -9,3 +9,5 @@ const (
 
 func replicaRowAsm(a *rowArgs) int  { panic("fast: no AVX-512 row kernel") }
 func replicaRowAVX2(a *rowArgs) int { panic("fast: no AVX2 row kernel") }
+
+func measureRowAVX512(*measArgs) { panic("fast: no AVX-512") }
