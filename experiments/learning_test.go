@@ -131,9 +131,9 @@ gibbs_sweeps = 1000
 
 // The targets of the learning issue on the 8x8 torus (long: about two
 // minutes): 50000 Wolff samples, 64 hidden units, rbm train's defaults; the
-// sampled RBM's u and <|m|> within 1 % of exact, c within 3 % at T = 2.27
-// and 3.0. At T = 1.8 the pseudo-likelihood estimate of these samples has c
-// about 5 % high (the exact PL optimum too; see README), checked at 8 %.
+// sampled RBM's u and <|m|> within 1 % of exact, c within 3 % at T = 1.8,
+// 2.27 and 3.0 (measured: c +2.0, +0.9, +0.1 %; without the default L1
+// penalty on the couplings c was 7.8 % high at T = 1.8).
 func TestLearningIsing8x8(t *testing.T) {
 	if os.Getenv("ISINGRBM_LONG") == "" {
 		t.Skip("set ISINGRBM_LONG=1")
@@ -141,7 +141,7 @@ func TestLearningIsing8x8(t *testing.T) {
 	m, _ := lattice.Square(8, 8, lattice.Periodic, lattice.Periodic)
 	for _, c := range []struct {
 		T, relC float64
-	}{{1.8, 0.08}, {2.27, 0.03}, {3.0, 0.03}} {
+	}{{1.8, 0.03}, {2.27, 0.03}, {3.0, 0.03}} {
 		r := &run{ctx: context.Background(), spec: &Spec{Seed: 11}, man: &Manifest{}}
 		beta := 1 / c.T
 		data, _, err := r.learnSamples(m, beta, 50000, 2, fmt.Sprintf("t/%g", c.T))

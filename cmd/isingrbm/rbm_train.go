@@ -56,7 +56,8 @@ func rbmTrainCommand() *cli.Command {
 		&cli.Float64Flag{Name: "lr", Category: catTrain, DefaultText: "auto: exact 0.01, pl 0.005, cd/pcd 0.01", Usage: "learning rate, > 0 (not for lbfgs)"},
 		&cli.Float64Flag{Name: "lr-decay", Category: catTrain, DefaultText: "auto: exact 0.01, pl 0.2, cd/pcd 0", Usage: "schedule lr/(1 + decay*epoch), decay >= 0"},
 		&cli.Float64Flag{Name: "momentum", Category: catTrain, DefaultText: "auto: 0.9 for scaled-sgd, 0 for sgd", Usage: "momentum in [0, 1) for sgd and scaled-sgd"},
-		&cli.Float64Flag{Name: "l1", Value: 0, Category: catTrain, Usage: "L1 penalty on the weights, >= 0"},
+		&cli.Float64Flag{Name: "l1", Value: 0, Category: catTrain, DefaultText: "auto: 0.07/sqrt(samples) on the couplings for pl in coupling space, else 0",
+			Usage: "L1 penalty on the weights (on the couplings J = W W^T in coupling space), >= 0"},
 		&cli.Float64Flag{Name: "l2", Value: 0, Category: catTrain, Usage: "L2 penalty on the weights, >= 0"},
 		&cli.BoolFlag{Name: "centered", Category: catTrain, Usage: "centered gradient for cd/pcd (offsets: data means and a running mean of the hidden activations)"},
 		&cli.Float64Flag{Name: "validation", Category: catTrain, DefaultText: "auto: 0.1 (at most 5000 samples) for exact and pl, 0 for cd/pcd",
@@ -326,7 +327,13 @@ func (st *rbmTrainSettings) apply(c *cli.Context, cfg *rbm.TrainConfig) error {
 	case st.patience != nil && *st.patience > 0 && cfg.Validation == nil:
 		return fmt.Errorf("--patience: needs held-out samples (--validation > 0)")
 	}
-	cfg.K, cfg.Chains, cfg.L1, cfg.L2, cfg.Centered = st.k, st.chains, st.l1, st.l2, st.centered
+	cfg.K, cfg.Chains, cfg.Centered = st.k, st.chains, st.centered
+	if c.IsSet("l1") {
+		cfg.L1 = st.l1
+	}
+	if c.IsSet("l2") {
+		cfg.L2 = st.l2
+	}
 	if st.epochs != nil {
 		cfg.Epochs = *st.epochs
 	}
