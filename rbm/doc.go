@@ -65,6 +65,45 @@
 // come from the *rand.Rand passed in (use internal/rng), drawn element by
 // element in row-major order, so a seed fixes the chains for any GOMAXPROCS.
 //
+// # Training
+//
+// Train fits an RBM to samples with one of four estimators (TrainConfig.Method):
+// the exact likelihood gradient, summed over all 2^N visible states
+// (Exact, N <= MaxExactTrain); pseudo-likelihood (PL, Besag 1975: no
+// sampling, curvature of the local conditionals, no critical slowing
+// down); contrastive divergence CD-k and persistent CD (PCD). Optimizers:
+// SGD with momentum, Adam, ScaledSGD (the weight gradient preconditioned by
+// (W^T W + eps I)^-1) and full-batch L-BFGS for the deterministic
+// objectives. For spin visible and at least N Gaussian hidden units the
+// marginal is a pairwise model with couplings J = W W^T, and PL and Exact
+// with L-BFGS run in coupling space, where both objectives are concave
+// (pairwise.go), W following from J by the minimal-shift Hubbard–Stratonovich
+// factorization. Symmetric trains a Z2-symmetric model; Validation and
+// Patience keep the model of the best held-out score and stop early; the
+// monitoring statistics cost at most MonitorBudget of the training,
+// estimated from operation counts so that the log is reproducible.
+//
+// AutoPlan makes the choices of 'isingrbm rbm train' when the user names only
+// the data and the number of hidden units; they were chosen by measurement on
+// Ising Monte Carlo samples and each is documented in auto.go. On 50000 Wolff
+// samples of the 8x8 torus with 64 hidden units the sampled RBM reproduces
+// u and <|m|> to 0.6 % and c to 2 % at T = 1.8, 2.27 and 3.0; on the 4x4 torus
+// at T_c exact-likelihood training reaches KL(p_Ising || p_RBM) = 0.0006
+// nats with 16 or 32 gaussian and 0.0008 with 32 spin hidden units (100000
+// samples), at the statistical floor (free parameters)/(2 x samples).
+//
+// SampleIsing measures the Ising observables of an RBM's visible marginal by
+// independent block Gibbs chains, with error bars from mc's analysis and a
+// jackknife over the chains.
+//
+// Files of the training code: train.go (configuration, the minibatch loop,
+// CD/PCD gradients, optimizers, monitoring budget), pl.go (pseudo-
+// likelihood), exactgrad.go (exact gradient), pairwise.go (coupling space),
+// lbfgs.go (L-BFGS in W), auto.go (the defaults), observe.go (SampleIsing).
+// A new estimator adds a Method constant, a gradient function called from
+// trainer.update (or a full-batch path next to trainPairwise), and its
+// defaults in AutoPlan.
+//
 // # JSON model format
 //
 // Read and Write use
@@ -74,7 +113,11 @@
 //	 "weights": [[W_1_1, ..., W_1_M], ..., [W_N_1, ..., W_N_M]]}
 //
 // with the energy convention above, one weight row per visible unit and
-// "sigma" present only for Gaussian layers. Unknown keys, trailing data,
+// "sigma" present only for Gaussian layers. An optional "metadata" object
+// records the model's provenance (RBM.Metadata): 'isingrbm rbm train' writes
+// the training configuration, the automatic choices and the data file's
+// SHA-256; 'isingrbm hs' the Ising model, beta, the construction, the shift
+// and the ln Z offset. Unknown keys, trailing data,
 // missing or non-finite numbers, sigma <= 0 and weights whose shape is not
 // visible x hidden are errors naming the field. Floats are written in the
 // shortest form that reads back to the same bits.
