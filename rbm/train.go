@@ -1083,7 +1083,7 @@ func (c *TrainConfig) monitorEvery(rows, n, m, enumerated, other int) (every, sa
 	}
 	s := float64(min(rows, c.MonitorSamples))
 	perSample := fn*fm*costFunc + 4*fn*fm*costFlop // pseudo-likelihood, reconstruction
-	var mon float64                               // the costs that do not depend on the samples
+	var mon float64                                // the costs that do not depend on the samples
 	if enumerated >= 0 && enumerated <= c.ExactMaxUnits {
 		mon += math.Ldexp(1, enumerated) * float64(other) * costFunc
 	}
