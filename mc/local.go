@@ -352,7 +352,13 @@ func (k *Local) tables() {
 // (uniform J and h, ±J disorder, ...) with local fields of at most 4096
 // quanta, the kernel works in integers with tabulated acceptance
 // probabilities, and the tracked energy is exact; otherwise it evaluates
-// exp per proposal.
+// exp per proposal. On the integer path every attempt draws one 64-bit
+// number u and flips iff the move is downhill or u < floor(p 2^64); when
+// every site has the same number of neighbours (periodic square,
+// triangular and cubic lattices, complete graphs, with or without
+// disorder) the sweep runs on a compact per-site record (neighbours,
+// couplings, field), in sequential order with 4 or 6 neighbours in
+// assembly on amd64, giving the same chain bit for bit.
 func NewMetropolis(m *lattice.Model, beta float64, order Order, src rand.Source) *Local {
 	k := &Local{order: order}
 	k.init(m, beta, src)
