@@ -42,7 +42,7 @@ func (r *run) runHS() error {
 		}
 		items = append(items, item{fmt.Sprintf("extra%d", i+1), m, desc})
 	}
-	sum := newTable("hs", "model", "N", "hidden", "hidden_units", "T", "beta", "shift", "ln_z_ising", "ln_z_rbm",
+	sum := newTable("hs", "model", "sites", "hidden", "hidden_units", "temperature", "beta", "shift", "ln_z_ising", "ln_z_rbm",
 		"ln_z_offset", "ln_z_offset_error", "max_abs_log_prob_diff", "kl_ising_rbm", "total_variation")
 	worst := 0.0
 	for _, it := range items {
@@ -77,9 +77,9 @@ func (r *run) runHS() error {
 			}
 			name := fmt.Sprintf("hs_%s_%s", it.label, kind)
 			if len(pi) <= MaxStateRows {
-				st := newTable(name+"_states", "state", "log_p_ising", "log_p_rbm", "diff")
+				st := newTable(name+"_states", "state", "temperature", "beta", "log_p_ising", "log_p_rbm", "log_p_diff")
 				for k := range pi {
-					st.add(k, pi[k], pr[k], diff[k])
+					st.add(k, p.T, beta, pi[k], pr[k], diff[k])
 				}
 				if _, err := st.save(r.dataDir, false); err != nil {
 					return err
@@ -140,7 +140,7 @@ func (r *run) continuum(beta float64) error {
 	if err != nil {
 		return err
 	}
-	t := newTable("hs_continuum", "nodes", "ln_z_quadrature", "ln_z_exact", "rel_diff")
+	t := newTable("hs_continuum", "nodes", "temperature", "beta", "ln_z_quadrature", "ln_z_exact", "rel_diff")
 	s := plots.Series{Label: fmt.Sprintf("%s %s, T = %g", p.Continuum.Kind, p.Continuum.Size, p.T)}
 	for _, n := range p.ContinuumNodes {
 		lz, err := hs.ContinuumLogZ(m, beta, hs.Shift{}, n)
@@ -148,7 +148,7 @@ func (r *run) continuum(beta float64) error {
 			return err
 		}
 		d := numeric.RelDiff(lz, ex.LnZ)
-		t.add(n, lz, ex.LnZ, d)
+		t.add(n, p.T, beta, lz, ex.LnZ, d)
 		s.X, s.Y = append(s.X, float64(n)), append(s.Y, d)
 		r.man.Checks["hs_continuum_rel_diff"] = d
 	}

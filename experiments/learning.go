@@ -107,7 +107,7 @@ func (r *run) runLearning() error {
 	l := r.spec.Learning
 	betas := l.Betas()
 	obs := newTable("learning_rbm_gibbs", mcColumns...)
-	dev := newTable("learning_deviations", "size", "T", "beta", "model", "observable", "value", "error", "exact",
+	dev := newTable("learning_deviations", "size", "temperature", "beta", "model", "observable", "mean", "error", "exact",
 		"deviation_sigma", "deviation_percent", "train_seconds")
 	for si, m := range r.models {
 		label := r.labels[si]
@@ -242,7 +242,7 @@ func (r *run) runLearningKL() error {
 	if err != nil {
 		return err
 	}
-	tab := newTable("learning_kl", "study", "hidden_type", "hidden", "samples", "kl", "floor", "free_parameters", "train_seconds")
+	tab := newTable("learning_kl", "study", "temperature", "beta", "hidden_type", "hidden", "samples", "kl", "floor", "free_parameters", "train_seconds")
 	klOf := func(model *rbm.RBM) (float64, error) {
 		lq, _, err := model.LogProbTable()
 		if err != nil {
@@ -277,7 +277,7 @@ func (r *run) runLearningKL() error {
 				return err
 			}
 			floor := params(ht, h) / (2 * float64(k.Samples))
-			tab.add("hidden", ht, h, k.Samples, kl, floor, params(ht, h), r.since(t0))
+			tab.add("hidden", k.T, beta, ht, h, k.Samples, kl, floor, params(ht, h), r.since(t0))
 			s.X, s.Y = append(s.X, float64(h)), append(s.Y, kl)
 			f.X, f.Y = append(f.X, float64(h)), append(f.Y, floor)
 		}
@@ -306,7 +306,7 @@ func (r *run) runLearningKL() error {
 			return err
 		}
 		fl := params("gaussian", k.SampleHidden) / (2 * float64(n))
-		tab.add("samples", "gaussian", k.SampleHidden, n, kl, fl, params("gaussian", k.SampleHidden), r.since(t0))
+		tab.add("samples", k.T, beta, "gaussian", k.SampleHidden, n, kl, fl, params("gaussian", k.SampleHidden), r.since(t0))
 		bySamples.X, bySamples.Y = append(bySamples.X, float64(n)), append(bySamples.Y, kl)
 		floor.X, floor.Y = append(floor.X, float64(n)), append(floor.Y, fl)
 	}

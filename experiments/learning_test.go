@@ -61,14 +61,14 @@ func checkLearningOutputs(t *testing.T, dir string, maxKL float64) {
 			ref       float64
 			maxErr    float64
 		}{
-			{"u", "u", ex.Energy, 0.01}, {"|m|", "abs_m", ex.AbsMagnetization, 0.01}, {"c", "c", ex.HeatCapacity, 0.03},
+			{"u", "energy_per_site", ex.Energy, 0.01}, {"|m|", "abs_magnetization_per_site", ex.AbsMagnetization, 0.01}, {"c", "heat_capacity_per_site", ex.HeatCapacity, 0.03},
 		} {
-			got, e, ed := num(t, r[q.col]), num(t, r[q.col+"_err"]), num(t, d[q.col+"_err"])
+			got, e, ed := num(t, r[q.col]), num(t, r[q.col+"_error"]), num(t, d[q.col+"_error"])
 			if !(e > 0 && e < q.maxErr) {
-				t.Errorf("%s T=%s %s: %s error bar %v, want in (0, %v)", r["size"], r["T"], r["algorithm"], q.name, e, q.maxErr)
+				t.Errorf("%s T=%s %s: %s error bar %v, want in (0, %v)", r["size"], r["temperature"], r["algorithm"], q.name, e, q.maxErr)
 			}
 			if s := math.Hypot(e, ed); math.Abs(got-q.ref) > 4*s {
-				t.Errorf("%s T=%s %s: %s = %.5g ± %.2g (data ± %.2g), exact %.5g: %.1f combined sigma", r["size"], r["T"], r["algorithm"], q.name, got, e, ed, q.ref, math.Abs(got-q.ref)/s)
+				t.Errorf("%s T=%s %s: %s = %.5g ± %.2g (data ± %.2g), exact %.5g: %.1f combined sigma", r["size"], r["temperature"], r["algorithm"], q.name, got, e, ed, q.ref, math.Abs(got-q.ref)/s)
 			}
 		}
 		checked++

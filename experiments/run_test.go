@@ -213,19 +213,19 @@ func TestQuickstartNumbers(t *testing.T) {
 	dir, man, s := runShipped(t, "quickstart")
 	exact := map[string]map[string]string{}
 	for _, r := range readCSV(t, filepath.Join(dir, "data", "exact.csv")) {
-		exact[r["T"]] = r
+		exact[r["temperature"]] = r
 	}
-	pairs := [][2]string{{"u", "u"}, {"c", "c"}, {"abs_m", "abs_m"}, {"U4", "U4"}, {"chi_abs", "chi_abs"}}
+	pairs := [][2]string{{"energy_per_site", "energy_per_site"}, {"heat_capacity_per_site", "heat_capacity_per_site"}, {"abs_magnetization_per_site", "abs_magnetization_per_site"}, {"binder", "binder"}, {"susceptibility_abs_per_site", "susceptibility_abs_per_site"}}
 	nmc := 0
 	for _, r := range readCSV(t, filepath.Join(dir, "data", "mc.csv")) {
-		ex, ok := exact[r["T"]]
+		ex, ok := exact[r["temperature"]]
 		if !ok {
-			t.Fatalf("no exact row at T = %s", r["T"])
+			t.Fatalf("no exact row at T = %s", r["temperature"])
 		}
 		for _, p := range pairs {
-			v, e, x := num(t, r[p[0]]), num(t, r[p[0]+"_err"]), num(t, ex[p[1]])
+			v, e, x := num(t, r[p[0]]), num(t, r[p[0]+"_error"]), num(t, ex[p[1]])
 			if e <= 0 || math.Abs(v-x) > 4*e {
-				t.Errorf("%s T=%s %s: MC %.6g ± %.2g, exact %.6g (%.1f sigma)", r["algorithm"], r["T"], p[0], v, e, x, math.Abs(v-x)/e)
+				t.Errorf("%s T=%s %s: MC %.6g ± %.2g, exact %.6g (%.1f sigma)", r["algorithm"], r["temperature"], p[0], v, e, x, math.Abs(v-x)/e)
 			}
 		}
 		nmc++

@@ -33,6 +33,7 @@ func runSpec(t *testing.T, s *Spec) (string, *Manifest) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkSchemaDir(t, dir)
 	return dir, man
 }
 
@@ -72,7 +73,7 @@ func checkExactZ(t *testing.T, dir string, man *Manifest, methods []string) floa
 	t.Helper()
 	lnz := map[string]map[string]float64{} // size/T -> method -> ln Z
 	for _, r := range readCSV(t, filepath.Join(dir, "data", "exact_z.csv")) {
-		k := r["size"] + "/" + r["T"]
+		k := r["size"] + "/" + r["temperature"]
 		if lnz[k] == nil {
 			lnz[k] = map[string]float64{}
 		}
@@ -223,11 +224,15 @@ func TestExactZNumbers(t *testing.T) {
 		t.Errorf("%d exact_z rows, want 9 sizes x 3 T x 4 methods", len(rows))
 	}
 	for _, r := range readCSV(t, filepath.Join(dir, "data", "exact_z_convergence.csv")) {
-		l, d := num(t, r["L"]), num(t, r["diff"])
-		switch r["T"] {
+		l, d, a := num(t, r["L"]), num(t, r["free_energy_per_site_diff"]), num(t, r["l2_free_energy_per_site_diff"])
+		if math.Abs(a-d*l*l) > 1e-12*math.Abs(a) {
+			t.Errorf("L = %v: l2_free_energy_per_site_diff %v, want L^2 x %v", l, a, d)
+		}
+		switch r["temperature"] {
 		case "1.5":
-			if l >= 64 && math.Abs(d*l*l/math.Ln2-1) > 0.01 {
-				t.Errorf("T = 1.5, L = %v: L^2 (ln Z_L/N - ln Z_inf/N) = %v, want ln 2 within 1%%", l, d*l*l)
+			// both ordered states: f_L - f_inf -> -T ln 2 / L^2
+			if l >= 64 && math.Abs(a/(-1.5*math.Ln2)-1) > 0.01 {
+				t.Errorf("T = 1.5, L = %v: L^2 (f_L - f_inf) = %v, want -T ln 2 within 1%%", l, a)
 			}
 		case "3.5":
 			if l >= 64 && math.Abs(d) > 1e-14 {
@@ -291,18 +296,18 @@ func TestLongShipped(t *testing.T) {
 			dir, _, _ := runShipped(t, name)
 			exact := map[string]map[string]string{}
 			for _, r := range readCSV(t, filepath.Join(dir, "data", "exact.csv")) {
-				exact[r["size"]+"/"+r["T"]] = r
+				exact[r["size"]+"/"+r["temperature"]] = r
 			}
 			files := map[string]string{"thermodynamics": "mc.csv", "rbm-sampling": "rbm_sampling.csv"}
 			tol := 4.0
 			for _, r := range readCSV(t, filepath.Join(dir, "data", files[name])) {
-				ex, ok := exact[r["size"]+"/"+r["T"]]
+				ex, ok := exact[r["size"]+"/"+r["temperature"]]
 				if !ok {
 					continue
 				}
-				v, e, x := num(t, r["u"]), num(t, r["u_err"]), num(t, ex["u"])
+				v, e, x := num(t, r["energy_per_site"]), num(t, r["energy_per_site_error"]), num(t, ex["energy_per_site"])
 				if math.Abs(v-x) > tol*e {
-					t.Errorf("%s %s T=%s: u = %.5g ± %.2g, exact %.5g", r["algorithm"], r["size"], r["T"], v, e, x)
+					t.Errorf("%s %s T=%s: u = %.5g ± %.2g, exact %.5g", r["algorithm"], r["size"], r["temperature"], v, e, x)
 				}
 			}
 		})

@@ -8,6 +8,7 @@ import (
 	"math"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/isingrbm/isingrbm/internal/atomicfile"
 )
@@ -64,8 +65,8 @@ func (t *table) writeCSV(w io.Writer) error {
 				bw.WriteByte(',')
 			}
 			s := csvCell(v)
-			if _, ok := v.(string); ok && (containsAny(s, ",\"\n") || s == "") {
-				s = strconv.Quote(s)
+			if _, ok := v.(string); ok && (containsAny(s, ",\"\n\r") || s == "") {
+				s = `"` + strings.ReplaceAll(s, `"`, `""`) + `"` // RFC 4180, as pandas and numpy read it
 			}
 			bw.WriteString(s)
 		}

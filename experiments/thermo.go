@@ -45,7 +45,25 @@ func exactValue(res *transfer.Result, q plots.Quantity) float64 { return plots.E
 
 func mcValue(res mc.TempResult, q plots.Quantity) (float64, float64) { return plots.MCValue(res, q) }
 
-var exactColumns = []string{"size", "N", "method", "T", "beta", "ln_z", "f", "u", "c", "abs_m", "m2", "m4", "U4", "chi", "chi_abs"}
+// exactColumns are the columns of data/exact.csv: the schema's quantity keys
+// (QuantityKeys), empty (NaN) where the method does not give the quantity.
+var exactColumns = append([]string{"size", "sites", "method", "temperature", "beta"}, QuantityKeys...)
+
+// exactGet returns quantity h of x, NaN when the method did not give it.
+func exactGet(x *transfer.Result, h transfer.Quantity) float64 {
+	if v, ok := x.Get(h); ok {
+		return v
+	}
+	return math.NaN()
+}
+
+// exactCells are the QuantityKeys cells of x.
+func exactCells(x *transfer.Result) []any {
+	return []any{exactGet(x, transfer.HasLnZ), exactGet(x, transfer.HasFreeEnergy), exactGet(x, transfer.HasEnergy),
+		exactGet(x, transfer.HasHeatCapacity), exactGet(x, transfer.HasMagnetization), exactGet(x, transfer.HasAbsMagnetization),
+		exactGet(x, transfer.HasM2), exactGet(x, transfer.HasM4), exactGet(x, transfer.HasBinder),
+		exactGet(x, transfer.HasSusceptibility), exactValue(x, plots.SusceptAbs)}
+}
 
 func (r *run) runExact() error {
 	e := r.spec.Exact
@@ -87,10 +105,7 @@ func (r *run) runExact() error {
 			}
 			for _, x := range res {
 				rows = append(rows, exactRow{method: method, res: x})
-				t.add(label, m.N, x.Method, temperature(x.Beta), x.Beta, x.LnZ,
-					exactValue(x, plots.FreeEnergy), exactValue(x, plots.Energy), exactValue(x, plots.HeatCapacity),
-					exactValue(x, plots.AbsMag), exactValue(x, plots.Mag2), x.M4, exactValue(x, plots.Binder),
-					exactValue(x, plots.Susceptibility), exactValue(x, plots.SusceptAbs))
+				t.add(append([]any{label, m.N, x.Method, temperature(x.Beta), x.Beta}, exactCells(x)...)...)
 			}
 		}
 		r.exact[label] = rows
@@ -109,25 +124,25 @@ func (r *run) runExact() error {
 				return err
 			}
 			rows = append(rows, exactRow{method: method, res: x})
-			t.add("infinite", 0, method, temperature(b), b, x.LnZ,
-				exactValue(x, plots.FreeEnergy), exactValue(x, plots.Energy), exactValue(x, plots.HeatCapacity),
-				exactValue(x, plots.AbsMag), math.NaN(), math.NaN(), math.NaN(), math.NaN(), math.NaN())
+			t.add(append([]any{"infinite", 0, method, temperature(b), b}, exactCells(x)...)...)
 		}
 		r.exact["infinite"] = rows
 	}
 	return r.saveTable(t)
 }
 
-var mcColumns = []string{"size", "N", "algorithm", "T", "beta", "measurements",
-	"u", "u_err", "u_tau", "c", "c_err", "abs_m", "abs_m_err", "abs_m_tau", "m2", "m2_err",
-	"chi", "chi_err", "chi_abs", "chi_abs_err", "U4", "U4_err", "acceptance", "mean_cluster_size", "warnings"}
+// mcColumns are the columns of every Monte Carlo table (mc, rbm_sampling,
+// learning_rbm_gibbs): the schema's KEY, KEY_error, KEY_tau_int for each of
+// MCQuantityKeys.
+var mcColumns = append(append([]string{"size", "sites", "algorithm", "temperature", "beta", "measurements"},
+	estimateColumns(MCQuantityKeys...)...), "acceptance", "mean_cluster_size", "warnings")
 
 func mcTableRow(t *table, label string, n int, alg string, x mc.TempResult) {
-	t.add(label, n, alg, temperature(x.Beta), x.Beta, x.Measurements,
-		x.Energy.Mean, x.Energy.Error, x.Energy.TauInt, x.HeatCapacity.Mean, x.HeatCapacity.Error,
-		x.AbsMagnetization.Mean, x.AbsMagnetization.Error, x.AbsMagnetization.TauInt, x.M2.Mean, x.M2.Error,
-		x.Susceptibility.Mean, x.Susceptibility.Error, x.SusceptibilityAbs.Mean, x.SusceptibilityAbs.Error,
-		x.Binder.Mean, x.Binder.Error, x.Acceptance, x.MeanClusterSize, strings.Join(x.Warnings, "; "))
+	cells := []any{label, n, alg, temperature(x.Beta), x.Beta, x.Measurements}
+	for _, e := range MCEstimates(&x) {
+		cells = append(cells, e.Mean, e.Error, e.TauInt)
+	}
+	t.add(append(cells, x.Acceptance, x.MeanClusterSize, strings.Join(x.Warnings, "; "))...)
 }
 
 func (r *run) runMC() error {
@@ -223,9 +238,9 @@ func (r *run) runMC() error {
 	if snap != nil {
 		m := r.models[snapSize]
 		lx, ly := m.Geometry.Dims[0], m.Geometry.Dims[1]
-		st := newTable("snapshot", "x", "y", "s")
+		st := newTable("snapshot", "x", "y", "spin", "temperature", "beta")
 		for i, v := range snap {
-			st.add(i%lx, i/lx, int(v))
+			st.add(i%lx, i/lx, int(v), temperature(betas[snapTemp]), betas[snapTemp])
 		}
 		if err := r.saveTable(st); err != nil {
 			return err
