@@ -82,17 +82,14 @@ type aisChains struct {
 	tv      *mat.Dense // chains x N (h W^T)
 	rnd     *rand.Rand
 	ab      []float64
-	off, on float64
-	spinVis bool
 	negF    []float64
 }
 
 func newAISChains(r *RBM, a0 []float64, runs int, rnd *rand.Rand) *aisChains {
 	n, m := r.Dims()
-	off, on := r.Visible.Type.values()
 	return &aisChains{r: r, a0: a0, v: mat.NewDense(runs, n, nil), h: mat.NewDense(runs, m, nil),
 		t: mat.NewDense(runs, m, nil), tv: mat.NewDense(runs, n, nil), rnd: rnd,
-		ab: make([]float64, n), off: off, on: on, spinVis: r.Visible.Type == Spin, negF: make([]float64, runs)}
+		ab: make([]float64, n), negF: make([]float64, runs)}
 }
 
 // computeT updates t = v W.
@@ -123,18 +120,11 @@ func (c *aisChains) negFree(beta float64) {
 func (c *aisChains) sweep(beta float64) {
 	rows, n := c.v.Dims()
 	_, m := c.h.Dims()
-	l := &c.r.Hidden
+	hu, hb, hs := c.r.Hidden.Type.unit(), c.r.Hidden.Bias, c.r.Hidden.widths()
 	for k := 0; k < rows; k++ {
 		tr, hr := c.t.RawRowView(k), c.h.RawRowView(k)
 		for mu := 0; mu < m; mu++ {
-			x := beta * tr[mu]
-			var u float64
-			if l.Type == Gaussian {
-				u = c.rnd.NormFloat64()
-			} else {
-				u = c.rnd.Float64()
-			}
-			hr[mu] = l.sample(mu, x, u)
+			hr[mu] = hu.sample(hb[mu], hs[mu], beta*tr[mu], hu.noise(c.rnd))
 		}
 	}
 	c.tv.Mul(c.h, c.r.W.T())
@@ -147,24 +137,18 @@ func (c *aisChains) sweep(beta float64) {
 	c.computeT()
 }
 
-// drawVisible draws the visible units vr of one chain, unit i with input
-// field f = bias[i] + beta tv[i] (f = bias[i] when tv is nil): on with
-// probability sigmoid(f), sigmoid(2f) for spin units (whose values differ by
-// 2), else off.
+// drawVisible draws the visible units vr of one chain from the conditional
+// of unit i with bias bias[i] and input beta tv[i] (no input when tv is nil):
+// on with probability sigmoid(f), f = bias[i] + beta tv[i], sigmoid(2f) for
+// spin units (whose values differ by 2), else off.
 func (c *aisChains) drawVisible(vr, bias, tv []float64, beta float64) {
+	u := c.r.Visible.Type.unit()
 	for i := range vr {
-		f := bias[i]
+		var t float64
 		if tv != nil {
-			f = bias[i] + beta*tv[i]
+			t = beta * tv[i]
 		}
-		if c.spinVis {
-			f *= 2
-		}
-		if c.rnd.Float64() < numeric.Sigmoid(f) {
-			vr[i] = c.on
-		} else {
-			vr[i] = c.off
-		}
+		vr[i] = u.sample(bias[i], 0, t, c.rnd.Float64())
 	}
 }
 
@@ -233,22 +217,10 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 	if a0 == nil {
 		a0 = make([]float64, n)
 		if cfg.Data != nil {
-			rows, cols := cfg.Data.Dims()
-			if cols != n {
+			if _, cols := cfg.Data.Dims(); cols != n {
 				return nil, fmt.Errorf("rbm: AIS: data has %d columns for %d visible units", cols, n)
 			}
-			for i := 0; i < n; i++ {
-				var s float64
-				for k := 0; k < rows; k++ {
-					s += cfg.Data.At(k, i)
-				}
-				p := (s/float64(rows) - off) / (on - off)
-				p = math.Min(math.Max(p, 1e-3), 1-1e-3)
-				a0[i] = math.Log(p / (1 - p))
-				if on-off == 2 {
-					a0[i] /= 2
-				}
-			}
+			independentBiases(a0, cfg.Data, r.Visible.Type)
 		}
 	}
 	if len(a0) != n {

@@ -98,6 +98,7 @@ func (r *RBM) NegFreeEnergyTable(ctx context.Context) ([]float64, error) {
 		}
 	}
 	out := make([]float64, 1<<n)
+	hu, hb, hs := r.Hidden.Type.unit(), r.Hidden.Bias, r.Hidden.widths()
 	// Blocks of 2^lowBits states are independent: workers take them in any
 	// order, and every entry is computed the same way, so the table does not
 	// depend on GOMAXPROCS.
@@ -123,7 +124,7 @@ func (r *RBM) NegFreeEnergyTable(ctx context.Context) ([]float64, error) {
 					tl := tLow[lk*m : (lk+1)*m]
 					s := ah + aLow[lk]
 					for mu, x := range tl {
-						s += r.Hidden.CGF(mu, th[mu]+x)
+						s += hu.cgf(hb[mu], hs[mu], th[mu]+x)
 					}
 					blk[lk] = s
 				}
@@ -154,18 +155,6 @@ func (r *RBM) ExactCouplings(ctx context.Context) ([]float64, error) {
 		MobiusTransform(f)
 	}
 	return f, nil
-}
-
-// Cumulants returns kappa_mu^(1..order) of unit mu's prior (index 0 holds
-// kappa^(1)); see BernoulliCumulants, SpinCumulants and GaussianCumulants.
-func (l *Layer) Cumulants(mu, order int) []float64 {
-	switch l.Type {
-	case Bernoulli:
-		return BernoulliCumulants(l.Bias[mu], order)
-	case Spin:
-		return SpinCumulants(l.Bias[mu], order)
-	}
-	return GaussianCumulants(l.Bias[mu], l.Sigma[mu], order)
 }
 
 // CouplingTerm is the coefficient of prod_{i in Sites} v_i in -F(v): the

@@ -25,6 +25,23 @@
 // joint level, the mismatch (a missing factor 2 for spins, a sigma^2 on the
 // wrong side for Gaussian units) that breaks published RBM code.
 //
+// # Unit types
+//
+// Everything that depends on the type of a layer's units lives in one file
+// per type, implementing the unexported interface unit of unit.go (potential,
+// normaliser, K and K', conditional mean and sampler, cumulants, ...; row
+// methods for the hot loops): unit_bernoulli.go, unit_spin.go and
+// unit_gaussian.go. LayerType indexes the registry in layer.go, which holds
+// each type's name and aliases. A new unit type touches those two files only:
+// a LayerType constant and a registry entry in layer.go, and its unit_*.go.
+// The rest of the package calls the unit through Layer or LayerType.unit and
+// does not name a type, with these exceptions, which are algorithms for
+// particular models rather than properties of a unit: the visible-layer
+// transforms for the value sets {0,1} and {-1,+1} (ConvertData,
+// BernoulliVisible, ExactCouplings, CumulantCouplings), coupling-space
+// training for spin visible and Gaussian hidden units (pairwise.go), the
+// defaults of AutoPlan (auto.go) and Symmetric's spin visible layer.
+//
 // # Marginal, free energy and log Z
 //
 // Summing (or integrating) out the hidden layer gives

@@ -120,12 +120,7 @@ func (t *trainer) exactGradient() float64 {
 			t.gb[mu] += x // rows already scaled by g
 		}
 	}
-	if r.Hidden.Type == Gaussian {
-		for mu := range t.gb {
-			s := r.Hidden.Sigma[mu]
-			t.gb[mu] /= s * s
-		}
-	}
+	r.Hidden.scaleBiasGrad(t.gb)
 	return ll
 }
 
@@ -135,7 +130,7 @@ func (t *trainer) negFreeTable() float64 {
 	r, e := t.r, t.exact
 	ns, _ := e.v.Dims()
 	r.hiddenInput(e.h, e.v)
-	km := hiddenKM(&r.Hidden)
+	hu, hb, hs := r.Hidden.Type.unit(), r.Hidden.Bias, r.Hidden.widths()
 	nch := len(e.sums)
 	par.Chunks(context.Background(), nch, func(w, c int) error {
 		lo, hi := c*exactChunk, min(ns, (c+1)*exactChunk)
@@ -146,7 +141,7 @@ func (t *trainer) negFreeTable() float64 {
 				s += r.Visible.Bias[i] * x
 			}
 			for mu, x := range row {
-				kk, kp := km(mu, x)
+				kk, kp := hu.km(hb[mu], hs[mu], x)
 				s += kk
 				row[mu] = kp
 			}

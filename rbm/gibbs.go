@@ -88,16 +88,10 @@ func mulAdd(c *mat.Dense, alpha float64, a *mat.Dense, ta blas.Transpose, b *mat
 // applyMean replaces each input t in d by l.Mean(col, t) (bit for bit; the
 // Bernoulli case goes through the vectorised kernel.SigmoidBias).
 func applyMean(l *Layer, d *mat.Dense) {
+	u := l.Type.unit()
 	raw := d.RawMatrix()
 	for i := 0; i < raw.Rows; i++ {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
-		if l.Type == Bernoulli {
-			kernel.SigmoidBias(row, l.Bias, 1)
-			continue
-		}
-		for j, t := range row {
-			row[j] = l.Mean(j, t)
-		}
+		u.meanRow(raw.Data[i*raw.Stride:i*raw.Stride+raw.Cols], l.Bias, l.Sigma)
 	}
 }
 
@@ -161,45 +155,21 @@ func sampleRow(row []float64, off float64, g *pcgDXSM) {
 
 // applySample replaces each input t in d by a draw from the conditional
 // (Bernoulli: 1 if u < sigmoid(b+t); spin: +1 if u < sigmoid(2(b+t));
-// Gaussian: b + sigma^2 t + sigma z), one random number per element in row-major order. The
-// loops are written per unit type: this is the hot path of training. src,
-// if non-nil, must be the source of rnd: the uniforms are then drawn from a
-// mirror of it (the same numbers, without a call each).
+// Gaussian: b + sigma^2 t + sigma z), one random number per element in
+// row-major order; the unit types' sampleRow loops are the hot path of
+// training. src, if non-nil, must be the source of rnd: the uniforms are then
+// drawn from a mirror of it (the same numbers, without a call each).
 func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand, src *rand.PCG) {
-	raw := d.RawMatrix()
-	var g pcgDXSM
-	if src != nil && l.Type.Discrete() {
-		g.load(src)
-		defer g.store(src)
+	u := l.Type.unit()
+	dr := draws{rnd: rnd}
+	if src != nil && u.discrete() {
+		dr.g.load(src)
+		dr.mirror = true
+		defer dr.g.store(src)
 	}
+	raw := d.RawMatrix()
 	for i := 0; i < raw.Rows; i++ {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
-		b := l.Bias[:len(row)]
-		switch l.Type {
-		case Bernoulli, Spin:
-			off, scale := 0.0, 1.0
-			if l.Type == Spin {
-				off, scale = -1, 2
-			}
-			kernel.SigmoidBias(row, b, scale) // probability of the "on" value
-			if src != nil {
-				sampleRow(row, off, &g)
-				continue
-			}
-			for j, p := range row {
-				x := off
-				if rnd.Float64() < p {
-					x = 1
-				}
-				row[j] = x
-			}
-		default:
-			sg := l.Sigma[:len(row)]
-			for j, t := range row {
-				s := sg[j]
-				row[j] = b[j] + s*s*t + s*rnd.NormFloat64()
-			}
-		}
+		u.sampleRow(raw.Data[i*raw.Stride:i*raw.Stride+raw.Cols], l.Bias, l.Sigma, &dr)
 	}
 }
 

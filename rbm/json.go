@@ -39,7 +39,7 @@ func (l *jsonLayer) layer(name string) (Layer, error) {
 		return Layer{}, fmt.Errorf("rbm: model JSON: %q missing", name)
 	}
 	if l.Type == nil {
-		return Layer{}, fmt.Errorf("rbm: model JSON: %s.type missing: allowed bernoulli, spin or gaussian", name)
+		return Layer{}, fmt.Errorf("rbm: model JSON: %s.type missing: allowed %s", name, allowedTypes())
 	}
 	t, err := ParseLayerType(*l.Type)
 	if err != nil {

@@ -3,8 +3,7 @@ package rbm
 import (
 	"fmt"
 	"math"
-
-	"github.com/isingrbm/isingrbm/internal/numeric"
+	"slices"
 )
 
 // LayerType is the kind of the units of a layer.
@@ -21,38 +20,66 @@ const (
 	Gaussian
 )
 
+// The registry of unit types: LayerType indexes it. A new unit type is a
+// constant above, an entry here and a file implementing unit (unit.go; see
+// unit_bernoulli.go, unit_spin.go, unit_gaussian.go).
+var registry = [...]struct {
+	name    string   // JSON and command-line name, String's result
+	aliases []string // also accepted by ParseLayerType
+	u       unit
+}{
+	Bernoulli: {"bernoulli", []string{"binary"}, bernoulli{}},
+	Spin:      {"spin", []string{"ising"}, spin{}},
+	Gaussian:  {"gaussian", nil, gaussian{}},
+}
+
+// valid reports whether t is in the registry.
+func (t LayerType) valid() bool { return t >= 0 && int(t) < len(registry) }
+
+// unit returns t's unit type; t must be valid.
+func (t LayerType) unit() unit { return registry[t].u }
+
+// allowedTypes is the list of names for error messages:
+// "bernoulli, spin or gaussian".
+func allowedTypes() string {
+	var s string
+	for k, e := range registry {
+		switch {
+		case k == 0:
+		case k == len(registry)-1:
+			s += " or "
+		default:
+			s += ", "
+		}
+		s += e.name
+	}
+	return s
+}
+
 // String returns "bernoulli", "spin" or "gaussian".
 func (t LayerType) String() string {
-	switch t {
-	case Bernoulli:
-		return "bernoulli"
-	case Spin:
-		return "spin"
-	case Gaussian:
-		return "gaussian"
+	if t.valid() {
+		return registry[t].name
 	}
 	return fmt.Sprintf("LayerType(%d)", int(t))
 }
 
 // Discrete reports whether the units take finitely many values (Bernoulli or spin).
-func (t LayerType) Discrete() bool { return t == Bernoulli || t == Spin }
+func (t LayerType) Discrete() bool { return t.valid() && t.unit().discrete() }
 
 // ParseLayerType parses "bernoulli" (also "binary"), "spin" (also "ising") or "gaussian".
 func ParseLayerType(s string) (LayerType, error) {
-	switch s {
-	case "bernoulli", "binary":
-		return Bernoulli, nil
-	case "spin", "ising":
-		return Spin, nil
-	case "gaussian":
-		return Gaussian, nil
+	for t, e := range registry {
+		if s == e.name || slices.Contains(e.aliases, s) {
+			return LayerType(t), nil
+		}
 	}
-	return 0, fmt.Errorf("unknown layer type %q: allowed bernoulli, spin or gaussian", s)
+	return 0, fmt.Errorf("unknown layer type %q: allowed %s", s, allowedTypes())
 }
 
 // MarshalText implements encoding.TextMarshaler.
 func (t LayerType) MarshalText() ([]byte, error) {
-	if t < Bernoulli || t > Gaussian {
+	if !t.valid() {
 		return nil, fmt.Errorf("rbm: invalid layer type %d", int(t))
 	}
 	return []byte(t.String()), nil
@@ -86,8 +113,8 @@ func (l *Layer) Len() int { return len(l.Bias) }
 
 // validate checks the layer; name ("visible", "hidden") prefixes errors.
 func (l *Layer) validate(name string) error {
-	if l.Type < Bernoulli || l.Type > Gaussian {
-		return fmt.Errorf("rbm: %s.type %d: allowed bernoulli, spin or gaussian", name, int(l.Type))
+	if !l.Type.valid() {
+		return fmt.Errorf("rbm: %s.type %d: allowed %s", name, int(l.Type), allowedTypes())
 	}
 	if len(l.Bias) == 0 {
 		return fmt.Errorf("rbm: %s layer has no units: need at least 1", name)
@@ -97,7 +124,7 @@ func (l *Layer) validate(name string) error {
 			return fmt.Errorf("rbm: %s.bias[%d] = %v: must be finite", name, i, b)
 		}
 	}
-	if l.Type != Gaussian {
+	if !l.Type.unit().hasWidth() {
 		if len(l.Sigma) != 0 {
 			return fmt.Errorf("rbm: %s.sigma given for a %s layer: sigma is for gaussian layers only", name, l.Type)
 		}
@@ -123,28 +150,35 @@ func (l *Layer) clone() Layer {
 	return c
 }
 
+// sigma returns the width of unit mu, 0 for units without one.
+func (l *Layer) sigma(mu int) float64 {
+	if mu < len(l.Sigma) {
+		return l.Sigma[mu]
+	}
+	return 0
+}
+
+// widths returns Sigma, or n zeros for a layer without widths, so that hot
+// loops can index it whatever the unit type.
+func (l *Layer) widths() []float64 {
+	if l.Sigma != nil {
+		return l.Sigma
+	}
+	return make([]float64, len(l.Bias))
+}
+
 // Potential returns the energy term a_mu(x) of unit mu at value x (the unit
 // contributes -a_mu(x) to E): bias*x for Bernoulli and spin units,
 // -(x - bias)^2/(2 sigma^2) for Gaussian ones.
 func (l *Layer) Potential(mu int, x float64) float64 {
-	if l.Type == Gaussian {
-		d := x - l.Bias[mu]
-		return -d * d / (2 * l.Sigma[mu] * l.Sigma[mu])
-	}
-	return l.Bias[mu] * x
+	return l.Type.unit().potential(l.Bias[mu], l.sigma(mu), x)
 }
 
 // LogNorm returns ln of the normaliser of the prior of unit mu,
 // ln sum_x exp(Potential(mu, x)) (an integral for Gaussian units):
 // softplus(b) for Bernoulli, ln 2cosh(b) for spin, ln(sigma sqrt(2 pi)) for Gaussian.
 func (l *Layer) LogNorm(mu int) float64 {
-	switch l.Type {
-	case Bernoulli:
-		return numeric.Softplus(l.Bias[mu])
-	case Spin:
-		return numeric.Log2Cosh(l.Bias[mu])
-	}
-	return math.Log(l.Sigma[mu]) + 0.5*math.Log(2*math.Pi)
+	return l.Type.unit().logNorm(l.Bias[mu], l.sigma(mu))
 }
 
 // CGF returns K_mu(t) = ln E_q[exp(t x)], the cumulant generating function of
@@ -156,83 +190,41 @@ func (l *Layer) LogNorm(mu int) float64 {
 //
 // K_mu(0) = 0, and sum_x exp(Potential(mu, x) + t x) = exp(LogNorm(mu) + K_mu(t)).
 func (l *Layer) CGF(mu int, t float64) float64 {
-	b := l.Bias[mu]
-	switch l.Type {
-	case Bernoulli:
-		return numeric.Softplus(b+t) - numeric.Softplus(b)
-	case Spin:
-		return numeric.LogCosh(b+t) - numeric.LogCosh(b)
-	}
-	s := l.Sigma[mu]
-	return b*t + 0.5*s*s*t*t
+	return l.Type.unit().cgf(l.Bias[mu], l.sigma(mu), t)
 }
 
-// sumCGF returns sum_mu CGF(mu, t[mu]) with the type switch outside the loop.
+// sumCGF returns sum_mu CGF(mu, t[mu]) with one dispatch for the row.
 func (l *Layer) sumCGF(t []float64) float64 {
-	var s float64
-	b := l.Bias[:len(t)]
-	switch l.Type {
-	case Bernoulli:
-		for mu, x := range t {
-			s += numeric.Softplus(b[mu]+x) - numeric.Softplus(b[mu])
-		}
-	case Spin:
-		for mu, x := range t {
-			s += numeric.LogCosh(b[mu]+x) - numeric.LogCosh(b[mu])
-		}
-	default:
-		sg := l.Sigma[:len(t)]
-		for mu, x := range t {
-			s += x * (b[mu] + 0.5*sg[mu]*sg[mu]*x)
-		}
-	}
-	return s
+	return l.Type.unit().sumCGF(l.Bias, l.Sigma, t)
 }
 
 // Mean returns E[x] for unit mu when it feels the input t (the sum of
 // weights times the other layer's values), that is the derivative K_mu'(t):
 // sigmoid(b + t) for Bernoulli, tanh(b + t) for spin, b + sigma^2 t for Gaussian.
 func (l *Layer) Mean(mu int, t float64) float64 {
-	b := l.Bias[mu]
-	switch l.Type {
-	case Bernoulli:
-		return numeric.Sigmoid(b + t)
-	case Spin:
-		return math.Tanh(b + t)
-	}
-	s := l.Sigma[mu]
-	return b + s*s*t
+	return l.Type.unit().mean(l.Bias[mu], l.sigma(mu), t)
 }
 
 // sample draws unit mu's value given its input t from the conditional
-// q_mu(x) exp(t x) / normaliser, using u, a uniform draw in [0,1) (discrete
-// units), or z, a standard normal draw (Gaussian units).
+// q_mu(x) exp(t x) / normaliser, using u = noise(): a uniform draw in [0,1)
+// (discrete units) or a standard normal draw (Gaussian units).
 //
 //	Bernoulli: 1 if u < sigmoid(b + t), else 0
 //	spin:      +1 if u < sigmoid(2 (b + t)), else -1
-//	Gaussian:  b + sigma^2 t + sigma z
+//	Gaussian:  b + sigma^2 t + sigma u
 func (l *Layer) sample(mu int, t float64, u float64) float64 {
-	b := l.Bias[mu]
-	switch l.Type {
-	case Bernoulli:
-		if u < numeric.Sigmoid(b+t) {
-			return 1
-		}
-		return 0
-	case Spin:
-		if u < numeric.Sigmoid(2*(b+t)) {
-			return 1
-		}
-		return -1
-	}
-	s := l.Sigma[mu]
-	return b + s*s*t + s*u
+	return l.Type.unit().sample(l.Bias[mu], l.sigma(mu), t, u)
 }
 
-// values returns the two values of a discrete unit: (off, on) = (0, 1) or (-1, +1).
-func (t LayerType) values() (off, on float64) {
-	if t == Spin {
-		return -1, 1
-	}
-	return 0, 1
+// Cumulants returns kappa_mu^(1..order) of unit mu's prior (index 0 holds
+// kappa^(1)); see BernoulliCumulants, SpinCumulants and GaussianCumulants.
+func (l *Layer) Cumulants(mu, order int) []float64 {
+	return l.Type.unit().cumulants(l.Bias[mu], l.sigma(mu), order)
 }
+
+// scaleBiasGrad divides the bias gradient g of a Gaussian layer by sigma^2
+// (see unit.scaleBiasGrad); it leaves other layers' alone.
+func (l *Layer) scaleBiasGrad(g []float64) { l.Type.unit().scaleBiasGrad(g, l.Sigma) }
+
+// values returns the two values of a discrete unit: (off, on) = (0, 1) or (-1, +1).
+func (t LayerType) values() (off, on float64) { return t.unit().values() }

@@ -2,7 +2,6 @@ package rbm
 
 import (
 	"context"
-	"math"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -34,39 +33,6 @@ import (
 
 // plChunk is the number of minibatch rows per parallel chunk.
 const plChunk = 16
-
-// hiddenKM returns a function giving, for hidden unit mu with input t, the
-// cumulant generating function up to a constant independent of t, and its
-// derivative E[h | t]: softplus(b+t) and sigmoid(b+t) (Bernoulli),
-// ln cosh(b+t) + ln 2 and tanh(b+t) (spin), b t + sigma^2 t^2/2 and
-// b + sigma^2 t (Gaussian). One exponential and one log1p per call.
-func hiddenKM(l *Layer) func(mu int, t float64) (k, kp float64) {
-	b := l.Bias
-	switch l.Type {
-	case Bernoulli:
-		return func(mu int, t float64) (float64, float64) {
-			z := b[mu] + t
-			e := math.Exp(-math.Abs(z))
-			k := math.Max(z, 0) + math.Log1p(e)
-			if z >= 0 {
-				return k, 1 / (1 + e)
-			}
-			return k, e / (1 + e)
-		}
-	case Spin:
-		return func(mu int, t float64) (float64, float64) {
-			z := b[mu] + t
-			a := math.Abs(z)
-			e := math.Exp(-2 * a)
-			return a + math.Log1p(e), math.Copysign((1-e)/(1+e), z)
-		}
-	}
-	sg := l.Sigma
-	return func(mu int, t float64) (float64, float64) {
-		s2 := sg[mu] * sg[mu]
-		return t * (b[mu] + 0.5*s2*t), b[mu] + s2*t
-	}
-}
 
 // plScratch is one worker's scratch space.
 type plScratch struct {
@@ -110,7 +76,8 @@ func plAccumulate(r *RBM, vb *mat.Dense, ws *plWorkspace, grad bool, gW *mat.Den
 	if len(ws.work) < workers {
 		ws.work = make([]plScratch, workers)
 	}
-	km := hiddenKM(&r.Hidden)
+	// K and K' of the hidden units up to a constant (unit.km).
+	hu, hb, hs := r.Hidden.Type.unit(), r.Hidden.Bias, r.Hidden.widths()
 	off, on := r.Visible.Type.values()
 	wraw := r.W.RawMatrix()
 	par.Chunks(context.Background(), nch, func(w, c int) error {
@@ -132,7 +99,7 @@ func plAccumulate(r *RBM, vb *mat.Dense, ws *plWorkspace, grad bool, gW *mat.Den
 			v := vb.RawRowView(row)
 			tr := tb.RawRowView(row)
 			for mu, x := range tr {
-				sc.k0[mu], sc.kp0[mu] = km(mu, x)
+				sc.k0[mu], sc.kp0[mu] = hu.km(hb[mu], hs[mu], x)
 			}
 			clear(sc.s)
 			for i, vi := range v {
@@ -144,7 +111,7 @@ func plAccumulate(r *RBM, vb *mat.Dense, ws *plWorkspace, grad bool, gW *mat.Den
 				q := sc.q[i*m : i*m+m]
 				x := -r.Visible.Bias[i] * d
 				for mu, wv := range wrow {
-					k, kp := km(mu, tr[mu]+d*wv)
+					k, kp := hu.km(hb[mu], hs[mu], tr[mu]+d*wv)
 					x += sc.k0[mu] - k
 					q[mu] = kp
 				}
@@ -206,12 +173,7 @@ func plAccumulate(r *RBM, vb *mat.Dense, ws *plWorkspace, grad bool, gW *mat.Den
 			gb[mu] += x
 		}
 	}
-	if r.Hidden.Type == Gaussian {
-		for mu := range gb {
-			s := r.Hidden.Sigma[mu]
-			gb[mu] /= s * s
-		}
-	}
+	r.Hidden.scaleBiasGrad(gb)
 	return pl
 }
 

@@ -176,21 +176,15 @@ func (r *RBM) BernoulliVisible() (*RBM, float64, error) {
 		out.Visible.Bias[i] = 2 * r.Visible.Bias[i]
 	}
 	out.W.Scale(2, r.W)
+	hu := r.Hidden.Type.unit()
 	for mu := range m {
 		var d float64
 		for i := range n {
 			d += r.W.At(i, mu)
 		}
-		b := r.Hidden.Bias[mu]
-		if r.Hidden.Type == Gaussian {
-			s2 := r.Hidden.Sigma[mu] * r.Hidden.Sigma[mu]
-			nb := b - s2*d
-			out.Hidden.Bias[mu] = nb
-			delta += (b*b - nb*nb) / (2 * s2)
-		} else {
-			out.Hidden.Bias[mu] = b - d
-			delta -= out.Hidden.LogNorm(mu) - r.Hidden.LogNorm(mu)
-		}
+		nb, dlog := hu.absorbShift(r.Hidden.Bias[mu], r.Hidden.sigma(mu), d)
+		out.Hidden.Bias[mu] = nb
+		delta += dlog
 	}
 	return out, delta, nil
 }

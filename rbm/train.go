@@ -203,7 +203,7 @@ type TrainConfig struct {
 	MonitorEvery   int
 	MonitorSamples int
 	MonitorBudget  float64
-	gaussianHidden bool // set by Train for the cost model
+	cheapHidden    bool // set by Train for the cost model: K of the hidden units is a polynomial
 	// ExactMaxUnits enables the exact log-likelihood in the statistics when
 	// the smaller discrete layer has at most this many units (0 means 16;
 	// negative disables).
@@ -385,33 +385,39 @@ func InitRBMWith(n, m int, vis, hid LayerType, data *mat.Dense, init Init) (*RBM
 	}
 	lv := Layer{Type: vis, Bias: make([]float64, n)}
 	lh := Layer{Type: hid, Bias: make([]float64, m)}
-	if hid == Gaussian {
+	if hid.valid() && hid.unit().hasWidth() {
 		lh.Sigma = make([]float64, m)
 		for i := range lh.Sigma {
 			lh.Sigma[i] = 1
 		}
 	}
 	if data != nil {
-		rows, cols := data.Dims()
+		_, cols := data.Dims()
 		if cols != n {
 			return nil, fmt.Errorf("rbm: data has %d columns for %d visible units", cols, n)
 		}
-		off, on := vis.values()
-		for i := 0; i < n; i++ {
-			var s float64
-			for k := 0; k < rows; k++ {
-				s += data.At(k, i)
-			}
-			p := (s/float64(rows) - off) / (on - off) // fraction "on"
-			p = math.Min(math.Max(p, 1e-3), 1-1e-3)
-			b := math.Log(p / (1 - p))
-			if vis == Spin {
-				b /= 2
-			}
-			lv.Bias[i] = b
-		}
+		independentBiases(lv.Bias, data, vis)
 	}
 	return New(lv, lh, w)
+}
+
+// independentBiases writes into dst the biases of independent units of the
+// discrete type typ whose means are the column means of data, clamped so
+// that the fraction of "on" values stays within [1e-3, 1 - 1e-3]: the
+// logit of that fraction, divided by on - off (2 for spins, whose
+// P(+1) = sigmoid(2b)).
+func independentBiases(dst []float64, data *mat.Dense, typ LayerType) {
+	off, on := typ.values()
+	rows, _ := data.Dims()
+	for i := range dst {
+		var s float64
+		for k := 0; k < rows; k++ {
+			s += data.At(k, i)
+		}
+		p := (s/float64(rows) - off) / (on - off) // fraction "on"
+		p = math.Min(math.Max(p, 1e-3), 1-1e-3)
+		dst[i] = math.Log(p/(1-p)) / (on - off)
+	}
 }
 
 // trainer holds the scratch state of one Train call.
@@ -468,12 +474,12 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 	if enumerated == m {
 		other = n
 	}
-	cfg.gaussianHidden = r.Hidden.Type == Gaussian
+	cfg.cheapHidden = r.Hidden.Type.unit().polynomialCGF()
 	if err := cfg.defaults(rows, n, m, enumerated, other); err != nil {
 		return nil, err
 	}
 	if cfg.Symmetric {
-		if r.Visible.Type != Spin || r.Hidden.Type == Bernoulli {
+		if r.Visible.Type != Spin || !r.Hidden.Type.unit().symmetric() {
 			return nil, fmt.Errorf("rbm: train: symmetric training needs spin visible and spin or gaussian hidden units, have %s and %s", r.Visible.Type, r.Hidden.Type)
 		}
 		clear(r.Visible.Bias)
@@ -706,35 +712,21 @@ func (t *trainer) alloc() {
 }
 
 // sampleFromMean replaces conditional means of the hidden layer by samples:
-// Bernoulli u < p, spin u < (1 + m)/2, Gaussian mean + sigma z.
+// Bernoulli u < p, spin u < (1 + m)/2, Gaussian mean + sigma z. Discrete
+// units draw their uniforms from the mirror of t.src, Gaussian ones their
+// normals from t.gibbs.
 func (t *trainer) sampleFromMean(h *mat.Dense) {
 	l := &t.r.Hidden
-	raw := h.RawMatrix()
-	if l.Type.Discrete() {
-		var g pcgDXSM
-		g.load(t.src)
-		for i := 0; i < raw.Rows; i++ {
-			row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
-			if l.Type == Bernoulli {
-				sampleRow(row, 0, &g)
-				continue
-			}
-			for j, p := range row {
-				x := -1.0
-				if g.float64() < (1+p)/2 {
-					x = 1
-				}
-				row[j] = x
-			}
-		}
-		g.store(t.src)
-		return
+	u := l.Type.unit()
+	dr := draws{rnd: t.gibbs}
+	if u.discrete() {
+		dr.g.load(t.src)
+		dr.mirror = true
+		defer dr.g.store(t.src)
 	}
+	raw := h.RawMatrix()
 	for i := 0; i < raw.Rows; i++ {
-		row := raw.Data[i*raw.Stride : i*raw.Stride+raw.Cols]
-		for j, x := range row {
-			row[j] = x + l.Sigma[j]*t.gibbs.NormFloat64()
-		}
+		u.sampleMeanRow(raw.Data[i*raw.Stride:i*raw.Stride+raw.Cols], l.Sigma, &dr)
 	}
 }
 
@@ -946,12 +938,7 @@ func (t *trainer) gradient(vb, hp, vn, hn *mat.Dense, wn []float64) {
 		copy(t.ga, dv)
 		copy(t.gb, dh)
 	}
-	if r.Hidden.Type == Gaussian {
-		for j := range t.gb {
-			s := r.Hidden.Sigma[j]
-			t.gb[j] /= s * s
-		}
-	}
+	r.Hidden.scaleBiasGrad(t.gb)
 }
 
 // weightedMeans writes sum_k w_k a_k (a_k the rows of a) into dst.
@@ -1067,8 +1054,8 @@ const (
 func (c *TrainConfig) monitorEvery(rows, n, m, enumerated, other int) (every, samples int) {
 	fn, fm, fr := float64(n), float64(m), float64(rows)
 	costFunc := float64(costFunc)
-	if c.gaussianHidden {
-		costFunc = 3 // b t + sigma^2 t^2/2: no transcendental function
+	if c.cheapHidden {
+		costFunc = 3 // Gaussian b t + sigma^2 t^2/2: no transcendental function
 	}
 	var epoch float64
 	switch c.Method {
