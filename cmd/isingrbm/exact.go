@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,12 +21,17 @@ func init() { register(exactCommand) }
 
 func exactCommand() *cli.Command {
 	flags := append(latticeFlags(), temperatureFlags(true)...)
+	for _, f := range flags {
+		if sf, ok := f.(*cli.StringFlag); ok && sf.Name == "size" {
+			sf.Usage += "; a comma-separated list (4x4,8x8,16x16) gives one table over sizes x temperatures"
+		}
+	}
 	flags = append(flags,
 		&cli.StringFlag{Name: "method", Value: "auto", Category: "Method",
 			Usage: "auto (a method giving every quantity when cheap: transfer-m or enumeration up to 24 sites; else the fastest exact method that applies), enumerate (any model, N <= 36), transfer (uniform chain, or uniform square lattice: row width <= 24 open, <= 14 torus; all but <|m|>), transfer-m (row transfer matrix carrying the magnetization: exact P(M), every quantity incl. <|m|> and chi'; uniform chain or square lattice, row width <= 14 torus, <= 24 open, at most 2 GiB and about 10 min per temperature), kaufman (zero-field ferromagnetic torus, any size), onsager (infinite square lattice), dos (exact density of states g(E) of the isotropic zero-field torus with an even side, Beale; with --json and no temperature prints g(E))"},
 		&cli.BoolFlag{Name: "json", Category: catOutput,
 			Usage: "print JSON: one object per temperature (an array for several)"},
-		&cli.StringFlag{Name: "out", Category: catOutput, Usage: "also write the table to FILE.csv (atomically)"},
+		&cli.StringFlag{Name: "out", Category: catOutput, Usage: "also write the results to FILE.csv (the table) or FILE.json (as --json), atomically"},
 	)
 	return &cli.Command{
 		Name:  "exact",
@@ -44,7 +50,7 @@ func runExact(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
-	m, _, err := modelFromFlags(c)
+	models, sizes, err := exactModels(c)
 	if err != nil {
 		return err
 	}
@@ -57,61 +63,150 @@ func runExact(c *cli.Context) error {
 		return fmt.Errorf("--method %q: allowed auto, %s", c.String("method"), strings.Join(transfer.Methods, ", "))
 	}
 	if p := c.String("out"); p != "" {
-		if _, err := checkExt("out", p, "csv"); err != nil {
+		if _, err := checkExt("out", p, "csv", "json"); err != nil {
+			return err
+		}
+		if err := checkWritable("out", p); err != nil {
 			return err
 		}
 	}
 	if method == transfer.MethodDOS && !c.IsSet("beta") && !c.IsSet("T") {
-		return exactDOS(c, m)
+		if len(models) > 1 {
+			return fmt.Errorf("--size %s: --method dos without a temperature prints g(E) of one size: give one size, or --T", c.String("size"))
+		}
+		return exactDOS(c, models[0])
 	}
 	betas, err := betasFromFlags(c, nil)
 	if err != nil {
 		return err
 	}
-	note := ""
-	if method == "auto" {
-		chosen, why, err := transfer.Auto(m)
+	var rows []exactRow
+	var notes []string
+	for k, m := range models {
+		me, note := method, ""
+		if method == "auto" {
+			chosen, why, err := transfer.Auto(m)
+			if err != nil {
+				return fmt.Errorf("--method auto: %w", err)
+			}
+			me, note = chosen, fmt.Sprintf("auto: %s (%s)", chosen, why)
+			if len(models) > 1 {
+				note = "--size " + sizes[k] + ": " + note
+			}
+		} else if err := transfer.Applicable(m, method); err != nil {
+			if errors.Is(err, transfer.ErrSize) {
+				return fmt.Errorf("--method %s: --size %s: %w", method, sizes[k], err)
+			}
+			return fmt.Errorf("--method %s: %w", method, err)
+		}
+		if note != "" {
+			notes = append(notes, note)
+		}
+		res, err := transfer.Compute(c.Context, m, betas, me, transfer.Options{})
 		if err != nil {
-			return fmt.Errorf("--method auto: %w", err)
+			return fmt.Errorf("--method %s: %w", me, err)
 		}
-		method, note = chosen, fmt.Sprintf("auto: %s (%s)", chosen, why)
-	} else if err := transfer.Applicable(m, method); err != nil {
-		if errors.Is(err, transfer.ErrSize) {
-			return fmt.Errorf("--method %s: --size %s: %w", method, c.String("size"), err)
+		for _, r := range res {
+			rows = append(rows, exactRow{size: sizes[k], res: r})
 		}
-		return fmt.Errorf("--method %s: %w", method, err)
-	}
-	res, err := transfer.Compute(c.Context, m, betas, method, transfer.Options{})
-	if err != nil {
-		return fmt.Errorf("--method %s: %w", method, err)
 	}
 	if c.Bool("json") {
-		if note != "" {
-			fmt.Fprintln(c.App.ErrWriter, note)
+		for _, n := range notes {
+			fmt.Fprintln(c.App.ErrWriter, n)
 		}
-		if len(res) == 1 {
-			err = writeJSON(c.App.Writer, res[0])
-		} else {
-			err = writeJSON(c.App.Writer, res)
-		}
+		err = writeExactJSON(c.App.Writer, rows)
 	} else {
-		if note != "" {
-			fmt.Fprintln(c.App.Writer, "# "+note)
+		for _, n := range notes {
+			fmt.Fprintln(c.App.Writer, "# "+n)
 		}
-		if method == transfer.MethodOnsager {
-			fmt.Fprintln(c.App.Writer, "# onsager: infinite square lattice (thermodynamic limit; ln_z is ln Z/N)")
+		for _, r := range rows {
+			if r.res.Method == transfer.MethodOnsager {
+				fmt.Fprintln(c.App.Writer, "# onsager: infinite square lattice (thermodynamic limit; ln_z is ln Z/N)")
+				break
+			}
 		}
-		err = exactTable(c.App.Writer, res)
+		err = exactTable(c.App.Writer, rows)
 	}
 	if err != nil {
 		return err
 	}
 	if p := c.String("out"); p != "" {
-		if err := writeFile(p, func(w io.Writer) error { return exactCSV(w, res) }); err != nil {
-			return fmt.Errorf("--out: %w", err)
+		write := func(w io.Writer) error { return exactCSV(w, rows) }
+		if extOf(p) == "json" {
+			write = func(w io.Writer) error { return writeExactJSON(w, rows) }
+		}
+		if err := writeFile(p, write); err != nil {
+			return keepResults(c, "out", err, func(w io.Writer) error { return writeExactJSON(w, rows) })
 		}
 	}
 	return nil
+}
+
+// exactRow is one result of the table: a size of the --size list at one temperature.
+type exactRow struct {
+	size string
+	res  *transfer.Result
+}
+
+// exactModels builds the model of every size of --size (a comma-separated
+// list: "4x4,8x8,16x16"); errors name the size.
+func exactModels(c *cli.Context) ([]*lattice.Model, []string, error) {
+	list := c.String("size")
+	if !strings.Contains(list, ",") {
+		m, _, err := modelFromFlags(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		return []*lattice.Model{m}, []string{list}, nil
+	}
+	if c.String("lattice") == "edges" {
+		return nil, nil, fmt.Errorf("--size %s: a list of sizes needs a geometry (--lattice chain, square, triangular, cubic, complete), not an edge list", list)
+	}
+	defer c.Set("size", list)
+	var models []*lattice.Model
+	var sizes []string
+	for _, sz := range strings.Split(list, ",") {
+		sz = strings.TrimSpace(sz)
+		if sz == "" {
+			return nil, nil, fmt.Errorf("--size %s: empty size in the list: want sizes separated by commas, e.g. 4x4,8x8", list)
+		}
+		if err := c.Set("size", sz); err != nil {
+			return nil, nil, err
+		}
+		m, _, err := modelFromFlags(c)
+		if err != nil {
+			if !strings.Contains(err.Error(), sz) {
+				err = fmt.Errorf("--size %s: %w", sz, err)
+			}
+			return nil, nil, err
+		}
+		models, sizes = append(models, m), append(sizes, sz)
+	}
+	return models, sizes, nil
+}
+
+// writeExactJSON writes the rows as JSON: one object, or an array for
+// several, each with the keys of transfer.Result preceded by "size" and
+// "temperature" (null at beta = 0).
+func writeExactJSON(w io.Writer, rows []exactRow) error {
+	objs := make([]json.RawMessage, len(rows))
+	for i, r := range rows {
+		b, err := json.Marshal(r.res)
+		if err != nil {
+			return err
+		}
+		var t any
+		if r.res.Beta > 0 {
+			t = 1 / r.res.Beta
+		}
+		head, _ := json.Marshal(map[string]any{"size": r.size, "temperature": t})
+		// {"size":..,"temperature":..} + the result's keys
+		objs[i] = append(append(head[:len(head)-1:len(head)-1], ','), b[1:]...)
+	}
+	if len(objs) == 1 {
+		return writeJSON(w, objs[0])
+	}
+	return writeJSON(w, objs)
 }
 
 // exactColumns are the quantities in table and CSV order, with their JSON keys.
@@ -132,15 +227,16 @@ var exactColumns = []struct {
 	{transfer.HasSusceptibilityAbs, "susceptibility_abs_per_site"},
 }
 
-func exactTable(w io.Writer, res []*transfer.Result) error {
+func exactTable(w io.Writer, rows []exactRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "method\tsites\tbeta\tT\tln_z\tf\tu\tc\tm\t|m|\tm2\tm4\tU4\tchi\tchi'")
-	for _, r := range res {
+	fmt.Fprintln(tw, "size\tmethod\tsites\tbeta\tT\tln_z\tf\tu\tc\tm\t|m|\tm2\tm4\tU4\tchi\tchi'")
+	for _, x := range rows {
+		r := x.res
 		t := "inf"
 		if r.Beta > 0 {
 			t = strconv.FormatFloat(1/r.Beta, 'g', 10, 64)
 		}
-		row := []string{r.Method, strconv.Itoa(r.Sites), strconv.FormatFloat(r.Beta, 'g', 10, 64), t}
+		row := []string{x.size, r.Method, strconv.Itoa(r.Sites), strconv.FormatFloat(r.Beta, 'g', 10, 64), t}
 		for _, col := range exactColumns {
 			if v, ok := r.Get(col.q); ok {
 				row = append(row, strconv.FormatFloat(v, 'g', 12, 64))
@@ -153,19 +249,26 @@ func exactTable(w io.Writer, res []*transfer.Result) error {
 	return tw.Flush()
 }
 
-func exactCSV(w io.Writer, res []*transfer.Result) error {
-	cw := csv.NewWriter(w)
-	head := []string{"method", "sites", "beta", "T"}
+// exactCSVHeader is the header of 'isingrbm exact --out FILE.csv': the
+// columns of the experiments' data/exact.csv (the schema's quantity keys).
+var exactCSVHeader = func() []string {
+	h := []string{"size", "sites", "method", "temperature", "beta"}
 	for _, col := range exactColumns {
-		head = append(head, col.key)
+		h = append(h, col.key)
 	}
-	cw.Write(head)
-	for _, r := range res {
+	return h
+}()
+
+func exactCSV(w io.Writer, rows []exactRow) error {
+	cw := csv.NewWriter(w)
+	cw.Write(exactCSVHeader)
+	for _, x := range rows {
+		r := x.res
 		t := ""
 		if r.Beta > 0 {
 			t = strconv.FormatFloat(1/r.Beta, 'g', -1, 64)
 		}
-		row := []string{r.Method, strconv.Itoa(r.Sites), strconv.FormatFloat(r.Beta, 'g', -1, 64), t}
+		row := []string{x.size, strconv.Itoa(r.Sites), r.Method, t, strconv.FormatFloat(r.Beta, 'g', -1, 64)}
 		for _, col := range exactColumns {
 			if v, ok := r.Get(col.q); ok && !math.IsNaN(v) {
 				row = append(row, strconv.FormatFloat(v, 'g', -1, 64))
@@ -206,6 +309,9 @@ func exactDOS(c *cli.Context, m *lattice.Model) error {
 	}
 	if p := c.String("out"); p != "" {
 		err := writeFile(p, func(w io.Writer) error {
+			if extOf(p) == "json" {
+				return writeJSON(w, out)
+			}
 			cw := csv.NewWriter(w)
 			cw.Write([]string{"energy", "count"})
 			for _, e := range out.DOS {

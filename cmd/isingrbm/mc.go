@@ -18,6 +18,7 @@ import (
 	"github.com/urfave/cli/v2"
 	"golang.org/x/term"
 
+	"github.com/isingrbm/isingrbm/experiments"
 	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/mc"
 	"github.com/isingrbm/isingrbm/mc/mcrun"
@@ -141,6 +142,11 @@ func mcConfig(c *cli.Context) (*lattice.Model, mcrun.Config, error) {
 		}
 	}
 	cfg.KeepSeries = c.String("save-series") != ""
+	for _, f := range []string{"out", "checkpoint", "save-series", "save-samples"} {
+		if err := checkWritable(f, c.String(f)); err != nil {
+			return nil, cfg, err
+		}
+	}
 	for _, f := range []string{"save-series", "save-samples"} {
 		if p := c.String(f); p != "" {
 			if _, err := checkExt(f, p, "csv", "npy"); err != nil {
@@ -260,14 +266,8 @@ func runMC(c *cli.Context) error {
 		}
 	}
 	if p := c.String("out"); p != "" {
-		if err := writeFile(p, func(w io.Writer) error { return writeMCOutput(w, extOf(p), out) }); err != nil {
-			return fmt.Errorf("--out: %w", err)
-		}
-		if extOf(p) == "csv" && len(out.Reweighted) > 0 {
-			rp := strings.TrimSuffix(p, filepath.Ext(p)) + "_reweighted.csv"
-			if err := writeFile(rp, func(w io.Writer) error { return writeReweightedCSV(w, out.Reweighted) }); err != nil {
-				return fmt.Errorf("--out: %w", err)
-			}
+		if err := writeMCFiles(p, out); err != nil {
+			return keepResults(c, "out", err, func(w io.Writer) error { return writeJSON(w, out) })
 		}
 	}
 	if c.Bool("json") {
@@ -308,12 +308,16 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// writeMCOutput writes out as JSON or CSV.
+// writeMCOutput writes out as JSON or CSV. The CSV is a header line of
+// schema names (experiments.QuantityKeys with _error and _tau_int) and one
+// row per temperature, nothing else, so that pandas.read_csv(path) and
+// numpy.genfromtxt(path, delimiter=",", names=True) read it with their
+// defaults; its metadata are in the sidecar mcSidecar(path), the JSON output.
 func writeMCOutput(w io.Writer, ext string, out *mc.Output) error {
 	if ext == "json" {
 		return writeJSON(w, out)
 	}
-	if _, err := io.WriteString(w, mcCSVComment(out)+"\n"+strings.Join(mcCSVHeader, ",")+"\n"); err != nil {
+	if _, err := io.WriteString(w, strings.Join(mcCSVHeader, ",")+"\n"); err != nil {
 		return err
 	}
 	for _, r := range out.Results {
@@ -324,25 +328,41 @@ func writeMCOutput(w io.Writer, ext string, out *mc.Output) error {
 	return nil
 }
 
-// mcCSVComment is the first line of a CSV result file: the metadata that
-// 'isingrbm merge' checks.
-func mcCSVComment(out *mc.Output) string {
-	s := fmt.Sprintf("# isingrbm mc algorithm=%s seed=%d config=%s temperatures=%d", out.Algorithm, out.Seed, out.Config, out.Temperatures)
-	if out.Local != "" {
-		s += " local=" + out.Local
-	}
-	if out.MeasureEvery > 1 {
-		s += fmt.Sprintf(" measure_every=%d", out.MeasureEvery)
-	}
-	if out.Shard != "" {
-		s += " shard=" + out.Shard
-	}
-	return s
+// mcSidecar is the metadata file of a CSV output FILE.csv: FILE.json, the
+// JSON output of the same run (what --out FILE.json writes), which 'isingrbm
+// merge' reads for the seed, the configuration hash and the shard.
+func mcSidecar(csvPath string) string {
+	return strings.TrimSuffix(csvPath, filepath.Ext(csvPath)) + ".json"
 }
 
+// writeMCFiles writes --out p: FILE.json, or FILE.csv and its sidecar
+// FILE.json (and FILE_reweighted.csv with --reweight). Each file is written
+// atomically.
+func writeMCFiles(p string, out *mc.Output) error {
+	ext := extOf(p)
+	if err := writeFile(p, func(w io.Writer) error { return writeMCOutput(w, ext, out) }); err != nil {
+		return err
+	}
+	if ext != "csv" {
+		return nil
+	}
+	if err := writeFile(mcSidecar(p), func(w io.Writer) error { return writeJSON(w, out) }); err != nil {
+		return err
+	}
+	if len(out.Reweighted) > 0 {
+		rp := strings.TrimSuffix(p, filepath.Ext(p)) + "_reweighted.csv"
+		if err := writeFile(rp, func(w io.Writer) error { return writeReweightedCSV(w, out.Reweighted) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mcCSVHeader is the header of a CSV output: the schema of the experiments'
+// Monte Carlo tables (experiments.MCQuantityKeys).
 var mcCSVHeader = func() []string {
-	h := []string{"index", "beta", "temperature", "measurements"}
-	for _, q := range []string{"u", "abs_m", "m", "m2", "m4", "c", "chi", "chi_abs", "binder"} {
+	h := []string{"index", "temperature", "beta", "measurements"}
+	for _, q := range experiments.MCQuantityKeys {
 		h = append(h, q, q+"_error", q+"_tau_int")
 	}
 	return append(h, "acceptance", "mean_cluster_size", "updates", "seconds")
@@ -350,8 +370,8 @@ var mcCSVHeader = func() []string {
 
 func mcCSVRow(r *mc.TempResult) string {
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
-	row := []string{strconv.Itoa(r.Index), f(r.Beta), f(r.Temperature), strconv.Itoa(r.Measurements)}
-	for _, e := range []mc.Estimate{r.Energy, r.AbsMagnetization, r.Magnetization, r.M2, r.M4, r.HeatCapacity, r.Susceptibility, r.SusceptibilityAbs, r.Binder} {
+	row := []string{strconv.Itoa(r.Index), f(r.Temperature), f(r.Beta), strconv.Itoa(r.Measurements)}
+	for _, e := range experiments.MCEstimates(r) {
 		row = append(row, f(e.Mean), f(e.Error), f(e.TauInt))
 	}
 	row = append(row, f(r.Acceptance), f(r.MeanClusterSize), strconv.FormatInt(r.Updates, 10), f(r.Seconds))

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -37,9 +35,8 @@ func mergeCommand() *cli.Command {
 
 // mergeShard is what merge needs from one shard file.
 type mergeShard struct {
-	meta   mc.Output      // JSON: the whole output; CSV: metadata, results with only their Index
-	rows   map[int]string // CSV: index -> row
-	header string         // CSV column header line
+	meta   mc.Output // the whole output (of FILE.json, or of the sidecar of FILE.csv)
+	header string    // CSV: the column header line
 }
 
 func runMerge(c *cli.Context) error {
@@ -48,28 +45,21 @@ func runMerge(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := checkWritable("out", outPath); err != nil {
+		return err
+	}
 	paths := c.Args().Slice()
 	if len(paths) == 0 {
 		return errors.New("merge: give the shard files as arguments (after the flags)")
 	}
 	var metas []mc.Output
-	rows := make(map[int]string)
-	header := ""
-	for i, p := range paths {
+	for _, p := range paths {
 		if e := extOf(p); e != ext {
 			return fmt.Errorf("merge: shard %s has extension .%s, --out has .%s: all must match", p, e, ext)
 		}
 		s, err := readShardFile(p)
 		if err != nil {
 			return fmt.Errorf("merge: %w", err)
-		}
-		if i == 0 {
-			header = s.header
-		} else if s.header != header {
-			return fmt.Errorf("merge: %s and %s come from different runs (CSV columns differ)", paths[0], p)
-		}
-		for k, r := range s.rows {
-			rows[k] = r
 		}
 		metas = append(metas, s.meta)
 	}
@@ -81,24 +71,16 @@ func runMerge(c *cli.Context) error {
 		}
 		return err
 	}
-	return writeFile(outPath, func(w io.Writer) error {
-		if ext == "json" {
-			return writeJSON(w, out)
-		}
-		if _, err := io.WriteString(w, mcCSVComment(&out)+"\n"+header+"\n"); err != nil {
-			return err
-		}
-		for _, r := range out.Results {
-			if _, err := io.WriteString(w, rows[r.Index]+"\n"); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	if err := writeMCFiles(outPath, &out); err != nil {
+		return keepResults(c, "out", err, func(w io.Writer) error { return writeJSON(w, &out) })
+	}
+	return nil
 }
 
-// readShardFile reads the output FILE.json or FILE.csv of 'isingrbm mc'
-// (errors name the file).
+// readShardFile reads the output FILE.json, or FILE.csv with its sidecar
+// FILE.json, of 'isingrbm mc' (errors name the file). A CSV must be exactly
+// the table of its sidecar's results, so that a sidecar of another run is
+// refused.
 func readShardFile(p string) (*mergeShard, error) {
 	b, err := os.ReadFile(p)
 	if err != nil {
@@ -109,63 +91,26 @@ func readShardFile(p string) (*mergeShard, error) {
 		if err := json.Unmarshal(b, &s.meta); err != nil {
 			return nil, fmt.Errorf("%s: not an 'isingrbm mc' JSON output: %w", p, err)
 		}
-	} else if err := parseMCCSV(b, s); err != nil {
-		return nil, fmt.Errorf("%s: %w", p, err)
+		return s, nil
 	}
+	if bytes.HasPrefix(b, []byte("# isingrbm mc ")) {
+		return nil, fmt.Errorf("%s: written by an older isingrbm (metadata in a '# isingrbm mc' first line): merge the shards' .json outputs, or rerun the shards", p)
+	}
+	sc := mcSidecar(p)
+	jb, err := os.ReadFile(sc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: its metadata file %s (written next to every 'isingrbm mc --out FILE.csv'): %v", p, sc, err)
+	}
+	if err := json.Unmarshal(jb, &s.meta); err != nil {
+		return nil, fmt.Errorf("%s: not an 'isingrbm mc' JSON output: %w", sc, err)
+	}
+	var want bytes.Buffer
+	if err := writeMCOutput(&want, "csv", &s.meta); err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(b, want.Bytes()) {
+		return nil, fmt.Errorf("%s: does not match its metadata file %s (the two come from different runs, or one was edited)", p, sc)
+	}
+	s.header, _, _ = strings.Cut(string(b), "\n")
 	return s, nil
-}
-
-// parseMCCSV reads the comment line, the header and the rows of a CSV
-// result file written by 'isingrbm mc --out FILE.csv'.
-func parseMCCSV(b []byte, s *mergeShard) error {
-	sc := bufio.NewScanner(bytes.NewReader(b))
-	sc.Buffer(make([]byte, 1<<16), 1<<26)
-	if !sc.Scan() || !strings.HasPrefix(sc.Text(), "# isingrbm mc ") {
-		return errors.New("not an 'isingrbm mc' CSV output (first line must be '# isingrbm mc ...')")
-	}
-	for _, kv := range strings.Fields(strings.TrimPrefix(sc.Text(), "# isingrbm mc ")) {
-		k, v, _ := strings.Cut(kv, "=")
-		var err error
-		switch k {
-		case "algorithm":
-			s.meta.Algorithm = v
-		case "local":
-			s.meta.Local = v
-		case "seed":
-			s.meta.Seed, err = strconv.ParseUint(v, 10, 64)
-		case "config":
-			s.meta.Config = v
-		case "temperatures":
-			s.meta.Temperatures, err = strconv.Atoi(v)
-		case "shard":
-			s.meta.Shard = v
-		case "measure_every":
-			s.meta.MeasureEvery, err = strconv.Atoi(v)
-		}
-		if err != nil {
-			return fmt.Errorf("bad %s in first line: %w", k, err)
-		}
-	}
-	if !sc.Scan() || !strings.HasPrefix(sc.Text(), "index,") {
-		return errors.New("missing column header line 'index,...'")
-	}
-	s.header = sc.Text()
-	s.rows = make(map[int]string)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" {
-			continue
-		}
-		f, _, _ := strings.Cut(line, ",")
-		i, err := strconv.Atoi(f)
-		if err != nil || i < 0 || i >= s.meta.Temperatures {
-			return fmt.Errorf("row %q: bad temperature index (want 0..%d)", f, s.meta.Temperatures-1)
-		}
-		if _, dup := s.rows[i]; dup {
-			return fmt.Errorf("temperature index %d appears twice", i)
-		}
-		s.rows[i] = line
-		s.meta.Results = append(s.meta.Results, mc.TempResult{Index: i})
-	}
-	return sc.Err()
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,18 +12,23 @@ import (
 	"github.com/isingrbm/isingrbm/mc/mcrun"
 )
 
-// FuzzMergeShardFile feeds arbitrary shard result files (JSON and CSV, the
-// inputs of 'isingrbm merge') to the reader and to mcrun.Merge: no panic,
+// FuzzMergeShardFile feeds arbitrary shard result files (JSON, and CSV with
+// a fixed sidecar FILE.json; the inputs of 'isingrbm merge') to the reader and to mcrun.Merge: no panic,
 // one-line errors.
 func FuzzMergeShardFile(f *testing.F) {
-	csv := "# isingrbm mc algorithm=wolff local= seed=1 config=abc temperatures=3 shard=1/2 measure_every=1\n" +
-		"index,T,beta,e\n0,2,0.5,-1.2\n2,3,0.33,-0.8\n"
-	f.Add([]byte(csv), false)
-	f.Add([]byte(strings.Replace(csv, "temperatures=3", "temperatures=2000000000", 1)), false)
-	f.Add([]byte(strings.Replace(csv, "shard=1/2", "shard=1/1000000000", 1)), false)
-	f.Add([]byte("# isingrbm mc \nindex\n"), false)
 	js := `{"algorithm":"wolff","seed":1,"config":"abc","temperatures":3,"shard":"1/2","measure_every":1,` +
 		`"results":[{"index":0,"T":2},{"index":2,"T":3}]}`
+	var meta mc.Output
+	if err := json.Unmarshal([]byte(js), &meta); err != nil {
+		f.Fatal(err)
+	}
+	var csv bytes.Buffer
+	if err := writeMCOutput(&csv, "csv", &meta); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(csv.Bytes(), false) // matches the sidecar js
+	f.Add([]byte("# isingrbm mc algorithm=wolff\nindex\n"), false)
+	f.Add([]byte("index,temperature\n0,2\n"), false)
 	f.Add([]byte(js), true)
 	f.Add([]byte(strings.Replace(js, `"temperatures":3`, `"temperatures":2000000000`, 1)), true)
 	f.Add([]byte(`{"shard":"1/0"}`), true)
@@ -34,6 +41,11 @@ func FuzzMergeShardFile(f *testing.F) {
 		p := filepath.Join(t.TempDir(), name)
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
+		}
+		if !isJSON { // the CSV's metadata: its sidecar s.json
+			if err := os.WriteFile(mcSidecar(p), []byte(js), 0o644); err != nil {
+				t.Fatal(err)
+			}
 		}
 		s, err := readShardFile(p)
 		if err != nil {

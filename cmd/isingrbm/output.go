@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/isingrbm/isingrbm/internal/atomicfile"
 )
 
@@ -56,4 +58,25 @@ func checkWritable(flag, path string) error {
 	f.Close()
 	os.Remove(name)
 	return nil
+}
+
+// keepResults is called when writing the output of --flag failed after the
+// work was done: it saves the results (write) to a new file in the
+// temporary directory and returns a one-line error naming the flag, the
+// cause and where the results are (on stderr if even that fails).
+func keepResults(c *cli.Context, flag string, err error, write func(io.Writer) error) error {
+	name := "isingrbm"
+	if c.Command != nil && c.Command.Name != "" {
+		name += "-" + c.Command.Name
+	}
+	if f, ferr := os.CreateTemp("", name+"-*.json"); ferr == nil {
+		werr := write(f)
+		if cerr := f.Close(); werr == nil && cerr == nil {
+			return fmt.Errorf("--%s: %w; the results are saved in %s", flag, err, f.Name())
+		}
+		os.Remove(f.Name())
+	}
+	fmt.Fprintln(c.App.ErrWriter, "isingrbm: could not save the results to a file; here they are:")
+	write(c.App.ErrWriter)
+	return fmt.Errorf("--%s: %w; the results were printed on stderr", flag, err)
 }
