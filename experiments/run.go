@@ -42,6 +42,15 @@ type Options struct {
 	// one N, made by the same spec) instead of running them, then runs the
 	// rest of the spec: the data files are identical to an unsharded run's.
 	Merge bool
+	// Force lets Run write into a folder that holds another experiment's
+	// results or files Run did not write (see CheckOutDir). Files it did not
+	// write are never deleted: they stay where they are, or are moved aside
+	// to DIR/displaced-* when a new output has their name.
+	Force bool
+	// CommandLine, GitCommit, GitDirty are recorded in the manifest.
+	CommandLine []string
+	GitCommit   string
+	GitDirty    *bool
 }
 
 // Manifest records how the files of a run were made. It is written to
@@ -55,6 +64,9 @@ type Manifest struct {
 	Spec        *Spec              `json:"spec"`
 	Version     string             `json:"version"`
 	GoVersion   string             `json:"go_version"`
+	CommandLine []string           `json:"command_line,omitempty"`
+	GitCommit   string             `json:"git_commit,omitempty"`
+	GitDirty    *bool              `json:"git_dirty,omitempty"`
 	Platform    string             `json:"platform"`
 	Seeds       []SeedRecord       `json:"seeds"`
 	WallSeconds map[string]float64 `json:"wall_seconds"`
@@ -147,10 +159,13 @@ func (r *run) timed(name string, fn func() error) error {
 }
 
 // Run performs every computation of s, writing DIR/data (CSV and JSON),
-// DIR/figures (PNG, SVG, ...) and DIR/manifest.json. Everything is first
-// written to a staging directory DIR/.staging-* that is renamed into place
-// only when the whole run succeeded; on error or cancellation the staging
-// directory is removed and DIR is left as it was. Data files are
+// DIR/figures (PNG, SVG, ...) and DIR/manifest.json. DIR must be new, empty
+// or hold an earlier run of the same experiment (CheckOutDir; Options.Force
+// overrides). Everything, the manifest included, is first written to a
+// staging directory DIR/.staging-* that is swapped into place only when the
+// whole run succeeded; on error or cancellation the staging directory is
+// removed and DIR is left as it was. Files Run did not write are never
+// deleted. Data files are
 // byte-identical between runs of the same spec, whatever Options.Workers.
 func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, error) {
 	if !opt.Shard.Valid() {
@@ -162,6 +177,14 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 	if opt.Shard.N > 0 && s.MC == nil && s.RBMSampling == nil {
 		return nil, fmt.Errorf("--shard: spec %q has no [mc] or [rbm_sampling] chains to split", s.Name)
 	}
+	var prev *outDir
+	if opt.Shard.N == 0 {
+		var err error
+		if prev, err = CheckOutDir(dir, s.Name, opt.Force); err != nil {
+			return nil, err
+		}
+	}
+	_, statErr := os.Stat(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
@@ -169,7 +192,12 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 	if err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
-	defer os.RemoveAll(stage)
+	defer func() {
+		os.RemoveAll(stage)
+		if statErr != nil { // Run made DIR: remove it again if it stayed empty
+			os.Remove(dir)
+		}
+	}()
 	r := &run{ctx: ctx, spec: s, opt: opt,
 		dataDir: filepath.Join(stage, "data"), figDir: filepath.Join(stage, "figures"),
 		exact: map[string][]exactRow{}, mc: map[string][]mcRow{}, rbms: map[string][]mcRow{}}
@@ -180,6 +208,7 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 	}
 	r.man = &Manifest{Name: s.Name, Description: s.Description, SpecPath: opt.SpecPath, SpecTOML: string(opt.Source),
 		Spec: s, Version: opt.Version, GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH,
+		CommandLine: opt.CommandLine, GitCommit: opt.GitCommit, GitDirty: opt.GitDirty,
 		WallSeconds: map[string]float64{}, Checks: map[string]float64{}}
 	r.models, r.labels, err = s.Models()
 	if err != nil {
@@ -232,24 +261,19 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 	sort.Strings(r.man.Data)
 	sort.Strings(r.man.Figures)
 	sort.Slice(r.man.Seeds, func(i, j int) bool { return r.man.Seeds[i].What < r.man.Seeds[j].What })
-	// Move the finished directories into place, then write the manifest.
-	for _, sub := range []string{"data", "figures"} {
-		dst := filepath.Join(dir, sub)
-		old := filepath.Join(stage, "old-"+sub)
-		if _, err := os.Stat(dst); err == nil {
-			if err := os.Rename(dst, old); err != nil {
-				return nil, err
-			}
-		}
-		if err := os.Rename(filepath.Join(stage, sub), dst); err != nil {
-			return nil, err
-		}
-	}
-	if err := atomicfile.Write(filepath.Join(dir, "manifest.json"), func(w io.Writer) error {
+	// The manifest is written into the staging directory too; then
+	// everything is swapped into place at once (swapIn).
+	if err := atomicfile.Write(filepath.Join(stage, "manifest.json"), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r.man)
 	}); err != nil {
+		return nil, fmt.Errorf("--out %s: writing the manifest: %w (the folder is as it was)", dir, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := swapIn(dir, stage, prev, r.logf); err != nil {
 		return nil, err
 	}
 	return r.man, nil

@@ -3,7 +3,10 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -21,14 +24,20 @@ func runCommand() *cli.Command {
 		Usage:     "run an experiment spec (experiments/NAME.toml): data, figures and a manifest",
 		ArgsUsage: "SPEC.toml",
 		Description: "Writes DIR/data (CSV and JSON), DIR/figures (PNG, SVG, optionally PDF) and DIR/manifest.json\n" +
-			"(spec, version, seeds, wall times, Go version). Rerunning gives byte-identical data files.\n" +
-			"Everything is staged in DIR/.staging-* and moved into place only when the run succeeds, so an\n" +
-			"interrupted run leaves DIR as it was. Large Monte Carlo sweeps can be split: run each of\n" +
-			"--shard 1/n ... n/n (on any machines, sharing DIR/shards), then once with --merge. Example:\n\n" +
-			"   isingrbm run experiments/quickstart.toml --out out/",
+			"(spec, version, git commit, command line, seeds, wall times, Go version); DIR is out/NAME by default\n" +
+			"(NAME: the spec's name). Rerunning gives byte-identical data files.\n" +
+			"DIR must be new, empty or hold an earlier run of the same experiment: a folder with another\n" +
+			"experiment's results or files 'run' did not write is refused unless --force, and files it did not\n" +
+			"write are never deleted. Everything is staged in DIR/.staging-* and swapped into place only when the\n" +
+			"run succeeds, so a failed or interrupted run (Ctrl-C) leaves DIR as it was. Large Monte Carlo sweeps\n" +
+			"can be split: run each of --shard 1/n ... n/n (on any machines, sharing DIR/shards), then once with\n" +
+			"--merge. Example:\n\n" +
+			"   isingrbm run experiments/quickstart.toml            # writes out/quickstart",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Value: "out", Category: catOutput,
-				Usage: "output directory DIR (created if needed)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Category: catOutput, DefaultText: "out/NAME",
+				Usage: "output directory DIR (created if needed); NAME is the spec's name"},
+			&cli.BoolFlag{Name: "force", Category: catOutput,
+				Usage: "write into DIR even if it holds another experiment's results or files 'run' did not write (those files are kept; one a new output would replace is moved to DIR/displaced-TIME)"},
 			&cli.StringFlag{Name: "formats", Category: catOutput,
 				Usage: "figure formats, comma separated: png, svg, pdf (default: the spec's figures.formats, or png,svg)"},
 			&cli.BoolFlag{Name: "check", Category: catOutput,
@@ -65,7 +74,7 @@ func runTrailingFlags(c *cli.Context) ([]string, error) {
 			name = "out"
 		}
 		switch name {
-		case "check", "merge":
+		case "check", "merge", "force":
 			if !hasVal {
 				val = "true"
 			}
@@ -78,7 +87,7 @@ func runTrailingFlags(c *cli.Context) ([]string, error) {
 				val = args[i]
 			}
 		default:
-			return nil, fmt.Errorf("unknown flag %q for run: allowed --out DIR, --formats LIST, --check, --workers N, --shard k/n, --merge", a)
+			return nil, fmt.Errorf("unknown flag %q for run: allowed --out DIR, --formats LIST, --check, --workers N, --shard k/n, --merge, --force", a)
 		}
 		if err := c.Set(name, val); err != nil {
 			return nil, fmt.Errorf("--%s %q: %w", name, val, err)
@@ -126,8 +135,11 @@ func runRun(c *cli.Context) error {
 		return nil
 	}
 	out := c.String("out")
+	if c.IsSet("out") && strings.TrimSpace(out) == "" {
+		return fmt.Errorf("--out '': give an output directory, or leave --out out for the default out/%s", spec.Name)
+	}
 	if out == "" {
-		return fmt.Errorf("--out: give an output directory")
+		out = filepath.Join("out", spec.Name)
 	}
 	var shard experiments.Shard
 	if sh := c.String("shard"); sh != "" {
@@ -140,11 +152,13 @@ func runRun(c *cli.Context) error {
 	// experiments.Run keeps no intermediate state: on SIGINT/SIGTERM it stops,
 	// removes its staging directory and leaves DIR as it was. Such a run cannot
 	// be resumed, so it exits 1 (not 75, ExitResumable): rerunning starts over.
+	commit, dirty := gitState(filepath.Dir(path))
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	man, err := experiments.Run(ctx, spec, out, experiments.Options{
 		Version: buildVersion(), Source: src, SpecPath: path, Workers: c.Int("workers"),
-		Shard: shard, Merge: c.Bool("merge"),
+		Shard: shard, Merge: c.Bool("merge"), Force: c.Bool("force"),
+		CommandLine: os.Args, GitCommit: commit, GitDirty: dirty,
 		Logf: func(format string, a ...any) { fmt.Fprintf(c.App.ErrWriter, format+"\n", a...) },
 	})
 	if err != nil && ctx.Err() != nil {
@@ -186,4 +200,36 @@ func sortedCheckKeys(m map[string]float64) []string {
 		}
 	}
 	return k
+}
+
+// gitState returns the commit of the checkout the binary was built from
+// (its build information), or else of the git checkout holding dir (the
+// spec's folder), and whether that tree had uncommitted changes; "" and nil
+// outside a checkout.
+func gitState(dir string) (string, *bool) {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, mod := "", ""
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				mod = s.Value
+			}
+		}
+		if rev != "" {
+			d := mod == "true"
+			return rev, &d
+		}
+	}
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "HEAD").Output()
+	if err != nil {
+		return "", nil
+	}
+	st, err := exec.Command("git", "-C", dir, "status", "--porcelain", "--untracked-files=no").Output()
+	if err != nil {
+		return strings.TrimSpace(string(out)), nil
+	}
+	d := len(strings.TrimSpace(string(st))) > 0
+	return strings.TrimSpace(string(out)), &d
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,5 +122,58 @@ func TestRunCommandErrors(t *testing.T) {
 				t.Errorf("%v: error %q does not contain %q", c.args, err, w)
 			}
 		}
+	}
+}
+
+// TestRunOutFolder: the default folder is out/NAME, so two experiments do not
+// collide; a folder holding another experiment's results is refused with a
+// one-line error unless --force; the manifest records the command line, the
+// Go version and, from a checkout, the git commit and whether the tree was
+// dirty.
+func TestRunOutFolder(t *testing.T) {
+	spec := writeSpec(t, runTestSpec)
+	other := writeSpec(t, strings.Replace(runTestSpec, `name = "clitest"`, `name = "other"`, 1))
+	t.Chdir(t.TempDir())
+	if _, _, err := execApp("run", spec); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := execApp("run", other); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"out/clitest/manifest.json", "out/other/manifest.json", "out/clitest/data/mc.csv", "out/other/data/mc.csv"} {
+		if _, err := os.Stat(f); err != nil {
+			t.Errorf("default folder: %v", err)
+		}
+	}
+	_, _, err := execApp("run", other, "--out", "out/clitest")
+	if err == nil || !strings.Contains(err.Error(), `experiment "clitest"`) || !strings.Contains(err.Error(), "--force") || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("another experiment's folder: %v", err)
+	}
+	if _, _, err := execApp("run", other, "--out", "out/clitest", "--force"); err != nil {
+		t.Fatalf("--force: %v", err)
+	}
+	var man struct {
+		Name        string   `json:"name"`
+		CommandLine []string `json:"command_line"`
+		GoVersion   string   `json:"go_version"`
+	}
+	b, _ := os.ReadFile("out/clitest/manifest.json")
+	if err := json.Unmarshal(b, &man); err != nil || man.Name != "other" || len(man.CommandLine) == 0 || man.GoVersion == "" {
+		t.Errorf("manifest: %+v, %v", man, err)
+	}
+}
+
+// TestGitState: inside this checkout gitState finds the commit.
+func TestGitState(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	wd, _ := os.Getwd()
+	commit, dirty := gitState(wd)
+	if len(commit) != 40 || dirty == nil {
+		t.Skipf("not a git checkout (commit %q)", commit)
+	}
+	if c, _ := gitState(t.TempDir()); c != "" {
+		t.Errorf("outside a checkout: commit %q", c)
 	}
 }
