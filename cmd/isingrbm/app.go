@@ -20,9 +20,29 @@ var commandFactories []func() *cli.Command
 func register(f func() *cli.Command) { commandFactories = append(commandFactories, f) }
 
 func init() {
-	// --h is the field flag (H = ... - sum h s), so help is --help only.
-	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help"}
+	// --h (two dashes) is the field flag (H = ... - sum h s); -h (one dash)
+	// is help, told apart before parsing by rewriteArgs.
+	cli.HelpFlag = &cli.BoolFlag{Name: "help", Usage: "show help (also -h)"}
+	defaultStringer := cli.FlagStringer
+	cli.FlagStringer = func(f cli.Flag) string {
+		s := defaultStringer(f)
+		if requiredFlags[f] {
+			if i := strings.LastIndex(s, " (default: "); i >= 0 {
+				s = s[:i]
+			}
+			s += " (required)"
+		}
+		return s
+	}
 }
+
+// requiredFlags are the flags declared Required: newApp checks them itself
+// (a short error instead of the whole help) and the help marks them
+// "(required)" instead of printing a default.
+var requiredFlags = map[cli.Flag]bool{}
+
+// oneTemperature are the commands whose --beta/--T take a single value.
+var oneTemperature = map[string]bool{"hs": true, "rbm sample": true, "rbm train": true, "rbm eval": true, "rg": true}
 
 func newApp() *cli.App {
 	cmds := make([]*cli.Command, 0, len(commandFactories))
@@ -30,6 +50,9 @@ func newApp() *cli.App {
 		cmds = append(cmds, f())
 	}
 	slices.SortFunc(cmds, func(a, b *cli.Command) int { return strings.Compare(a.Name, b.Name) })
+	for _, c := range cmds {
+		setupCommand(c, "isingrbm "+c.Name)
+	}
 	return &cli.App{
 		Name:  "isingrbm",
 		Usage: "exact and Monte Carlo Ising models, and their equivalence with restricted Boltzmann machines",
@@ -38,11 +61,18 @@ func newApp() *cli.App {
 			"both bonds (i,i+1) and (i,i-1) are kept, so that pair carries 2J.\n" +
 			"Use 'isingrbm COMMAND --help' for the flags of a command.",
 		Version:              buildVersion(),
-		Commands:             cmds,
+		Commands:             append(cmds, completionCommand()),
 		HideVersion:          false,
-		EnableBashCompletion: false,
+		EnableBashCompletion: true,
 		// Errors are printed once, by main.
 		ExitErrHandler: func(*cli.Context, error) {},
+		OnUsageError:   usageError,
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return unknownCommand(c.App.Commands, c.Args().First(), "isingrbm")
+			}
+			return cli.ShowAppHelp(c)
+		},
 	}
 }
 

@@ -60,7 +60,10 @@ func exitStatus(err error) int {
 }
 
 func main() {
-	err := newApp().Run(os.Args)
+	args, err := rewriteArgs(os.Args[1:])
+	if err == nil {
+		err = newApp().Run(append([]string{os.Args[0]}, args...))
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "isingrbm:", err)
 	}

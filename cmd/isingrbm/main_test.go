@@ -54,7 +54,11 @@ func execAppContext(ctx context.Context, args ...string) (string, string, error)
 	app := newApp()
 	app.Writer = &out
 	app.ErrWriter = &errb
-	err := app.RunContext(ctx, append([]string{"isingrbm"}, args...))
+	args, err := rewriteArgs(args)
+	if err != nil {
+		return "", "", err
+	}
+	err = app.RunContext(ctx, append([]string{"isingrbm"}, args...))
 	return out.String(), errb.String(), err
 }
 
