@@ -54,6 +54,19 @@ type TempResult struct {
 	Susceptibility    Estimate `json:"susceptibility_per_site"`
 	SusceptibilityAbs Estimate `json:"susceptibility_abs_per_site"`
 	Binder            Estimate `json:"binder"`
+	// CorrelationFunction is G(r) = (1/(N d)) sum_i sum_a <s_i s_{i+r e_a}>
+	// for r = 0..L/2 along the d axes of a periodic L^d lattice, and
+	// CorrelationLength the second-moment correlation length (see the
+	// package documentation, "Correlations and overlap"); present only
+	// when measured (mcrun.Config.Correlations).
+	CorrelationFunction []CorrelationPoint `json:"correlation_function,omitempty"`
+	CorrelationLength   *Estimate          `json:"correlation_length,omitempty"`
+	// OverlapQ2, OverlapQ4 are <q^2>, <q^4> of the overlap q = (1/N) sum_i
+	// s_i^a s_i^b of two independent replicas, OverlapBinder g = (3 -
+	// <q^4>/<q^2>^2)/2; present only when measured (mcrun.Config.Overlap).
+	OverlapQ2     *Estimate `json:"overlap_q2,omitempty"`
+	OverlapQ4     *Estimate `json:"overlap_q4,omitempty"`
+	OverlapBinder *Estimate `json:"overlap_binder,omitempty"`
 	// Acceptance is accepted/attempted single-spin updates for local moves,
 	// and 1 for the rejection-free cluster moves.
 	Acceptance float64 `json:"acceptance"`
@@ -311,6 +324,18 @@ func sanitize(r *TempResult) {
 		fix(&e.Error)
 		fix(&e.TauInt)
 		fix(&e.BinningError)
+	}
+	for _, e := range []*Estimate{r.CorrelationLength, r.OverlapQ2, r.OverlapQ4, r.OverlapBinder} {
+		if e != nil {
+			fix(&e.Mean)
+			fix(&e.Error)
+			fix(&e.TauInt)
+			fix(&e.BinningError)
+		}
+	}
+	for i := range r.CorrelationFunction {
+		fix(&r.CorrelationFunction[i].Mean)
+		fix(&r.CorrelationFunction[i].Error)
 	}
 	fix(&r.Temperature)
 	if bad {

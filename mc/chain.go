@@ -37,7 +37,29 @@ type RunConfig struct {
 	// (memory 48 bytes per bin); longer runs are analysed from bins of 2,
 	// 4, 8, ... measurements. Zero: DefaultBinCapacity.
 	BinCapacity int
+	// CorrelationL > 0 measures the spin-spin correlation function and the
+	// structure factors of the second-moment correlation length on a
+	// periodic hypercubic lattice of CorrelationDim (1..3) axes of length
+	// CorrelationL (site x_0 + L x_1 + L^2 x_2, the layout of package
+	// lattice); the model must have L^CorrelationDim sites. Cost per
+	// measurement: N CorrelationDim (L/2 + 1) multiply-adds. Zero: not
+	// measured.
+	CorrelationL, CorrelationDim int
+	// Overlap measures the overlap q = (1/N) sum_i s_i^a s_i^b of the
+	// kernel with its twin, an independent replica (NewChainTwin,
+	// Tempering.SetTwin). Zero: not measured.
+	Overlap bool
+	// ExtraEvery > 1 measures the correlations and the overlap only at
+	// every ExtraEvery-th measurement (the first one included). 0 or 1:
+	// every measurement.
+	ExtraEvery int
+	// ExtraBins is the number of bins of the VecStream of the correlations
+	// and overlap. Zero: DefaultExtraBins.
+	ExtraBins int
 }
+
+// hasExtra reports whether c measures correlations or the overlap.
+func (c RunConfig) hasExtra() bool { return c.CorrelationL > 0 || c.Overlap }
 
 // Measurements returns the number of measurements a run of c makes.
 func (c RunConfig) Measurements() int64 {
@@ -62,6 +84,33 @@ func (c RunConfig) Validate() error {
 	if c.BinCapacity < 0 {
 		return fmt.Errorf("mc: BinCapacity %d: must be >= 0", c.BinCapacity)
 	}
+	if c.CorrelationL < 0 || c.CorrelationL == 1 {
+		return fmt.Errorf("mc: CorrelationL %d: must be 0 (no correlations) or >= 2", c.CorrelationL)
+	}
+	if c.CorrelationL > 0 && (c.CorrelationDim < 1 || c.CorrelationDim > maxCorrelationDim) {
+		return fmt.Errorf("mc: CorrelationDim %d: must be 1..%d", c.CorrelationDim, maxCorrelationDim)
+	}
+	if c.ExtraEvery < 0 {
+		return fmt.Errorf("mc: ExtraEvery %d: must be >= 0", c.ExtraEvery)
+	}
+	if c.ExtraBins < 0 {
+		return fmt.Errorf("mc: ExtraBins %d: must be >= 0", c.ExtraBins)
+	}
+	return nil
+}
+
+// checkSites reports a correlation lattice that does not have n sites.
+func (c RunConfig) checkSites(n int) error {
+	if c.CorrelationL == 0 {
+		return nil
+	}
+	want := 1
+	for range c.CorrelationDim {
+		want *= c.CorrelationL
+	}
+	if want != n {
+		return fmt.Errorf("mc: CorrelationL %d, CorrelationDim %d: %d sites, the model has %d", c.CorrelationL, c.CorrelationDim, want, n)
+	}
 	return nil
 }
 
@@ -71,7 +120,10 @@ func (c RunConfig) Validate() error {
 // (RunConfig.KeepSeries), optional spin snapshots (row-major, N per
 // snapshot), and counters.
 type Series struct {
-	Stream         *Stream
+	Stream *Stream
+	// Extra holds the correlations and the overlap (RunConfig.CorrelationL,
+	// RunConfig.Overlap); nil when neither is measured.
+	Extra          *VecStream
 	Energies       []float64
 	Magnetizations []float64
 	Samples        []int8
@@ -80,13 +132,19 @@ type Series struct {
 	Seconds        float64
 }
 
-func (s *Series) record(k Kernel, n, t int, cfg RunConfig, buf *[]int8) {
+func (s *Series) record(k, twin Kernel, n, t int, cfg RunConfig, buf *[]int8, xb *extraBuf) {
 	if cfg.MeasureEvery <= 1 || t%cfg.MeasureEvery == 0 {
 		e, m := k.Energy(), float64(k.Magnetization())
 		if s.Stream == nil {
 			s.Stream = NewStream(n, cfg.BinCapacity, cfg.Measurements())
 		}
 		s.Stream.Add(e, m)
+		if cfg.hasExtra() && (t/max(cfg.MeasureEvery, 1))%max(cfg.ExtraEvery, 1) == 0 {
+			if s.Extra == nil {
+				s.Extra = newVecStream(cfg)
+			}
+			s.Extra.add(xb.measure(cfg, n, k, twin))
+		}
 		if cfg.KeepSeries {
 			s.Energies = append(s.Energies, e)
 			s.Magnetizations = append(s.Magnetizations, m)
@@ -117,6 +175,26 @@ func (s *Series) Analyze(ctx context.Context, beta float64, n int, cluster bool,
 		if r, err = s.Stream.Analyze(ctx, beta, opt); err != nil {
 			return r, err
 		}
+		if s.Extra != nil {
+			tau := 0.5
+			for _, e := range []Estimate{r.Energy, r.AbsMagnetization, r.M2, r.M4} {
+				if !math.IsNaN(e.TauInt) {
+					tau = math.Max(tau, e.TauInt)
+				}
+			}
+			minRuns := opt.MinTauRuns
+			if minRuns <= 0 {
+				minRuns = 50
+			}
+			window := opt.Window
+			if window <= 0 {
+				window = 6
+			}
+			if err := s.Extra.analyze(ctx, &r, tau, window, minRuns); err != nil {
+				return r, err
+			}
+			sanitize(&r)
+		}
 	} else {
 		r = Analyze(beta, n, s.Energies, s.Magnetizations, opt)
 	}
@@ -141,19 +219,40 @@ type Chain struct {
 	Beta   float64
 	N      int
 	Kernel Kernel
+	// Twin is the second, independent replica of the overlap
+	// (RunConfig.Overlap; nil otherwise). It is swept after Kernel in every
+	// sweep; only Kernel's energy and magnetization are recorded.
+	Twin   Kernel
 	Config RunConfig
 	Series Series
 	done   atomic.Int64 // sweeps done, thermalization included
 	buf    []int8
+	xb     extraBuf
 }
 
 // NewChain returns a chain for kernel k (on n sites at inverse temperature
 // beta). It returns an error for an invalid cfg.
 func NewChain(k Kernel, beta float64, n int, cfg RunConfig) (*Chain, error) {
+	if cfg.Overlap {
+		return nil, errors.New("mc: Overlap needs a twin replica: use NewChainTwin")
+	}
+	return NewChainTwin(k, nil, beta, n, cfg)
+}
+
+// NewChainTwin is NewChain with a twin replica (for RunConfig.Overlap; twin
+// must be a kernel of the same model and beta with its own random source,
+// and nil without Overlap).
+func NewChainTwin(k, twin Kernel, beta float64, n int, cfg RunConfig) (*Chain, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Chain{Beta: beta, N: n, Kernel: k, Config: cfg}, nil
+	if err := cfg.checkSites(n); err != nil {
+		return nil, err
+	}
+	if cfg.Overlap != (twin != nil) {
+		return nil, fmt.Errorf("mc: Overlap %v with twin %v: a twin replica is needed exactly when Overlap is set", cfg.Overlap, twin != nil)
+	}
+	return &Chain{Beta: beta, N: n, Kernel: k, Twin: twin, Config: cfg}, nil
 }
 
 // Total returns the total number of sweeps of the chain.
@@ -172,12 +271,18 @@ func (c *Chain) step(d int64) {
 		if ad, ok := c.Kernel.(Adapter); ok {
 			ad.EndAdaptation()
 		}
+		if ad, ok := c.Twin.(Adapter); ok {
+			ad.EndAdaptation()
+		}
 	}
 	u, a := c.Kernel.Sweep()
+	if c.Twin != nil {
+		c.Twin.Sweep()
+	}
 	if t := d - int64(c.Config.Thermalize); t >= 0 {
 		c.Series.Updates += u
 		c.Series.Accepted += a
-		c.Series.record(c.Kernel, c.N, int(t), c.Config, &c.buf)
+		c.Series.record(c.Kernel, c.Twin, c.N, int(t), c.Config, &c.buf, &c.xb)
 	}
 }
 
@@ -227,6 +332,7 @@ type chainState struct {
 	Done   int64
 	Kernel []byte
 	Series Series
+	Twin   []byte // nil without a twin (gob omits it: unchanged bytes)
 }
 
 // MarshalBinary saves the chain: kernel state, series and counters.
@@ -235,8 +341,14 @@ func (c *Chain) MarshalBinary() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	st := chainState{c.Beta, c.N, c.Config, c.Done(), kb, c.Series, nil}
+	if c.Twin != nil {
+		if st.Twin, err = c.Twin.MarshalBinary(); err != nil {
+			return nil, err
+		}
+	}
 	var b bytes.Buffer
-	err = gob.NewEncoder(&b).Encode(chainState{c.Beta, c.N, c.Config, c.Done(), kb, c.Series})
+	err = gob.NewEncoder(&b).Encode(st)
 	return b.Bytes(), err
 }
 
@@ -253,8 +365,16 @@ func (c *Chain) UnmarshalBinary(b []byte) error {
 	if st.Done < 0 || st.Done > c.Total() || len(st.Series.Energies) != len(st.Series.Magnetizations) {
 		return errors.New("mc: corrupt chain state: inconsistent counters")
 	}
+	if (st.Twin != nil) != (c.Twin != nil) {
+		return errors.New("mc: corrupt chain state: twin replica present in only one of the saved and the new chain")
+	}
 	if err := c.Kernel.UnmarshalBinary(st.Kernel); err != nil {
 		return err
+	}
+	if c.Twin != nil {
+		if err := c.Twin.UnmarshalBinary(st.Twin); err != nil {
+			return err
+		}
 	}
 	c.Series = st.Series
 	c.done.Store(st.Done)
@@ -284,6 +404,10 @@ type Tempering struct {
 	done       atomic.Int64
 	buf        []int8
 	cnt        [][2]int64
+	xb         extraBuf
+	// Twin is the second, independent ladder of the overlap
+	// (RunConfig.Overlap; see SetTwin), nil otherwise.
+	Twin *Tempering
 }
 
 // parallelReplicaSites is the system size from which Tempering sweeps its
@@ -301,6 +425,9 @@ func NewTempering(betas []float64, n int, replicas []TemperedKernel, src rand.So
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkSites(n); err != nil {
+		return nil, err
+	}
 	t := &Tempering{Betas: betas, N: n, Replicas: replicas, Config: cfg, Series: make([]Series, len(betas)),
 		At: make([]int, len(betas)), SwapTried: make([]int64, len(betas)-1), SwapAccept: make([]int64, len(betas)-1),
 		src: src, r: rand.New(src)}
@@ -309,6 +436,24 @@ func NewTempering(betas []float64, n int, replicas []TemperedKernel, src rand.So
 		replicas[k].SetBeta(betas[k])
 	}
 	return t, nil
+}
+
+// SetTwin makes u the twin ladder of t for the overlap (RunConfig.Overlap):
+// an independent parallel tempering over the same temperatures, with its
+// own replicas and swap source, advanced in lockstep with t; at every
+// measurement the overlap at temperature k is taken between the replicas
+// of t and u at k. u's own series are not recorded.
+func (t *Tempering) SetTwin(u *Tempering) error {
+	if !t.Config.Overlap || u == nil || len(u.Betas) != len(t.Betas) || u.N != t.N || u.Config != t.Config || u.Twin != nil {
+		return errors.New("mc: SetTwin: the twin must be an independent ladder of the same temperatures, size and config, with Overlap set")
+	}
+	for k := range t.Betas {
+		if t.Betas[k] != u.Betas[k] {
+			return errors.New("mc: SetTwin: the twin must have the same temperatures")
+		}
+	}
+	t.Twin = u
+	return nil
 }
 
 // Total returns the total number of sweeps.
@@ -322,6 +467,25 @@ func (t *Tempering) Finished() bool { return t.Done() >= t.Total() }
 
 func (t *Tempering) step(d int64) {
 	meas := d >= int64(t.Config.Thermalize)
+	t.advance(d, meas)
+	if t.Twin != nil {
+		t.Twin.advance(d, false)
+	}
+	if meas {
+		tm := int(d - int64(t.Config.Thermalize))
+		for k, rep := range t.At {
+			var twin Kernel
+			if t.Twin != nil {
+				twin = t.Twin.Replicas[t.Twin.At[k]]
+			}
+			t.Series[k].record(t.Replicas[rep], twin, t.N, tm, t.Config, &t.buf, &t.xb)
+		}
+	}
+}
+
+// advance performs the local sweeps and the swaps of sweep d, counting the
+// updates in the series when meas is set.
+func (t *Tempering) advance(d int64, meas bool) {
 	if d == int64(t.Config.Thermalize) {
 		for _, rep := range t.Replicas {
 			if ad, ok := rep.(Adapter); ok {
@@ -369,12 +533,6 @@ func (t *Tempering) step(d int64) {
 			t.At[k], t.At[k+1] = j, i
 			t.Replicas[j].SetBeta(t.Betas[k])
 			t.Replicas[i].SetBeta(t.Betas[k+1])
-		}
-	}
-	if meas {
-		tm := int(d - int64(t.Config.Thermalize))
-		for k, rep := range t.At {
-			t.Series[k].record(t.Replicas[rep], t.N, tm, t.Config, &t.buf)
 		}
 	}
 }
@@ -447,6 +605,7 @@ type temperingState struct {
 	SwapTried  []int64
 	SwapAccept []int64
 	Source     []byte
+	Twin       []byte // the twin ladder's state; nil without a twin
 }
 
 // MarshalBinary saves replicas, ladder assignment, swap counters and source.
@@ -467,6 +626,11 @@ func (t *Tempering) MarshalBinary() ([]byte, error) {
 	var err error
 	if st.Source, err = bm.MarshalBinary(); err != nil {
 		return nil, err
+	}
+	if t.Twin != nil {
+		if st.Twin, err = t.Twin.MarshalBinary(); err != nil {
+			return nil, err
+		}
 	}
 	var b bytes.Buffer
 	err = gob.NewEncoder(&b).Encode(st)
@@ -517,6 +681,14 @@ func (t *Tempering) UnmarshalBinary(b []byte) error {
 	}
 	if err := bu.UnmarshalBinary(st.Source); err != nil {
 		return err
+	}
+	if (st.Twin != nil) != (t.Twin != nil) {
+		return errors.New("mc: corrupt tempering state: twin ladder present in only one of the saved and the new state")
+	}
+	if t.Twin != nil {
+		if err := t.Twin.UnmarshalBinary(st.Twin); err != nil {
+			return err
+		}
 	}
 	t.Series, t.At, t.SwapTried, t.SwapAccept = st.Series, st.At, st.SwapTried, st.SwapAccept
 	t.done.Store(st.Done)
