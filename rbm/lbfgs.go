@@ -25,11 +25,13 @@ import (
 // errStopLBFGS ends the optimization from the recorder (stopping rule).
 var errStopLBFGS = errors.New("rbm: stop")
 
-// lbfgsRecorder calls the epoch hook at every major iteration.
+// lbfgsRecorder calls the epoch hook at every major iteration, after sync
+// has set the model's parameters from the location (setParams when nil).
 type lbfgsRecorder struct {
 	ctx   context.Context
 	es    *epochEnd
 	t     *trainer
+	sync  func([]float64) error
 	epoch int
 	err   error
 }
@@ -44,7 +46,14 @@ func (rec *lbfgsRecorder) Record(loc *optimize.Location, op optimize.Operation, 
 	if op != optimize.MajorIteration {
 		return nil
 	}
-	rec.t.setParams(loc.X)
+	if rec.sync != nil {
+		if err := rec.sync(loc.X); err != nil {
+			rec.err = err
+			return err
+		}
+	} else {
+		rec.t.setParams(loc.X)
+	}
 	stop, err := rec.es.end(rec.epoch, 0)
 	rec.epoch++
 	if rec.t.cfg.OnBatch != nil {

@@ -310,7 +310,7 @@ func (t *trainer) trainPairwise(ctx context.Context, data *mat.Dense, es *epochE
 		Func: func(x []float64) float64 { eval(x); return lastF },
 		Grad: func(g, x []float64) { eval(x); copy(g, lastG) },
 	}
-	rec := &pairwiseRecorder{ctx: ctx, es: es, t: t, sync: func(x []float64) error {
+	rec := &lbfgsRecorder{ctx: ctx, es: es, t: t, sync: func(x []float64) error {
 		unpack(x)
 		_, err := setCouplings(r, j)
 		return err
@@ -334,45 +334,6 @@ func (t *trainer) trainPairwise(ctx context.Context, data *mat.Dense, es *epochE
 				return err
 			}
 		}
-	}
-	return nil
-}
-
-// pairwiseRecorder is lbfgsRecorder for coupling space: sync rebuilds W.
-type pairwiseRecorder struct {
-	ctx   context.Context
-	es    *epochEnd
-	t     *trainer
-	sync  func([]float64) error
-	epoch int
-	err   error
-}
-
-func (rec *pairwiseRecorder) Init() error { return nil }
-
-func (rec *pairwiseRecorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
-	if err := rec.ctx.Err(); err != nil {
-		rec.err = fmt.Errorf("rbm: training stopped at iteration %d: %w", rec.epoch+1, err)
-		return rec.err
-	}
-	if op != optimize.MajorIteration {
-		return nil
-	}
-	if err := rec.sync(loc.X); err != nil {
-		rec.err = err
-		return err
-	}
-	stop, err := rec.es.end(rec.epoch, 0)
-	rec.epoch++
-	if rec.t.cfg.OnBatch != nil {
-		rec.t.cfg.OnBatch(rec.epoch, rec.t.cfg.Epochs)
-	}
-	if err != nil {
-		rec.err = err
-		return err
-	}
-	if stop || rec.epoch >= rec.t.cfg.Epochs {
-		return errStopLBFGS
 	}
 	return nil
 }
