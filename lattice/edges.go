@@ -16,7 +16,10 @@ import (
 //	i j J          a bond -J s_i s_j between sites i and j (0-based)
 //	h i value      a field -value s_i on site i
 //
-// Blank lines are ignored. name is used in error messages, which have the
+// Blank lines are ignored. Without a "sites N" line, site 0 must appear in
+// a bond or field line: a file numbered from 1 would otherwise get an
+// isolated extra site 0 (which doubles Z and changes every per-site
+// quantity), so it is refused; declare "sites N" to keep isolated sites. name is used in error messages, which have the
 // form name:line: problem.
 func ReadEdges(r io.Reader, name string) (*Model, error) {
 	sc := bufio.NewScanner(r)
@@ -25,6 +28,7 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 	fields := map[int]float64{}
 	declared := -1
 	maxIdx := -1
+	used0 := false // site 0 appears in a bond or field line
 	line := 0
 	errf := func(format string, a ...any) error {
 		return fmt.Errorf("%s:%d: %s", name, line, fmt.Sprintf(format, a...))
@@ -89,6 +93,7 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 			}
 			fields[i] += v
 			maxIdx = max(maxIdx, i)
+			used0 = used0 || i == 0
 		default:
 			if len(f) != 3 {
 				return nil, errf("want \"i j J\" (or \"h i value\", \"sites N\"), got %d fields", len(f))
@@ -113,6 +118,7 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 			}
 			bonds = append(bonds, Bond{I: i, J: j, Coupling: v})
 			maxIdx = max(maxIdx, i, j)
+			used0 = used0 || i == 0 || j == 0
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -124,6 +130,9 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 	}
 	if n < 1 {
 		return nil, fmt.Errorf("%s: no sites: the file has no bonds, fields or sites line", name)
+	}
+	if declared < 0 && !used0 {
+		return nil, fmt.Errorf("%s: site 0 is in no bond or field line and there is no 'sites N' line: indices are 0-based, so a file numbered from 1 would get an isolated site 0; renumber from 0, or add 'sites %d' to keep isolated sites", name, n)
 	}
 	h := make([]float64, n)
 	for i, v := range fields {
