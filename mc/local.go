@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/isingrbm/isingrbm/internal/numeric"
+	"github.com/isingrbm/isingrbm/internal/rng"
 	"github.com/isingrbm/isingrbm/lattice"
 )
 
@@ -476,7 +477,7 @@ func b2i(b bool) int {
 func (k *Local) sweepMetropolisCompact() (updates, accepted int64) {
 	n := len(k.s)
 	var g pcgMirror
-	g.load(k.pcg)
+	g.Load(k.pcg)
 	var de, t int64
 	switch {
 	case k.z == 4 && k.order == Sequential && useMetropolisAsm:
@@ -490,7 +491,7 @@ func (k *Local) sweepMetropolisCompact() (updates, accepted int64) {
 	default:
 		de, t = metropolisZ(k.s, k.thr, k.qmax, k.z, k.rec, k.order == Sequential, &g)
 	}
-	g.store(k.pcg)
+	g.Store(k.pcg)
 	// t packs the flips (high 32 bits) and the change of magnetization.
 	acc := (t + 1<<31) >> 32
 	k.eint += de
@@ -529,12 +530,12 @@ func metropolis4(s []int8, thr []uint64, qmax int, rec []int32, g *pcgMirror) (d
 		v := (f ^ m) - m // old * f
 		return b2i(v <= 0) | b2i(u < *(*uint64)(unsafe.Add(tp, 8*int(v))))
 	}
-	ghi, glo := g.hi, g.lo
+	ghi, glo := g.Hi, g.Lo
 	for i := 0; i < n; i++ {
 		r := (*[9]int32)(unsafe.Add(rp, 36*i))
 		f := r[8] + r[4]*spin(r[0]) + r[5]*spin(r[1]) + r[6]*spin(r[2]) + r[7]*spin(r[3])
 		old := *(*int8)(unsafe.Add(sp, i))
-		// PCG step (pcgMirror.uint64), state in registers.
+		// PCG step (rng.Mirror.Uint64), state in registers.
 		const (
 			mulHi    = 2549297995355413924
 			mulLo    = 4865540595714422341
@@ -557,7 +558,7 @@ func metropolis4(s []int8, thr []uint64, qmax int, rec []int32, g *pcgMirror) (d
 		de += int64(a) * 2 * int64(old) * int64(f)
 		t += int64(a) * (1<<32 - 2*int64(old))
 	}
-	g.hi, g.lo = ghi, glo
+	g.Hi, g.Lo = ghi, glo
 	return de, t
 }
 
@@ -580,13 +581,13 @@ func metropolis6(s []int8, thr []uint64, qmax int, rec []int32, g *pcgMirror) (d
 		v := (f ^ m) - m // old * f
 		return b2i(v <= 0) | b2i(u < *(*uint64)(unsafe.Add(tp, 8*int(v))))
 	}
-	ghi, glo := g.hi, g.lo
+	ghi, glo := g.Hi, g.Lo
 	for i := 0; i < n; i++ {
 		r := (*[13]int32)(unsafe.Add(rp, 52*i))
 		f := r[12] + r[6]*spin(r[0]) + r[7]*spin(r[1]) + r[8]*spin(r[2]) +
 			r[9]*spin(r[3]) + r[10]*spin(r[4]) + r[11]*spin(r[5])
 		old := *(*int8)(unsafe.Add(sp, i))
-		// PCG step (pcgMirror.uint64), state in registers.
+		// PCG step (rng.Mirror.Uint64), state in registers.
 		const (
 			mulHi    = 2549297995355413924
 			mulLo    = 4865540595714422341
@@ -609,7 +610,7 @@ func metropolis6(s []int8, thr []uint64, qmax int, rec []int32, g *pcgMirror) (d
 		de += int64(a) * 2 * int64(old) * int64(f)
 		t += int64(a) * (1<<32 - 2*int64(old))
 	}
-	g.hi, g.lo = ghi, glo
+	g.Hi, g.Lo = ghi, glo
 	return de, t
 }
 
@@ -621,7 +622,7 @@ func metropolisZ(s []int8, thr []uint64, qmax, z int, rec []int32, seq bool, g *
 	for k := 0; k < n; k++ {
 		i := k
 		if !seq {
-			i = g.intn(un)
+			i = g.IntN(un)
 		}
 		r := rec[(2*z+1)*i : (2*z+1)*(i+1)]
 		nb, c := r[:z], r[z:2*z]
@@ -630,7 +631,7 @@ func metropolisZ(s []int8, thr []uint64, qmax, z int, rec []int32, seq bool, g *
 			f += c[j] * int32(s[x])
 		}
 		old := s[i]
-		a := flipDelta(thr, qmax, old, f, g.uint64())
+		a := flipDelta(thr, qmax, old, f, g.Uint64())
 		s[i] = old ^ int8(-2*a)
 		de += int64(a) * 2 * int64(old) * int64(f)
 		t += int64(a) * (1<<32 - 2*int64(old))
@@ -638,58 +639,8 @@ func metropolisZ(s []int8, thr []uint64, qmax, z int, rec []int32, seq bool, g *
 	return de, t
 }
 
-// pcgMirror mirrors math/rand/v2's PCG (the same 128-bit LCG step and DXSM
-// output): load copies the state of a *rand.PCG, store writes it back, and
-// the draws in between are exactly those src.Uint64 would have returned.
-type pcgMirror struct{ hi, lo uint64 }
-
-func (p *pcgMirror) load(src *rand.PCG) {
-	var buf [20]byte
-	b, _ := src.AppendBinary(buf[:0]) // "pcg:" + big-endian hi, lo
-	p.hi, p.lo = binary.BigEndian.Uint64(b[4:12]), binary.BigEndian.Uint64(b[12:20])
-}
-
-func (p *pcgMirror) store(src *rand.PCG) {
-	var buf [20]byte
-	copy(buf[:4], "pcg:")
-	binary.BigEndian.PutUint64(buf[4:12], p.hi)
-	binary.BigEndian.PutUint64(buf[12:20], p.lo)
-	if err := src.UnmarshalBinary(buf[:]); err != nil {
-		panic("mc: PCG state: " + err.Error())
-	}
-}
-
-func (p *pcgMirror) uint64() uint64 {
-	const (
-		mulHi    = 2549297995355413924
-		mulLo    = 4865540595714422341
-		incHi    = 6364136223846793005
-		incLo    = 1442695040888963407
-		cheapMul = 0xda942042e4dd58b5
-	)
-	hi, lo := bits.Mul64(p.lo, mulLo)
-	hi += p.hi*mulLo + p.lo*mulHi
-	lo, c := bits.Add64(lo, incLo, 0)
-	hi, _ = bits.Add64(hi, incHi, c)
-	p.lo, p.hi = lo, hi
-	hi ^= hi >> 32
-	hi *= cheapMul
-	hi ^= hi >> 48
-	hi *= lo | 1
-	return hi
-}
-
-// intn is state.intn on the mirror (Lemire's method, exact), n >= 1.
-func (p *pcgMirror) intn(un uint64) int {
-	hi, lo := bits.Mul64(p.uint64(), un)
-	if lo < un {
-		thresh := -un % un
-		for lo < thresh {
-			hi, lo = bits.Mul64(p.uint64(), un)
-		}
-	}
-	return int(hi)
-}
+// pcgMirror is the shared PCG mirror (its layout is read by metropolis_amd64.s).
+type pcgMirror = rng.Mirror
 
 const (
 	tagMetropolis byte = 1
