@@ -120,7 +120,7 @@ func (r *run) runCumulants() error {
 		return err
 	}
 	title := fmt.Sprintf("RBM %d spin visible, %d hidden, W ~ N(0, %g²)", c.Visible, c.Hidden, c.WeightSigma)
-	p, err := plots.CouplingsByOrder(title, "(Σ_{|S|=k} J_S²)^½", sets)
+	p, err := plots.CouplingsByOrder(title, "√(Σ J_S² over sets S of k sites)", sets)
 	if err != nil {
 		return err
 	}

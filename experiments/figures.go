@@ -191,20 +191,9 @@ func (r *run) thermoFigures() error {
 			}
 			if r.spec.Learning != nil {
 				// Training data and trained RBMs share their temperatures:
-				// offset them sideways (1 % of the temperature range each)
-				// so that no marker hides another's error bar.
-				algs := learnAlgs(r.rbms[label])
-				span := 0.0
-				if rows := r.exact[label]; len(rows) > 1 {
-					span = temperature(rows[len(rows)-1].res.Beta) - temperature(rows[0].res.Beta)
-				}
-				for k, a := range algs {
-					s := mcSeries(r.rbms[label], a, learnLabel(a)+suffix(label), q)
-					dx := 0.01 * math.Abs(span) * (float64(k) - float64(len(algs)-1)/2)
-					for i := range s.X {
-						s.X[i] += dx
-					}
-					samplers = append(samplers, s)
+				// plots.Thermo offsets every sampler's points sideways.
+				for _, a := range learnAlgs(r.rbms[label]) {
+					samplers = append(samplers, mcSeries(r.rbms[label], a, learnLabel(a)+suffix(label), q))
 				}
 			}
 			for ai, s := range samplers {

@@ -150,7 +150,8 @@ func Snapshot(title string, s []int8, lx, ly int) (*plot.Plot, error) {
 			return nil, fmt.Errorf("plots: Snapshot: spin %d is %d, want -1 or +1", i, v)
 		}
 	}
-	p := newPlot(title, "x", "y")
+	// The colour key: black and white squares in the title's second line.
+	p := newPlot(title+"\n■ s = +1    □ s = −1", "x", "y")
 	p.Add(cells{rows: ly, cols: lx, col: func(y, x int) color.Color {
 		if s[x+lx*y] > 0 {
 			return color.Gray{Y: 20}

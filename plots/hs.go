@@ -110,6 +110,10 @@ func DiffHistogram(title, what string, d []float64, bins int) (*plot.Plot, error
 	p.Legend.Add(fmt.Sprintf("%d states, max |Δ| = %.2g", len(d), maxAbs), h)
 	p.Legend.Top = true
 	p.Y.Min = 0
-	headroom(p, 1, false, false)
+	var pts [][2]float64
+	for _, b := range h.Bins {
+		pts = append(pts, [2]float64{b.Min, b.Weight}, [2]float64{b.Max, b.Weight})
+	}
+	p.Legend.Top, p.Legend.Left = legendCorner(p, pts, 1, len([]rune(fmt.Sprintf("%d states, max |Δ| = %.2g", len(d), maxAbs))), true, false, nil, func(v float64) float64 { return v })
 	return p, nil
 }

@@ -70,7 +70,16 @@ type Figure struct {
 	// When YMin < YMax the y range is extended to include [YMin, YMax] (it is
 	// never shrunk, so no data are clipped); the zero values let the data decide.
 	YMin, YMax float64
+	// YBounds, when set, are the physical limits of y (for example [0, 1]
+	// for <|m|>): room for the legend never extends the axis past them.
+	YBounds *[2]float64
 }
+
+// hollow are the marker shapes of Points series: open shapes, so that an
+// error bar shorter than a marker stays visible through it.
+var hollow = []draw.GlyphDrawer{draw.RingGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
+
+func hollowShape(i int) draw.GlyphDrawer { return hollow[((i%len(hollow))+len(hollow))%len(hollow)] }
 
 // Default figure size for Save.
 var (
@@ -193,6 +202,8 @@ func XY(f Figure) (*plot.Plot, error) {
 	}
 	next, entries := 0, 0
 	var any bool
+	var pts [][2]float64 // every drawn point, for the legend's corner
+	maxLabel := 0
 	for k, s := range f.Series {
 		if err := checkSeries(s, f.LogX, f.LogY); err != nil {
 			return nil, err
@@ -202,6 +213,10 @@ func XY(f Figure) (*plot.Plot, error) {
 			continue
 		}
 		any = true
+		for i := range d.x {
+			pts = append(pts, [2]float64{d.x[i], d.y[i]})
+		}
+		maxLabel = max(maxLabel, len([]rune(s.Label)))
 		ci := s.Color
 		if ci < 0 {
 			ci = next
@@ -241,21 +256,24 @@ func XY(f Figure) (*plot.Plot, error) {
 				return nil, fmt.Errorf("plots: series %q: %w", s.Label, err)
 			}
 			sc.Color = col
-			sc.Shape = plotutil.Shape(k)
+			sc.Shape = hollowShape(k)
 			if s.Shape > 0 {
-				sc.Shape = plotutil.Shape(s.Shape - 1)
+				sc.Shape = hollowShape(s.Shape - 1)
 			}
-			sc.Radius = vg.Points(2.5)
+			sc.Radius = vg.Points(2.2)
+			p.Add(sc)
 			if d.lo != nil {
+				// Drawn over the open marker, with caps wider than it (4.4 pt),
+				// so that a bar shorter than the marker still shows.
 				eb, err := plotter.NewYErrorBars(d)
 				if err != nil {
 					return nil, fmt.Errorf("plots: series %q: %w", s.Label, err)
 				}
 				eb.Color = col
-				eb.CapWidth = vg.Points(4)
+				eb.CapWidth = vg.Points(8)
+				eb.LineStyle.Width = vg.Points(1)
 				p.Add(eb)
 			}
-			p.Add(sc)
 			thumbs = append(thumbs, sc)
 		default:
 			return nil, fmt.Errorf("plots: series %q: unknown style %d", s.Label, s.Style)
@@ -285,7 +303,13 @@ func XY(f Figure) (*plot.Plot, error) {
 		}
 		p.Y.Min, p.Y.Max = math.Min(p.Y.Min, ty(m.Value)), math.Max(p.Y.Max, ty(m.Value))
 	}
-	headroom(p, entries+nMarks, f.LegendBottom, false)
+	for _, m := range f.VMarks {
+		maxLabel = max(maxLabel, len([]rune(m.Label)))
+	}
+	for _, m := range f.HMarks {
+		maxLabel = max(maxLabel, len([]rune(m.Label)))
+	}
+	top, left := legendCorner(p, pts, entries+nMarks, maxLabel, !f.LegendBottom, f.LegendLeft, f.YBounds, ty)
 	xmin, xmax, ymin, ymax := p.X.Min, p.X.Max, p.Y.Min, p.Y.Max
 	for _, m := range f.VMarks {
 		if f.LogX && m.Value <= 0 {
@@ -313,8 +337,8 @@ func XY(f Figure) (*plot.Plot, error) {
 			p.Legend.Add(m.Label, l)
 		}
 	}
-	p.Legend.Top = !f.LegendBottom
-	p.Legend.Left = f.LegendLeft
+	p.Legend.Top = top
+	p.Legend.Left = left
 	p.Legend.Padding = vg.Points(2)
 	if entries+nMarks > 7 {
 		p.Legend.TextStyle.Font.Size = vg.Points(9)
@@ -338,36 +362,75 @@ func markLine(x, y []float64, _ bool) *plotter.Line {
 	return l
 }
 
-// headroom grows the y range so that a legend of n entries at the top (or
-// bottom) of the data area does not cover the data.
-func headroom(p *plot.Plot, n int, bottom, logY bool) {
-	if n == 0 {
-		return
-	}
-	// About one 12 pt line per entry in a data area of about 250 pt (a 6 x 4
-	// inch figure); legends of more than 7 entries use 9 pt lines.
-	per := 0.058
+// legendFrac is the approximate fraction of the data area's height and
+// width that a legend of n entries, the longest label maxLabel runes, covers
+// (one 12 pt line per entry, 9 pt for more than 7; a data area of about
+// 370 x 250 pt, a 6 x 4 inch figure).
+func legendFrac(n, maxLabel int) (h, w float64) {
+	per, ch := 0.058, 5.6
 	if n > 7 {
-		per = 0.04
+		per, ch = 0.04, 4.3
 	}
-	h := math.Min(per*float64(n)+0.03, 0.6)
-	lo, hi := p.Y.Min, p.Y.Max
-	if logY {
-		lo, hi = math.Log10(lo), math.Log10(hi)
+	h = math.Min(per*float64(n)+0.03, 0.6)
+	w = math.Min((30+ch*float64(maxLabel))/370, 0.8)
+	return h, w
+}
+
+// legendCorner chooses where the legend of n entries goes: the corner whose
+// legend box covers the fewest data points, the preferred corner (top,
+// left) first among equals. Only when every corner covers data is the y
+// range grown on that side, and never past bounds (the physical limits of
+// the quantity, in data units before ty): an axis that runs past what the
+// quantity can be is worse than a legend over a few points.
+func legendCorner(p *plot.Plot, pts [][2]float64, n, maxLabel int, top, left bool, bounds *[2]float64, ty func(float64) float64) (bool, bool) {
+	if n == 0 {
+		return top, left
 	}
-	if hi <= lo {
-		hi, lo = hi+1, lo-1
+	hf, wf := legendFrac(n, maxLabel)
+	xr, yr := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
+	if xr <= 0 || yr <= 0 {
+		return top, left
 	}
-	ext := (hi - lo) * h / (1 - h)
-	if bottom {
-		lo -= ext
+	// Points are inset by the axis padding; a small margin keeps markers
+	// and error caps near the box out of it.
+	covered := func(t, l bool) int {
+		c := 0
+		for _, q := range pts {
+			x, y := (q[0]-p.X.Min)/xr, (q[1]-p.Y.Min)/yr
+			inX := l && x <= wf+0.03 || !l && x >= 1-wf-0.03
+			inY := t && y >= 1-hf-0.03 || !t && y <= hf+0.03
+			if inX && inY {
+				c++
+			}
+		}
+		return c
+	}
+	type corner struct{ t, l bool }
+	order := []corner{{top, left}, {top, !left}, {!top, left}, {!top, !left}}
+	best, bestN := order[0], covered(top, left)
+	for _, c := range order[1:] {
+		if k := covered(c.t, c.l); k < bestN {
+			best, bestN = c, k
+		}
+	}
+	if bestN == 0 {
+		return best.t, best.l
+	}
+	ext := yr * hf / (1 - hf)
+	if best.t {
+		hi := p.Y.Max + ext
+		if bounds != nil {
+			hi = math.Min(hi, math.Max(p.Y.Max, ty(bounds[1])))
+		}
+		p.Y.Max = hi
 	} else {
-		hi += ext
+		lo := p.Y.Min - ext
+		if bounds != nil {
+			lo = math.Max(lo, math.Min(p.Y.Min, ty(bounds[0])))
+		}
+		p.Y.Min = lo
 	}
-	if logY {
-		lo, hi = math.Pow(10, lo), math.Pow(10, hi)
-	}
-	p.Y.Min, p.Y.Max = lo, hi
+	return best.t, best.l
 }
 
 // logTicks marks every decade (labelled 1e-15, 0.01, 10, ...) with minor

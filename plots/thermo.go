@@ -2,6 +2,7 @@ package plots
 
 import (
 	"fmt"
+	"math"
 
 	"gonum.org/v1/plot"
 )
@@ -83,11 +84,55 @@ type ThermoPlot struct {
 	// curves and points of one lattice size can share a colour; the zero
 	// value gives each series the next colour.
 	KeepColors bool
+	// NoOffset draws every MC series at its own temperatures; by default
+	// series k of K is shifted sideways by (k - (K-1)/2) x 0.8 % of the
+	// temperature range, so that points of several samplers at the same
+	// temperature do not hide each other's error bars.
+	NoOffset bool
+}
+
+// OffsetFraction is the sideways shift between Monte Carlo series in a
+// ThermoPlot, as a fraction of the temperature range.
+const OffsetFraction = 0.008
+
+// Bounds returns the physical range of q (nil when q is unbounded):
+// <|m|> and <m^2> lie in [0, 1], U4 of +-1 spins in [0, 2/3], c and chi'
+// and chi are >= 0.
+func (q Quantity) Bounds() *[2]float64 {
+	switch q {
+	case AbsMag, Mag2:
+		return &[2]float64{0, 1}
+	case Binder:
+		return &[2]float64{math.Inf(-1), 2.0 / 3}
+	case HeatCapacity, Susceptibility, SusceptAbs:
+		return &[2]float64{0, math.Inf(1)}
+	}
+	return nil
 }
 
 // Thermo draws a ThermoPlot.
 func Thermo(t ThermoPlot) (*plot.Plot, error) {
-	f := Figure{Title: t.Title, XLabel: TempLabel, YLabel: t.Quantity.Label()}
+	f := Figure{Title: t.Title, XLabel: TempLabel, YLabel: t.Quantity.Label(), YBounds: t.Quantity.Bounds()}
+	if !t.NoOffset && len(t.MC) > 1 {
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, ss := range [][]Series{t.Exact, t.Limit, t.MC} {
+			for _, s := range ss {
+				for _, x := range s.X {
+					lo, hi = math.Min(lo, x), math.Max(hi, x)
+				}
+			}
+		}
+		mc := make([]Series, len(t.MC))
+		for k, s := range t.MC {
+			dx := OffsetFraction * (hi - lo) * (float64(k) - float64(len(t.MC)-1)/2)
+			s.X = append([]float64(nil), s.X...)
+			for i := range s.X {
+				s.X[i] += dx
+			}
+			mc[k] = s
+		}
+		t.MC = mc
+	}
 	c := 0
 	add := func(ss []Series, st Style) {
 		for _, s := range ss {
