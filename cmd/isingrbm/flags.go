@@ -43,7 +43,7 @@ func latticeFlags() []cli.Flag {
 		&cli.Uint64Flag{Name: "disorder-seed", Value: 1, Category: catLattice,
 			Usage: "seed of the disorder draw (couplings and fields); the same seed gives the same instance"},
 		&cli.StringFlag{Name: "scale", Value: "none", Category: catLattice,
-			Usage: "complete graph coupling scaling: none, n (J/N, Curie-Weiss), sqrtn (J/sqrt N, Sherrington-Kirkpatrick)"},
+			Usage: "complete graph coupling scaling: none, n (J/N, Curie-Weiss), sqrtn (J_ij/sqrt N; Sherrington-Kirkpatrick is --scale sqrtn --disorder gaussian --sigma 1 --J 0: J_ij ~ N(0, 1/N))"},
 		&cli.StringFlag{Name: "edges", Category: catLattice,
 			Usage: "edge-list file for --lattice edges: lines 'i j J', 'h i value', optional 'sites N', '#' comments"},
 		&cli.IntFlag{Name: "patterns", Category: catLattice,
