@@ -372,4 +372,13 @@ type Output struct {
 	// Reweighted holds the observables reweighted to other temperatures
 	// ('isingrbm mc --reweight'; see Reweighter).
 	Reweighted []ReweightedPoint `json:"reweighted,omitempty"`
+	// DisorderSeed is the disorder instance of this output (one entry of
+	// Instances of a run over disorder instances); nil otherwise.
+	DisorderSeed *uint64 `json:"disorder_seed,omitempty"`
+	// Instances holds one output per disorder instance, in the order of
+	// the seeds, and DisorderAverage the average over them per temperature
+	// ('isingrbm mc --disorder-seeds'; see DisorderPoint). Both are empty
+	// otherwise; a run over disorder instances has no Results of its own.
+	Instances       []Output        `json:"instances,omitempty"`
+	DisorderAverage []DisorderPoint `json:"disorder_average,omitempty"`
 }

@@ -79,6 +79,28 @@ type Config struct {
 	// > 0. Zero: 6.
 	Window float64
 
+	// Correlations measures the spin-spin correlation function G(r), r =
+	// 0..L/2, and the second-moment correlation length at every
+	// measurement (mc.TempResult.CorrelationFunction, CorrelationLength;
+	// see package mc, "Correlations and overlap"). The model must be a
+	// chain, square or simple cubic lattice, periodic, with length L on
+	// every axis. Cost: N d (L/2 + 1) multiply-adds per measurement (raise
+	// ExtraEvery on large lattices). Zero: not measured.
+	Correlations bool
+	// Overlap runs a second, independent replica (the twin) at every
+	// temperature — with parallel tempering, a second independent ladder —
+	// and measures the overlap q = (1/N) sum_i s_i^a s_i^b
+	// (mc.TempResult.OverlapQ2, OverlapQ4, OverlapBinder). The twin of
+	// temperature k uses the stream streamTwin + Streams[k] (0x7477696e
+	// << 32 + k by default), the twin ladder's swaps their own stream; the
+	// other observables come from the first replica and are unchanged.
+	// Doubles the sampling time. Zero: not measured.
+	Overlap bool
+	// ExtraEvery > 1 measures the correlations and the overlap only at
+	// every ExtraEvery-th measurement (the first included); their tau_int
+	// is still reported in measurements. Zero: 1.
+	ExtraEvery int
+
 	// Seed of the random streams. Temperature k of Betas uses the stream
 	// internal/rng.New(Seed, Streams[k]); the parallel-tempering swaps use
 	// their own stream. Zero is a valid seed.
@@ -336,6 +358,9 @@ func hash(m *lattice.Model, c *Config) string {
 	fmt.Fprintf(h, "alg %s local %s order %s kernel %s seed %d therm %d sweeps %d every %d window %v\n",
 		c.Algorithm, c.Local, c.Order, c.Kernel, c.Seed, c.Thermalize, c.Sweeps, c.SampleEvery, math.Float64bits(c.Window))
 	fmt.Fprintf(h, "measure-every %d\n", c.MeasureEvery)
+	if c.Correlations || c.Overlap {
+		fmt.Fprintf(h, "correlations %v overlap %v extra-every %d\n", c.Correlations, c.Overlap, max(c.ExtraEvery, 1))
+	}
 	for _, b := range c.Betas {
 		fmt.Fprintf(h, "beta %x\n", math.Float64bits(b))
 	}

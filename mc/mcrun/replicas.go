@@ -78,6 +78,10 @@ func RunReplicas(ctx context.Context, m *lattice.Model, cfg Config, r int) (*Res
 		return nil, bad("SampleEvery", fmt.Sprint(c.SampleEvery), "snapshots are not supported with replicas")
 	case c.KeepSeries:
 		return nil, bad("KeepSeries", "", "series are not kept with replicas")
+	case c.Correlations:
+		return nil, bad("Correlations", "", "not measured with replicas: run without Replicas")
+	case c.Overlap:
+		return nil, bad("Overlap", "", "not measured with replicas (the overlap has its own twin replica): run without Replicas")
 	}
 	p, ok := fastParams(m, c.Betas[0])
 	if !ok {

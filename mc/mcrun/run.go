@@ -77,6 +77,9 @@ func newJob(m *lattice.Model, cfg Config) (*job, error) {
 	j := &job{m: m, c: c, hash: hash(m, &c), indices: c.Shard.Indices(len(c.Betas))}
 	rc := mc.RunConfig{Thermalize: c.Thermalize, Sweeps: c.Sweeps, MeasureEvery: c.MeasureEvery, SampleEvery: c.SampleEvery,
 		KeepSeries: c.KeepSeries}
+	if err := c.checkExtras(m, &rc); err != nil {
+		return nil, err
+	}
 	if c.Algorithm == mc.PT {
 		reps := make([]mc.TemperedKernel, len(c.Betas))
 		for k := range c.Betas {
@@ -88,6 +91,11 @@ func newJob(m *lattice.Model, cfg Config) (*job, error) {
 		if err != nil {
 			return nil, err
 		}
+		if c.Overlap {
+			if err := twinLadder(m, &c, pt, rc); err != nil {
+				return nil, err
+			}
+		}
 		j.units = []unit{pt}
 		return j, nil
 	}
@@ -96,7 +104,7 @@ func newJob(m *lattice.Model, cfg Config) (*job, error) {
 		if err != nil {
 			return nil, err
 		}
-		ch, err := mc.NewChain(kn, c.Betas[k], m.N, rc)
+		ch, err := newChain(m, &c, k, kn, rc)
 		if err != nil {
 			return nil, err
 		}
