@@ -51,6 +51,14 @@ func mcCommand() *cli.Command {
 			Usage: "random seed; temperature k of the list uses stream k, so results do not depend on GOMAXPROCS or --shard"},
 		&cli.Float64Flag{Name: "window", Value: 6, Category: catMC,
 			Usage: "automatic-windowing constant c for tau_int (window W >= c tau_int), > 0"},
+		&cli.BoolFlag{Name: "correlations", Category: catMC,
+			Usage: "measure the spin-spin correlation function G(r), r = 0..L/2, along the axes and the second-moment correlation length (periodic chain, LxL or LxLxL lattice): \"correlation_function\", \"correlation_length\" in --json/--out FILE.json; costs N d (L/2+1) operations per measurement (see --extra-every)"},
+		&cli.BoolFlag{Name: "overlap", Category: catMC,
+			Usage: "run a second independent replica at every temperature (with pt, a second ladder; doubles the time) and measure the overlap q = (1/N) sum_i s_i^a s_i^b: \"overlap_q2\", \"overlap_q4\", \"overlap_binder\" in --json/--out FILE.json"},
+		&cli.IntFlag{Name: "extra-every", Value: 1, Category: catMC,
+			Usage: "measure --correlations and --overlap every this many measurements (>= 1)"},
+		&cli.StringFlag{Name: "disorder-seeds", Category: catMC,
+			Usage: "A:B: one run per disorder instance --disorder-seed A, A+1, ..., B (each exactly the run of that seed) plus \"disorder_average\" per temperature (errors: the larger of the instance spread/sqrt(n) and the combined thermal error); output with --json or --out FILE.json; no --shard, --replicas, --reweight, --save-series, --save-samples; --checkpoint FILE uses FILE.disorder<seed> per instance"},
 		&cli.StringFlag{Name: "reweight", Category: catMC,
 			Usage: "START:STOP:STEP (or a,b,c): temperatures to reweight to (single histogram from one simulated temperature, multiple histogram from several, Ferrenberg-Swendsen) with jackknife errors; each must lie where the simulated energy histograms overlap"},
 		&cli.BoolFlag{Name: "json", Category: catOutput, Usage: "print the results as JSON on stdout"},
@@ -142,6 +150,10 @@ func mcConfig(c *cli.Context) (*lattice.Model, mcrun.Config, error) {
 		}
 	}
 	cfg.KeepSeries = c.String("save-series") != ""
+	cfg.Correlations, cfg.Overlap, cfg.ExtraEvery = c.Bool("correlations"), c.Bool("overlap"), c.Int("extra-every")
+	if cfg.ExtraEvery < 1 {
+		return nil, cfg, fmt.Errorf("--extra-every %d: must be >= 1", cfg.ExtraEvery)
+	}
 	for _, f := range []string{"out", "checkpoint", "save-series", "save-samples"} {
 		if err := checkWritable(f, c.String(f)); err != nil {
 			return nil, cfg, err
@@ -184,9 +196,11 @@ var mcFlags = map[string]string{
 	"SampleEvery": "--sample-every", "Window": "--window", "Seed": "--seed", "Shard": "--shard",
 	"Checkpoint": "--checkpoint", "Resume": "--resume", "CheckpointEvery": "--checkpoint-every",
 	"Replicas": "--replicas", "KeepSeries": "--save-series",
+	"Correlations": "--correlations", "Overlap": "--overlap", "ExtraEvery": "--extra-every", "DisorderSeeds": "--disorder-seeds",
+	"Streams": "--seed",
 }
 
-var mcFieldRef = regexp.MustCompile(`\b(Algorithm|Local|Order|Kernel|Sweeps|Thermalize|MeasureEvery|SampleEvery|Window|Shard|Checkpoint|Resume|CheckpointEvery|Replicas)\b`)
+var mcFieldRef = regexp.MustCompile(`\b(Algorithm|Local|Order|Kernel|Sweeps|Thermalize|MeasureEvery|SampleEvery|Window|Shard|Checkpoint|Resume|CheckpointEvery|Replicas|Correlations|Overlap|ExtraEvery)\b`)
 
 // mcFlagError rewrites an error of package mcrun in terms of the flags:
 // "mcrun: Kernel fast: ... use Kernel auto" becomes "--kernel fast: ... use
@@ -221,6 +235,9 @@ func runMC(c *cli.Context) error {
 	}
 	ctx, stop := signal.NotifyContext(c.Context, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if s := c.String("disorder-seeds"); s != "" {
+		return runMCDisorder(c, ctx, cfg, s)
+	}
 	var res *mcrun.Result
 	if r := c.Int("replicas"); r != 1 {
 		res, err = mcrun.RunReplicas(ctx, m, cfg, r)

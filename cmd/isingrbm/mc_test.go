@@ -374,3 +374,37 @@ func TestMCReplicas(t *testing.T) {
 		t.Fatalf("err = %v, want it to name --algorithm", err)
 	}
 }
+
+// TestMCObservablesFlags checks the wiring of --correlations, --overlap,
+// --extra-every and --disorder-seeds: the JSON keys, instance k equal to
+// the run of --disorder-seed k, and the errors naming the flags.
+func TestMCObservablesFlags(t *testing.T) {
+	o, _ := mcJSON(t, "--size", "4x4", "--T", "2.5", "--algorithm", "wolff", "--sweeps", "2000", "--correlations", "--overlap", "--extra-every", "2")
+	r := o.Results[0]
+	if len(r.CorrelationFunction) != 3 || r.CorrelationLength == nil || r.OverlapQ2 == nil || r.OverlapQ4 == nil || r.OverlapBinder == nil {
+		t.Fatalf("extras missing: %+v", r)
+	}
+	common := []string{"--lattice", "square", "--size", "3x3", "--disorder", "pm", "--T", "1,2", "--sweeps", "2000", "--overlap"}
+	d, raw := mcJSON(t, append(common, "--disorder-seeds", "4:6")...)
+	if len(d.Instances) != 3 || len(d.DisorderAverage) != 2 || d.DisorderAverage[1].Instances != 3 || d.DisorderAverage[0].OverlapQ2 == nil {
+		t.Fatalf("disorder output: %s", raw)
+	}
+	one, _ := mcJSON(t, append(common, "--disorder-seed", "5")...)
+	inst := d.Instances[1]
+	if inst.DisorderSeed == nil || *inst.DisorderSeed != 5 {
+		t.Fatalf("instance 1 has seed %v", inst.DisorderSeed)
+	}
+	inst.DisorderSeed = nil
+	a, _ := json.Marshal(inst)
+	b, _ := json.Marshal(one)
+	if !bytes.Equal(a, b) {
+		t.Errorf("instance of seed 5 differs from --disorder-seed 5:\n%s\n%s", a, b)
+	}
+	wantError(t, "--correlations", "mc", "--size", "4x6", "--T", "2", "--correlations")
+	wantError(t, "--extra-every 0", "mc", "--size", "4x4", "--T", "2", "--extra-every", "0")
+	wantError(t, "--extra-every", "mc", "--size", "4x4", "--T", "2", "--extra-every", "2")
+	wantError(t, "--disorder-seeds", "mc", "--size", "4x4", "--T", "2", "--disorder-seeds", "3:1")
+	wantError(t, "--shard", "mc", "--size", "4x4", "--T", "2", "--disorder-seeds", "1:2", "--shard", "1/2")
+	wantError(t, "FILE.json", "mc", "--size", "4x4", "--T", "2", "--disorder-seeds", "1:2", "--out", filepath.Join(t.TempDir(), "x.csv"))
+	wantError(t, "--overlap", "mc", "--size", "8x8", "--T", "2", "--replicas", "64", "--overlap")
+}
