@@ -40,6 +40,9 @@ type Replicas struct {
 	// linNewer says that s was changed (SetSpins) after cb's last sweep.
 	cb       *cbReplicas
 	linNewer bool
+	// sg holds the sign masks of a ±J instance (NewReplicasPMJ), nil for
+	// a uniform coupling.
+	sg *pmjMasks
 }
 
 // NewReplicas returns len(betas) replicas (1..64) with random starts, replica
@@ -148,6 +151,9 @@ func (k *Replicas) Sweep() (updates, accepted int64) {
 		k.sweeps++
 		return int64(k.n * len(k.betas)), int64(f)
 	}
+	if k.sg != nil {
+		return k.sweepPMJLinear()
+	}
 	flipped := 0
 	two := k.dec.nu == 2 && k.dec.complement
 	sel := uint64(0)
@@ -250,6 +256,9 @@ func (v *vcount) lane(k int) int {
 
 // counts returns, per replica, the number of +1 spins and of unsatisfied bonds.
 func (k *Replicas) counts() (up, unsat vcount) {
+	if k.sg != nil {
+		return k.countsPMJ()
+	}
 	lx, ly, lz := k.dims[0], k.dims[1], k.dims[2]
 	plane := lx * ly
 	S := k.linear()

@@ -81,6 +81,7 @@ type rowArgs struct {
 	qcap  int                       // 224: (w+8) words per queue array
 	ntr   int                       // 232: out: trace entries written
 	nq    int                       // 240: queue length
+	sg    *uint64                   // 248: ±J sign masks of the row, direction k (the order of the neighbour words above) at sg[k*w+h]; nil for a uniform J
 }
 
 // replicaRowGo updates one row (see rowArgs) and returns the number of
@@ -119,6 +120,10 @@ func replicaPhase1Go(a *rowArgs, hstart int) int {
 	rows := unsafe.Slice(a.rows, a.nr*a.nu)
 	trace := unsafe.Slice(a.trace, 2*((w+7)/8))
 	qidx, qund, qacc, qm := a.queue()
+	var sg []uint64
+	if a.sg != nil {
+		sg = unsafe.Slice(a.sg, 6*w)
+	}
 	nu, ns := a.nu, a.ns
 	flipped := 0
 	var mu [maxClasses][8]uint64
@@ -136,7 +141,14 @@ func replicaPhase1Go(a *rowArgs, hstart int) int {
 			}
 			x := row[h]
 			s[i] = x
-			u0, u1, u2 := add6(x^same[h+1], x^same[h+1+a.d], x^yp[h], x^ym[h], x^zp[h], x^zm[h])
+			var u0, u1, u2 uint64
+			if sg != nil {
+				// ±J: every neighbour word XORed with its bond's sign mask.
+				u0, u1, u2 = add6(x^same[h+1]^sg[h], x^same[h+1+a.d]^sg[w+h], x^yp[h]^sg[2*w+h],
+					x^ym[h]^sg[3*w+h], x^zp[h]^sg[4*w+h], x^zm[h]^sg[5*w+h])
+			} else {
+				u0, u1, u2 = add6(x^same[h+1], x^same[h+1+a.d], x^yp[h], x^ym[h], x^zp[h], x^zm[h])
+			}
 			sel := x | a.selc
 			var un, ac uint64
 			for t := 0; t < nu; t++ {
@@ -318,6 +330,9 @@ type cbReplicas struct {
 	trace   []int32
 	g       gen8
 	newer   bool // c holds the current state, Replicas.s is stale
+	// sg[c]: the ±J sign masks of colour c (see Replicas.setSigns), nil
+	// for a uniform coupling.
+	sg [2][]uint64
 }
 
 func newCBReplicas(dims [3]int, src rand.Source) *cbReplicas {
@@ -465,6 +480,9 @@ func (cb *cbReplicas) sweep(d *decider, selc uint64, tracing bool, trace *[]int3
 		a.uf4, a.sf4 = &cb.uf4, &cb.sf4
 		rowFn = replicaRowAVX2Tail
 	}
+	if cb.sg[0] != nil && !pmjAsm {
+		rowFn = replicaRowGo
+	}
 	for c := 0; c < 2; c++ {
 		S, O := cb.c[c], cb.c[1-c]
 		for z := 0; z < lz; z++ {
@@ -484,6 +502,9 @@ func (cb *cbReplicas) sweep(d *decider, selc uint64, tracing bool, trace *[]int3
 				a.d = -1
 				if cb.off(y, z, c) == 1 {
 					a.d = 1
+				}
+				if cb.sg[c] != nil {
+					a.sg = &cb.sg[c][6*r*cb.w]
 				}
 				a.trace = &cb.trace[0]
 				a.nq, a.ntr = 0, 0

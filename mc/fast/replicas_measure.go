@@ -205,6 +205,10 @@ func (a *measAcc) flush(up, unsat []int64) {
 // measure counts, per lane, the +1 spins and the unsatisfied bonds of the
 // checkerboard storage (halo words are current after every sweep).
 func (cb *cbReplicas) measure(up, unsat []int64) {
+	if cb.sg[0] != nil {
+		cb.measurePMJ(up, unsat)
+		return
+	}
 	if useMeasureAsm && cb.w%32 == 0 {
 		cb.measureAsm(up, unsat)
 		return
