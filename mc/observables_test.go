@@ -276,6 +276,11 @@ func TestOverlapAgainstEnumeration(t *testing.T) {
 		if math.Abs(c.e.Mean-c.want) > 4*c.e.Error || c.e.Error > c.emax || c.e.Error < 1e-4 {
 			t.Errorf("%s = %g ± %g, exact %g", c.name, c.e.Mean, c.e.Error, c.want)
 		}
+		// The error must include the autocorrelations: not far below the
+		// binning error over blocks of >= 10 tau_int.
+		if c.e.BinningError > 0 && c.e.Error < 0.7*c.e.BinningError {
+			t.Errorf("%s: error %g, binning error %g: autocorrelations ignored?", c.name, c.e.Error, c.e.BinningError)
+		}
 	}
 }
 
