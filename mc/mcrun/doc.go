@@ -50,6 +50,16 @@
 // "k/n" (also for 'isingrbm run --shard', whose chains are assigned by the
 // same rule, Shard.Owns).
 //
+// Observables. Config.Correlations adds the correlation function and the
+// second-moment correlation length, Config.Overlap a twin replica per
+// temperature (a twin ladder for parallel tempering) and the overlap
+// moments (see package mc, "Correlations and overlap"); both are in the
+// config hash, so checkpoints and shards of runs with and without them do
+// not mix. RunDisorder runs one Run per disorder instance (instance k is
+// exactly the run of the model of seed k) and adds the disorder averages
+// (mc.DisorderAverage); it refuses Shard and checkpoints each instance to
+// Checkpoint + ".disorder<seed>".
+//
 // Errors. An invalid field, a checkpoint that cannot be used, or Kernel Fast
 // without a fast kernel gives a *ConfigError with the Go field name; its
 // message refers to other fields by their Go names, which the command line
