@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
+
+	"github.com/isingrbm/isingrbm/internal/par"
 )
 
 // Effective couplings of the visible marginal (Mehta et al. 2019, sec. XVI).
@@ -102,37 +101,28 @@ func (r *RBM) NegFreeEnergyTable(ctx context.Context) ([]float64, error) {
 	// Blocks of 2^lowBits states are independent: workers take them in any
 	// order, and every entry is computed the same way, so the table does not
 	// depend on GOMAXPROCS.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	workers := min(runtime.GOMAXPROCS(0), nHigh)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			th := make([]float64, m)
-			for {
-				hk := int(next.Add(1) - 1)
-				if hk >= nHigh || ctx.Err() != nil {
-					return
-				}
-				for mu := range th {
-					th[mu] = base[mu] + tHigh[hk*m+mu]
-				}
-				ah := aBase + aHigh[hk]
-				blk := out[hk*nLow : (hk+1)*nLow]
-				for lk := range blk {
-					tl := tLow[lk*m : (lk+1)*m]
-					s := ah + aLow[lk]
-					for mu, x := range tl {
-						s += hu.cgf(hb[mu], hs[mu], th[mu]+x)
-					}
-					blk[lk] = s
-				}
+	ths := make([][]float64, par.Workers(nHigh)) // per worker: the input from the high units
+	err := par.Chunks(ctx, nHigh, func(wk, hk int) error {
+		if ths[wk] == nil {
+			ths[wk] = make([]float64, m)
+		}
+		th := ths[wk]
+		for mu := range th {
+			th[mu] = base[mu] + tHigh[hk*m+mu]
+		}
+		ah := aBase + aHigh[hk]
+		blk := out[hk*nLow : (hk+1)*nLow]
+		for lk := range blk {
+			tl := tLow[lk*m : (lk+1)*m]
+			s := ah + aLow[lk]
+			for mu, x := range tl {
+				s += hu.cgf(hb[mu], hs[mu], th[mu]+x)
 			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+			blk[lk] = s
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return out, nil

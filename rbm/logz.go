@@ -1,17 +1,16 @@
 package rbm
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/isingrbm/isingrbm/internal/gray"
 	"github.com/isingrbm/isingrbm/internal/numeric"
+	"github.com/isingrbm/isingrbm/internal/par"
 )
 
 // MaxEnumerate is the largest number of units of the enumerated layer for
@@ -44,54 +43,44 @@ const blockBits = 10
 // result does not depend on the number of goroutines.
 func enumerate(x, y *Layer, w []float64, table []float64) float64 {
 	n := x.Len()
-	total := uint64(1) << uint(n)
-	chunkBits := min(uint(n), blockBits)
-	chunk := uint64(1) << chunkBits
-	nchunks := int(total / chunk)
+	chunkBits := min(n, blockBits)
+	nchunks := 1 << uint(n-chunkBits)
 	sums := make([]float64, nchunks)
-	workers := min(runtime.GOMAXPROCS(0), nchunks)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			e := newEnumerator(x, y, w, chunk)
-			for {
-				c := int(next.Add(1) - 1)
-				if c >= nchunks {
-					return
-				}
-				sums[c] = e.chunk(uint64(c)*chunk, table)
-			}
-		}()
-	}
-	wg.Wait()
+	es := make([]*enumerator, par.Workers(nchunks))
+	par.Chunks(context.Background(), nchunks, func(wk, c int) error {
+		if es[wk] == nil {
+			es[wk] = newEnumerator(x, y, w, chunkBits)
+		}
+		sums[c] = es[wk].chunk(uint64(c)<<uint(chunkBits), table)
+		return nil
+	})
 	return numeric.LogSumExp(sums)
 }
 
 // enumerator holds one goroutine's scratch space for enumerate.
 type enumerator struct {
-	x, y    *Layer
-	w       []float64
-	off, on float64
-	t       []float64
-	buf     []float64
+	x, y      *Layer
+	w         []float64
+	off, on   float64
+	chunkBits int
+	t         []float64
+	buf       []float64
 }
 
-func newEnumerator(x, y *Layer, w []float64, chunk uint64) *enumerator {
+func newEnumerator(x, y *Layer, w []float64, chunkBits int) *enumerator {
 	off, on := x.Type.values()
-	return &enumerator{x: x, y: y, w: w, off: off, on: on, t: make([]float64, y.Len()), buf: make([]float64, chunk)}
+	return &enumerator{x: x, y: y, w: w, off: off, on: on, chunkBits: chunkBits,
+		t: make([]float64, y.Len()), buf: make([]float64, 1<<uint(chunkBits))}
 }
 
-// chunk visits states k0 .. k0+len(buf)-1 of the Gray code sequence and
-// returns ln sum exp(logw) over them.
+// chunk visits states k0 .. k0+len(buf)-1 of the Gray code sequence (k0 a
+// multiple of len(buf)) and returns ln sum exp(logw) over them.
 func (e *enumerator) chunk(k0 uint64, table []float64) float64 {
 	n, m := e.x.Len(), e.y.Len()
 	t, w := e.t, e.w
 	step := e.on - e.off
 	// from scratch at the first state
-	g := k0 ^ (k0 >> 1)
+	g := gray.Code(k0)
 	clear(t)
 	var pot float64
 	for i := 0; i < n; i++ {
@@ -108,29 +97,31 @@ func (e *enumerator) chunk(k0 uint64, table []float64) float64 {
 			t[mu] += v * wv
 		}
 	}
-	for j := range e.buf {
-		k := k0 + uint64(j)
-		if j > 0 {
-			// Gray code: the bit that changes from k-1 to k is the lowest set bit of k.
-			i := bits.TrailingZeros64(k)
-			g = k ^ (k >> 1)
-			d := -step
-			if g>>uint(i)&1 == 1 {
-				d = step
-			}
-			pot += e.x.Bias[i] * d
-			row := w[i*m : i*m+m]
-			for mu, wv := range row {
-				t[mu] += d * wv
-			}
+	e.record(0, g, pot, table)
+	for j, i := range gray.Steps(e.chunkBits) {
+		g ^= 1 << uint(i) // Code(k0 + j)
+		d := -step
+		if g>>uint(i)&1 == 1 {
+			d = step
 		}
-		lw := pot + e.y.sumCGF(t)
-		e.buf[j] = lw
-		if table != nil {
-			table[g] = lw
+		pot += e.x.Bias[i] * d
+		row := w[i*m : i*m+m]
+		for mu, wv := range row {
+			t[mu] += d * wv
 		}
+		e.record(j, g, pot, table)
 	}
 	return numeric.LogSumExp(e.buf)
+}
+
+// record stores logw of the j-th state of the chunk, state g, whose
+// potential is pot and whose inputs are e.t.
+func (e *enumerator) record(j, g uint64, pot float64, table []float64) {
+	lw := pot + e.y.sumCGF(e.t)
+	e.buf[j] = lw
+	if table != nil {
+		table[g] = lw
+	}
 }
 
 // rowMajor returns the n x m entries of w (or of its transpose) row by row.

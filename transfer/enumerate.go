@@ -4,12 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/bits"
 	"runtime"
-	"sync"
-	"sync/atomic"
 
+	"github.com/isingrbm/isingrbm/internal/gray"
 	"github.com/isingrbm/isingrbm/internal/numeric"
+	"github.com/isingrbm/isingrbm/internal/par"
 	"github.com/isingrbm/isingrbm/lattice"
 )
 
@@ -170,43 +169,6 @@ func startState(s []int8, k uint64) {
 	}
 }
 
-// runChunks calls fn(chunk) for every chunk on the given number of workers,
-// stopping at the first error.
-func runChunks(ctx context.Context, chunks, workers int, fn func(w, chunk int) error) error {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	errs := make([]error, workers)
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= chunks {
-					return
-				}
-				if err := ctx.Err(); err != nil {
-					errs[w] = err
-					next.Store(int64(chunks))
-					return
-				}
-				if err := fn(w, k); err != nil {
-					errs[w] = err
-					next.Store(int64(chunks))
-					return
-				}
-			}
-		}(w)
-	}
-	wg.Wait()
-	for _, e := range errs {
-		if e != nil {
-			return e
-		}
-	}
-	return nil
-}
-
 // ctxMask sets how often a chunk polls its context.
 const ctxMask = 1<<22 - 1
 
@@ -263,12 +225,7 @@ func histogram(ctx context.Context, m *lattice.Model, c *csr, qu *quantum, opt E
 		for i := range sl {
 			sl[i] = -1
 		}
-		for t := 0; t < nb; t++ {
-			if t > 0 {
-				j := bits.TrailingZeros(uint(t))
-				flip[t] = int32(j)
-				sl[j] = -sl[j]
-			}
+		tabulate := func(t uint64) {
 			var e, mg int64
 			for k, bd := range m.Bonds() {
 				if bd.I < b && bd.J < b {
@@ -280,8 +237,14 @@ func histogram(ctx context.Context, m *lattice.Model, c *csr, qu *quantum, opt E
 			}
 			tab[t] = e*stride + (mg+int64(b))/2
 		}
+		tabulate(0)
+		for t, j := range gray.Steps(b) {
+			flip[t] = int32(j)
+			sl[j] = -sl[j]
+			tabulate(t)
+		}
 	}
-	err := runChunks(ctx, chunks, workers, func(w, chunk int) error {
+	err := par.ChunksOn(ctx, workers, chunks, func(w, chunk int) error {
 		if hists[w] == nil {
 			hists[w] = make([]uint64, cells)
 		}
@@ -312,43 +275,28 @@ func histogram(ctx context.Context, m *lattice.Model, c *csr, qu *quantum, opt E
 			fs[j] = f * stride
 		}
 		sl := make([]int64, b)
-		outer := uint64(1) << uint(nLow-b)
-		for t := uint64(0); t < outer; t++ {
-			if t > 0 {
-				if t&(ctxMask>>10) == 0 {
-					if err := ctx.Err(); err != nil {
-						return err
-					}
+		blockSweep(h, (eRest+qu.r)*stride+(magRest+int64(n-b))/2, tab, flip, fs, sl)
+		for t, ib := range gray.Steps(nLow - b) {
+			if t&(ctxMask>>10) == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
 				}
-				i := b + bits.TrailingZeros64(t)
-				si := int64(s[i])
-				lf := field[i]
-				for k := start[i]; k < start[i+1]; k++ {
-					j := int(site[k])
-					if j >= b {
-						lf += coup[k] * int64(s[j])
-					} else {
-						fs[j] -= 2 * si * coup[k] * stride
-					}
+			}
+			i := b + ib
+			si := int64(s[i])
+			lf := field[i]
+			for k := start[i]; k < start[i+1]; k++ {
+				j := int(site[k])
+				if j >= b {
+					lf += coup[k] * int64(s[j])
+				} else {
+					fs[j] -= 2 * si * coup[k] * stride
 				}
-				eRest += 2 * si * lf
-				magRest -= 2 * si
-				s[i] = int8(-si)
 			}
-			// Block sweep: lin = sum_j s_j F_j (times stride), all s_j = -1 first.
-			var linS int64
-			for j := range sl {
-				sl[j] = -1
-				linS -= fs[j]
-			}
-			base := (eRest+qu.r)*stride + (magRest+int64(n-b))/2
-			h[base+tab[0]-linS]++
-			for u := 1; u < nb; u++ {
-				j := flip[u]
-				linS -= 2 * sl[j] * fs[j]
-				sl[j] = -sl[j]
-				h[base+tab[u]-linS]++
-			}
+			eRest += 2 * si * lf
+			magRest -= 2 * si
+			s[i] = int8(-si)
+			blockSweep(h, (eRest+qu.r)*stride+(magRest+int64(n-b))/2, tab, flip, fs, sl)
 		}
 		return nil
 	})
@@ -362,6 +310,26 @@ func histogram(ctx context.Context, m *lattice.Model, c *csr, qu *quantum, opt E
 		}
 	}
 	return out, nil
+}
+
+// blockSweep counts the 2^b states of the block in the histogram h, the rest
+// of the lattice fixed: base is the cell of the rest's energy and
+// magnetization, tab and flip the block's tables (histogram), fs the fields
+// on the block's sites from the rest (times the row stride) and sl scratch
+// for the block's spins. lin = sum_j s_j F_j, all s_j = -1 first.
+func blockSweep(h []uint64, base int64, tab []int64, flip []int32, fs, sl []int64) {
+	var linS int64
+	for j := range sl {
+		sl[j] = -1
+		linS -= fs[j]
+	}
+	h[base+tab[0]-linS]++
+	for u := 1; u < len(tab); u++ {
+		j := flip[u]
+		linS -= 2 * sl[j] * fs[j]
+		sl[j] = -sl[j]
+		h[base+tab[u]-linS]++
+	}
 }
 
 // Thermo returns the exact thermodynamics at beta from the histogram. The
@@ -542,7 +510,7 @@ func enumerateFloat(ctx context.Context, m *lattice.Model, c *csr, betas []float
 	chunks := 1 << nHigh
 	nb := len(betas)
 	acc := make([]accum, chunks*nb)
-	err := runChunks(ctx, chunks, opt.workers(chunks), func(_, chunk int) error {
+	err := par.ChunksOn(ctx, opt.workers(chunks), chunks, func(_, chunk int) error {
 		// Accumulate in a chunk-local slice and copy it out at the end:
 		// neighbouring chunks' accumulators share cache lines, and writing
 		// them from two workers on every state serialises the cores.
@@ -561,14 +529,12 @@ func enumerateFloat(ctx context.Context, m *lattice.Model, c *csr, betas []float
 			a[k].add(b, e, float64(mag)*invN)
 		}
 		start, site, coup, field := c.start, c.site, c.coup, c.field
-		last := uint64(1) << uint(nLow)
-		for t := uint64(1); t < last; t++ {
+		for t, i := range gray.Steps(nLow) {
 			if t&ctxMask == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
 			}
-			i := bits.TrailingZeros64(t)
 			si := s[i]
 			lf := field[i]
 			for k := start[i]; k < start[i+1]; k++ {
@@ -623,17 +589,15 @@ func LogProbabilities(m *lattice.Model, beta float64) ([]float64, error) {
 	nHigh, nLow := chunking(n)
 	chunks := 1 << nHigh
 	out := make([]float64, 1<<uint(n))
-	err := runChunks(context.Background(), chunks, EnumOptions{}.workers(chunks), func(_, chunk int) error {
+	err := par.Chunks(context.Background(), chunks, func(_, chunk int) error {
 		base := uint64(chunk) << uint(nLow)
 		s := make([]int8, n)
 		startState(s, base)
 		e := c.energy(s)
 		out[base] = -beta * e
 		g := uint64(0)
-		last := uint64(1) << uint(nLow)
-		for t := uint64(1); t < last; t++ {
-			i := bits.TrailingZeros64(t)
-			g ^= 1 << uint(i)
+		for t, i := range gray.Steps(nLow) {
+			g ^= 1 << uint(i) // gray.Code(t)
 			si := s[i]
 			lf := c.field[i]
 			for k := c.start[i]; k < c.start[i+1]; k++ {

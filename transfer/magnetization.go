@@ -8,6 +8,7 @@ import (
 	"math/bits"
 	"runtime"
 
+	"github.com/isingrbm/isingrbm/internal/par"
 	"github.com/isingrbm/isingrbm/lattice"
 )
 
@@ -504,7 +505,7 @@ func (p *stripPlan) magTrace(ctx context.Context, t *magTables, dd, o float64, w
 	lps := make([][]float64, nr)
 	workers = max(1, min(magWorkers(workers), nr))
 	vecs := make([]*magVec, workers)
-	err := runChunks(ctx, nr, workers, func(wk, i int) error {
+	err := par.ChunksOn(ctx, workers, nr, func(wk, i int) error {
 		if vecs[wk] == nil {
 			vecs[wk] = newMagVec(p.w, n)
 		}

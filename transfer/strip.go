@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"runtime"
 
+	"github.com/isingrbm/isingrbm/internal/par"
 	"github.com/isingrbm/isingrbm/lattice"
 )
 
@@ -357,7 +358,7 @@ func (p *stripPlan) run(ctx context.Context, beta float64, inB bool, ord int, c 
 	}
 	workers = max(1, min(workers, nr))
 	bufs := make([][]float64, workers)
-	err := runChunks(ctx, nr, workers, func(wk, i int) error {
+	err := par.ChunksOn(ctx, workers, nr, func(wk, i int) error {
 		if bufs[wk] == nil {
 			bufs[wk] = make([]float64, q*S)
 		}

@@ -22,13 +22,23 @@ func Workers(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n)) }
 // After the first error, or once ctx is done, no new chunk starts; Chunks
 // returns that error (or ctx's). A nil ctx means context.Background().
 func Chunks(ctx context.Context, n int, fn func(w, c int) error) error {
+	return ChunksOn(ctx, 0, n, fn)
+}
+
+// ChunksOn is Chunks on min(workers, n) goroutines (at least 1), for callers
+// whose user sets the number of goroutines; workers <= 0 means GOMAXPROCS,
+// as in Chunks. w is then in [0, min(workers, n)).
+func ChunksOn(ctx context.Context, workers, n int, fn func(w, c int) error) error {
 	if n <= 0 {
 		return nil
 	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	workers := Workers(n)
+	if workers <= 0 {
+		workers = Workers(n)
+	}
+	workers = max(1, min(workers, n))
 	if workers == 1 {
 		for c := 0; c < n; c++ {
 			if err := ctx.Err(); err != nil {

@@ -53,3 +53,33 @@ func TestChunksStopsOnErrorAndCancel(t *testing.T) {
 		t.Fatalf("cancelled: err = %v", err)
 	}
 }
+
+// TestChunksOnWorkers checks that ChunksOn uses the number of goroutines it
+// is given, clamped to the number of chunks, whatever GOMAXPROCS is.
+func TestChunksOnWorkers(t *testing.T) {
+	for _, c := range []struct{ workers, n, want int }{{3, 100, 3}, {8, 5, 5}, {1, 10, 1}, {0, 1, 1}} {
+		var maxW atomic.Int64
+		seen := make([]int32, c.n)
+		err := ChunksOn(context.Background(), c.workers, c.n, func(w, k int) error {
+			for {
+				m := maxW.Load()
+				if int64(w) <= m || maxW.CompareAndSwap(m, int64(w)) {
+					break
+				}
+			}
+			atomic.AddInt32(&seen[k], 1)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := int(maxW.Load()) + 1; got > c.want {
+			t.Errorf("ChunksOn(%d workers, %d chunks): worker index %d, want < %d", c.workers, c.n, got-1, c.want)
+		}
+		for k, v := range seen {
+			if v != 1 {
+				t.Fatalf("chunk %d visited %d times", k, v)
+			}
+		}
+	}
+}
