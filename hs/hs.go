@@ -215,6 +215,9 @@ func Build(m *lattice.Model, beta float64, cfg Config) (*Result, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
+	if err := checkFinite(m, beta); err != nil {
+		return nil, err
+	}
 	var res *Result
 	var err error
 	switch cfg.Hidden {
@@ -227,6 +230,9 @@ func Build(m *lattice.Model, beta float64, cfg Config) (*Result, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if math.IsInf(res.LnZOffset, 0) || math.IsNaN(res.LnZOffset) {
+		return nil, fmt.Errorf("hs: ln Z offset %v: overflows float64 at beta %g", res.LnZOffset, beta)
 	}
 	switch cfg.Encoding {
 	case SpinEncoding:
@@ -241,6 +247,24 @@ func Build(m *lattice.Model, beta float64, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("hs: encoding %d: allowed spin or bernoulli", int(cfg.Encoding))
 	}
 	return res, nil
+}
+
+// checkFinite refuses a model whose couplings times beta overflow: the
+// dimensionless couplings beta J_ij, fields beta h_i and the largest local
+// field beta (sum_j |J_ij| + |h_i|) must be finite.
+func checkFinite(m *lattice.Model, beta float64) error {
+	local := make([]float64, m.N)
+	for _, b := range m.Bonds() {
+		local[b.I] += math.Abs(b.Coupling)
+		local[b.J] += math.Abs(b.Coupling)
+	}
+	for i, l := range local {
+		if v := beta * (l + math.Abs(m.Fields[i])); math.IsInf(v, 0) || math.IsNaN(v) {
+			return fmt.Errorf("hs: beta %g: beta J = %g, beta h = %g: beta (sum_j |J_ij| + |h_i|) at site %d = %v overflows float64",
+				beta, beta*l, beta*m.Fields[i], i, v)
+		}
+	}
+	return nil
 }
 
 // Eigen returns the eigenvalues (increasing) and eigenvectors (columns) of beta J.
@@ -322,6 +346,11 @@ func buildGaussian(m *lattice.Model, beta float64, cfg Config) (*Result, error) 
 		w.Copy(&l)
 	default:
 		return nil, fmt.Errorf("hs: factorization %d: allowed eigen or cholesky", int(cfg.Factor))
+	}
+	// F(s) = beta H(s) - c N/2 reaches N (lambda_max + c)/2 in size: refuse
+	// an overflow instead of an RBM whose ln Z is +Inf.
+	if off, top := c*float64(n)/2, float64(n)*(lam[n-1]+c)/2; math.IsInf(off, 0) || math.IsInf(top, 0) {
+		return nil, fmt.Errorf("hs: shift c = %g with beta J up to %g: the ln Z offset c N/2 = %g and the largest free energy N (lambda_max + c)/2 = %g must be finite (float64 overflows)", c, lam[n-1], off, top)
 	}
 	_, cols := w.Dims()
 	vis := rbm.Layer{Type: rbm.Spin, Bias: make([]float64, n)}

@@ -3,6 +3,9 @@ package lattice
 import (
 	"fmt"
 	"math"
+
+	"github.com/isingrbm/isingrbm/internal/budget"
+	"github.com/isingrbm/isingrbm/internal/quote"
 )
 
 // Size limits, checked before anything is allocated: a model holds 24 bytes
@@ -11,6 +14,22 @@ const (
 	MaxSites = 1 << 26 // sites of any model (an 8192 x 8192 square lattice)
 	MaxBonds = 1 << 27 // bonds of any model (a complete graph of 16384 sites)
 )
+
+// ModelBytes estimates the memory of a model of n sites and b bonds with
+// its neighbour list: 24 bytes per bond and 8 per site in the model, 24
+// per bond and 4 per site in the neighbour list (float64 operands: the
+// estimate is the same on 32-bit machines, an upper bound there).
+func ModelBytes(n, b float64) float64 { return 48*b + 16*n }
+
+// DenseBytes is the memory of one dense n x n float64 matrix (the coupling
+// matrix of CouplingMatrix).
+func DenseBytes(n int) float64 { return 8 * float64(n) * float64(n) }
+
+// checkBudget refuses a model of n sites and b bonds that does not fit the
+// memory budget (internal/budget), before it is allocated.
+func checkBudget(desc string, n, b float64) error {
+	return budget.Check(fmt.Sprintf("lattice: %s (%.0f sites, %.0f bonds)", desc, n, b), ModelBytes(n, b), "--size")
+}
 
 // checkAxes validates lattice dimensions and boundaries.
 func checkAxes(dims []int, bc []Boundary) error {
@@ -76,7 +95,10 @@ func grid(kind Kind, dims []int, bc []Boundary, offsets [][]int) (*Model, error)
 	for _, l := range dims {
 		n *= l
 	}
-	var bonds []Bond
+	if err := checkBudget(fmt.Sprintf("%s lattice of size %v", kind, dims), float64(n), float64(n*len(offsets))); err != nil {
+		return nil, err
+	}
+	bonds := make([]Bond, 0, n*len(offsets))
 	for _, off := range offsets {
 		bonds = gridBonds(dims, bc, off, bonds)
 	}
@@ -125,7 +147,7 @@ func ParseScaling(s string) (Scaling, error) {
 	case "sqrtn", "1/sqrtn":
 		return ScaleSqrtN, nil
 	}
-	return 0, fmt.Errorf("unknown scaling %q: allowed none, n (Curie–Weiss J/N), sqrtn (SK J/sqrt N)", s)
+	return 0, fmt.Errorf("unknown scaling %s: allowed none, n (Curie–Weiss J/N), sqrtn (SK J/sqrt N)", quote.Q(s))
 }
 
 // Factor returns the multiplier of the couplings for n sites.
@@ -150,6 +172,9 @@ func Complete(n int, s Scaling) (*Model, error) {
 	}
 	if n > maxComplete {
 		return nil, fmt.Errorf("lattice: complete graph of %d sites: at most %d (%d bonds)", n, maxComplete, MaxBonds)
+	}
+	if err := checkBudget(fmt.Sprintf("complete graph of %d sites", n), float64(n), float64(n)*float64(n-1)/2); err != nil {
+		return nil, err
 	}
 	f := s.Factor(n)
 	bonds := make([]Bond, 0, n*(n-1)/2)

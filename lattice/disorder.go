@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/isingrbm/isingrbm/internal/quote"
 )
 
 // Disorder is the distribution of couplings or fields.
@@ -38,7 +40,7 @@ func ParseDisorder(s string) (Disorder, error) {
 	case "gaussian", "normal":
 		return Gaussian, nil
 	}
-	return 0, fmt.Errorf("unknown disorder %q: allowed none, pm, gaussian", s)
+	return 0, fmt.Errorf("unknown disorder %s: allowed none, pm, gaussian", quote.Q(s))
 }
 
 // Dist is a distribution of values: Mean, and Sigma for Gaussian.

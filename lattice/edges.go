@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/isingrbm/isingrbm/internal/quote"
 )
 
 // ReadEdges reads an edge-list model. The format, one record per line:
@@ -36,7 +38,7 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 	parseIdx := func(s string) (int, error) {
 		v, err := strconv.Atoi(s)
 		if err != nil || v < 0 {
-			return 0, errf("site index %q: must be an integer >= 0", s)
+			return 0, errf("site index %s: must be an integer >= 0", quote.Q(s))
 		}
 		if declared >= 0 && v >= declared {
 			return 0, errf("site index %d out of range 0..%d (sites %d)", v, declared-1, declared)
@@ -49,7 +51,7 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 	parseVal := func(s, what string) (float64, error) {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, errf("%s %q: must be a finite number", what, s)
+			return 0, errf("%s %s: must be a finite number", what, quote.Q(s))
 		}
 		return v, nil
 	}
@@ -70,7 +72,7 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 			}
 			v, err := strconv.Atoi(f[1])
 			if err != nil || v < 1 || v > MaxSites {
-				return nil, errf("sites %q: must be an integer in 1..%d", f[1], MaxSites)
+				return nil, errf("sites %s: must be an integer in 1..%d", quote.Q(f[1]), MaxSites)
 			}
 			if declared >= 0 {
 				return nil, errf("sites declared twice")

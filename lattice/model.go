@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/isingrbm/isingrbm/internal/quote"
 )
 
 // Kind names the geometry of a model.
@@ -57,7 +59,7 @@ func ParseBoundary(s string) (Boundary, error) {
 	case "open", "o", "obc", "free":
 		return Open, nil
 	}
-	return 0, fmt.Errorf("unknown boundary %q: allowed periodic or open", s)
+	return 0, fmt.Errorf("unknown boundary %s: allowed periodic or open", quote.Q(s))
 }
 
 // Bond is one coupling term -J s_I s_J of the Hamiltonian.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/isingrbm/isingrbm/internal/quote"
 	"github.com/isingrbm/isingrbm/internal/rng"
 )
 
@@ -54,10 +55,10 @@ func ParseSize(s string) ([]int, error) {
 	for a, p := range parts {
 		v, err := strconv.Atoi(strings.TrimSpace(p))
 		if err != nil {
-			return nil, fmt.Errorf("size %q: %q is not a positive integer (want N, LxL or LxLxL)", s, p)
+			return nil, fmt.Errorf("size %s: %s is not a positive integer (want N, LxL or LxLxL)", quote.Q(s), quote.Q(p))
 		}
 		if v < 1 {
-			return nil, fmt.Errorf("size %q: %d must be >= 1", s, v)
+			return nil, fmt.Errorf("size %s: %d must be >= 1", quote.Q(s), v)
 		}
 		dims[a] = v
 	}
@@ -84,7 +85,7 @@ func (s Spec) Build() (*Model, error) {
 		known = known || k == kind
 	}
 	if !known {
-		return nil, ferr("lattice", "unknown lattice %q: allowed chain, square, triangular, cubic, complete, hopfield, edges", s.Kind)
+		return nil, ferr("lattice", "unknown lattice %s: allowed chain, square, triangular, cubic, complete, hopfield, edges", quote.Q(s.Kind))
 	}
 	if err := checkPatterns(kind, s.Patterns); err != nil {
 		return nil, err
@@ -119,7 +120,7 @@ func (s Spec) Build() (*Model, error) {
 			}
 		}
 		if len(dims) != na {
-			return nil, ferr("size", "%s lattice needs %d dimension(s), got %q", kind, na, s.Size)
+			return nil, ferr("size", "%s lattice needs %d dimension(s), got %s", kind, na, quote.Q(s.Size))
 		}
 		var bc []Boundary
 		if kind != KindComplete && kind != KindHopfield {
@@ -197,7 +198,7 @@ func parseBoundaries(s string, n int) ([]Boundary, error) {
 	}
 	parts := strings.Split(s, ",")
 	if len(parts) != 1 && len(parts) != n {
-		return nil, fmt.Errorf("%q: give one boundary or one per axis (%d), each periodic or open", s, n)
+		return nil, fmt.Errorf("%s: give one boundary or one per axis (%d), each periodic or open", quote.Q(s), n)
 	}
 	bc := make([]Boundary, n)
 	for a := range bc {

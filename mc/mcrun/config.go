@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/isingrbm/isingrbm/internal/budget"
+	"github.com/isingrbm/isingrbm/internal/quote"
 	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/mc"
 )
@@ -36,7 +38,7 @@ func ParseKernelChoice(s string) (KernelChoice, error) {
 	case Auto, Generic, Fast:
 		return k, nil
 	}
-	return "", &ConfigError{Field: "Kernel", Value: strconv.Quote(s), Msg: "allowed auto, generic or fast"}
+	return "", &ConfigError{Field: "Kernel", Value: quote.Q(s), Msg: "allowed auto, generic or fast"}
 }
 
 // Config is a Monte Carlo run over a list of temperatures. Betas and Sweeps
@@ -186,7 +188,7 @@ func ParseShard(s string) (Shard, error) {
 		}
 	}
 	if !ok || err != nil || n < 1 || k < 1 || k > n {
-		return Shard{}, &ConfigError{Field: "Shard", Value: strconv.Quote(s), Msg: "want k/n with integers 1 <= k <= n"}
+		return Shard{}, &ConfigError{Field: "Shard", Value: quote.Q(s), Msg: "want k/n with integers 1 <= k <= n"}
 	}
 	return Shard{K: k, N: n}, nil
 }
@@ -211,15 +213,32 @@ func (s Shard) Owns(j int) bool {
 }
 
 // Indices returns the jobs of 0..total-1 that belong to s, in order:
-// K-1, K-1+N, K-1+2N, ...
+// K-1, K-1+N, K-1+2N, ... It allocates count(total) ints: callers with an
+// untrusted total compare that count first.
 func (s Shard) Indices(total int) []int {
+	if s.N == 0 {
+		s = Shard{K: 1, N: 1}
+	}
 	var idx []int
-	for j := 0; j < total; j++ {
-		if s.Owns(j) {
-			idx = append(idx, j)
-		}
+	if n := s.count(total); n > 0 {
+		idx = make([]int, 0, n)
+	}
+	for j := s.K - 1; j >= 0 && j < total; j += s.N {
+		idx = append(idx, j)
 	}
 	return idx
+}
+
+// count returns the number of jobs of 0..total-1 that belong to s:
+// (total-K)/N + 1 when total >= K, else 0.
+func (s Shard) count(total int) int {
+	if s.N == 0 {
+		return max(total, 0)
+	}
+	if s.K < 1 || total < s.K {
+		return 0
+	}
+	return (total-s.K)/s.N + 1
 }
 
 // normalized returns c with the zero values replaced by their defaults, or
@@ -232,7 +251,7 @@ func (c Config) normalized() (Config, error) {
 		c.Algorithm = mc.Metropolis
 	}
 	if _, ok := c.Algorithm.Info(); !ok {
-		return bad("Algorithm", strconv.Quote(string(c.Algorithm)), "allowed %s", mc.JoinAlgorithms(mc.Algorithms, ", "))
+		return bad("Algorithm", quote.Q(string(c.Algorithm)), "allowed %s", mc.JoinAlgorithms(mc.Algorithms, ", "))
 	}
 	local := mc.JoinAlgorithms(mc.KernelAlgorithms(), ", ")
 	if i := strings.LastIndex(local, ", "); i >= 0 {
@@ -243,7 +262,7 @@ func (c Config) normalized() (Config, error) {
 			c.Local = mc.Metropolis
 		}
 		if !c.Local.HasKernel() {
-			return bad("Local", strconv.Quote(string(c.Local)), "allowed %s", local)
+			return bad("Local", quote.Q(string(c.Local)), "allowed %s", local)
 		}
 		if len(c.Betas) < 2 {
 			return bad("Algorithm", "pt", "needs at least 2 temperatures")
@@ -256,7 +275,7 @@ func (c Config) normalized() (Config, error) {
 		c.Order = mc.Random
 	case mc.Random, mc.Sequential:
 	default:
-		return bad("Order", string(c.Order), "allowed random or sequential")
+		return bad("Order", quote.Q(string(c.Order)), "allowed random or sequential")
 	}
 	if c.Kernel == "" {
 		c.Kernel = Auto
@@ -283,6 +302,13 @@ func (c Config) normalized() (Config, error) {
 	}
 	if c.MeasureEvery == 0 {
 		c.MeasureEvery = 1
+	}
+	if float64(c.Thermalize)+float64(c.Sweeps) > MaxSweeps {
+		f, v := "Sweeps", c.Sweeps
+		if c.Thermalize > c.Sweeps {
+			f, v = "Thermalize", c.Thermalize
+		}
+		return bad(f, strconv.Itoa(v), "Thermalize %d + Sweeps %d = %.4g sweeps per temperature: at most 10^15", c.Thermalize, c.Sweeps, float64(c.Thermalize)+float64(c.Sweeps))
 	}
 	if c.SampleEvery < 0 {
 		return bad("SampleEvery", strconv.Itoa(c.SampleEvery), "must be >= 0 (0: no snapshots)")
@@ -327,6 +353,61 @@ func (c Config) normalized() (Config, error) {
 		c.ProgressEvery = 250 * time.Millisecond
 	}
 	return c, nil
+}
+
+// MaxSweeps bounds Thermalize + Sweeps per temperature (10^15: even a
+// one-site model at one sweep per nanosecond needs 12 days), so that every
+// count derived from it fits in an int64.
+const MaxSweeps = 1e15
+
+// MaxUpdates bounds the single-spin updates of a run, (Thermalize + Sweeps)
+// x sites x temperatures: 10^16 is four months at one update per
+// nanosecond, beyond any sensible job.
+const MaxUpdates = 1e16
+
+// CheckResources refuses, before anything is allocated, a run of cfg on a
+// model of n sites whose time or memory is absurd: more than MaxUpdates
+// single-spin updates, or kept series (16 bytes per measurement and
+// temperature) and spin snapshots (n bytes each) beyond the memory budget
+// (internal/budget). Errors are *ConfigError naming the field to change.
+// Run calls it; callers can call it earlier.
+func CheckResources(n int, cfg Config) error {
+	c, err := cfg.normalized()
+	if err != nil {
+		return err
+	}
+	temps := len(c.Betas)
+	if c.Shard.N > 0 {
+		temps = c.Shard.count(len(c.Betas))
+	}
+	sweeps := float64(c.Thermalize) + float64(c.Sweeps)
+	if u := sweeps * float64(n) * float64(temps); u > MaxUpdates {
+		return &ConfigError{Field: "Sweeps", Value: strconv.Itoa(c.Sweeps), Msg: fmt.Sprintf(
+			"(Thermalize %d + Sweeps %d) x %d sites x %d temperatures = %.3g single-spin updates, about %s at one update per nanosecond: at most %.0e",
+			c.Thermalize, c.Sweeps, n, temps, u, years(u/1e9), MaxUpdates)}
+	}
+	meas := float64(c.Sweeps / c.MeasureEvery)
+	var need float64
+	if c.KeepSeries {
+		need += 16 * meas * float64(temps)
+	}
+	if c.SampleEvery > 0 {
+		need += float64(n) * math.Floor(meas/float64(c.SampleEvery)) * float64(temps)
+	}
+	if err := budget.Check("the kept series and spin snapshots", need, "Sweeps, or raise MeasureEvery or SampleEvery"); err != nil {
+		return &ConfigError{Field: "Sweeps", Value: strconv.Itoa(c.Sweeps), Msg: err.Error(), Err: err}
+	}
+	return nil
+}
+
+func years(sec float64) string {
+	switch {
+	case sec < 2*86400:
+		return fmt.Sprintf("%.3g hours", sec/3600)
+	case sec < 2*3.15e7:
+		return fmt.Sprintf("%.3g days", sec/86400)
+	}
+	return fmt.Sprintf("%.3g years", sec/3.15e7)
 }
 
 // streamSwaps is the random stream of the parallel-tempering swaps (the

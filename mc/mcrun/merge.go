@@ -34,6 +34,11 @@ func Merge(shards []mc.Output, names []string) (mc.Output, error) {
 		}
 		parsed[i] = sh
 	}
+	for i, s := range shards {
+		if s.Temperatures < 1 {
+			return mc.Output{}, fmt.Errorf("merge: %s: temperature count %d: must be >= 1", names[i], s.Temperatures)
+		}
+	}
 	f, n := shards[0], parsed[0].N
 	seen := make(map[int][]string)
 	for i, s := range shards {
@@ -60,12 +65,17 @@ func Merge(shards []mc.Output, names []string) (mc.Output, error) {
 	out.Shard = ""
 	out.Results = []mc.TempResult{}
 	for i, s := range shards {
-		want := parsed[i].Indices(f.Temperatures)
+		// Compare the counts first: Indices allocates one int per
+		// temperature, and the count comes from the file.
 		got := make([]int, 0, len(s.Results))
 		for _, r := range s.Results {
 			got = append(got, r.Index)
 		}
 		slices.Sort(got)
+		if k := parsed[i].count(f.Temperatures); k != len(s.Results) {
+			return mc.Output{}, fmt.Errorf("merge: %s: shard %s holds temperatures %v, want %d of the %d temperatures", names[i], parsed[i], got, k, f.Temperatures)
+		}
+		want := parsed[i].Indices(f.Temperatures)
 		if !slices.Equal(got, want) {
 			return mc.Output{}, fmt.Errorf("merge: %s: shard %s holds temperatures %v, want %v", names[i], parsed[i], got, want)
 		}

@@ -74,6 +74,9 @@ func newJob(m *lattice.Model, cfg Config) (*job, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := CheckResources(m.N, cfg); err != nil {
+		return nil, err
+	}
 	j := &job{m: m, c: c, hash: hash(m, &c), indices: c.Shard.Indices(len(c.Betas))}
 	rc := mc.RunConfig{Thermalize: c.Thermalize, Sweeps: c.Sweeps, MeasureEvery: c.MeasureEvery, SampleEvery: c.SampleEvery,
 		KeepSeries: c.KeepSeries}
