@@ -8,9 +8,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/isingrbm/isingrbm/internal/par"
 )
 
 // RunConfig is the length and recording of a run at one temperature.
@@ -499,16 +500,11 @@ func (t *Tempering) advance(d int64, meas bool) {
 		if len(t.cnt) != len(t.At) {
 			t.cnt = make([][2]int64, len(t.At))
 		}
-		var wg sync.WaitGroup
-		for k, rep := range t.At {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				u, a := t.Replicas[rep].Sweep()
-				t.cnt[k] = [2]int64{u, a}
-			}()
-		}
-		wg.Wait()
+		par.Chunks(context.Background(), len(t.At), func(_, k int) error {
+			u, a := t.Replicas[t.At[k]].Sweep()
+			t.cnt[k] = [2]int64{u, a}
+			return nil
+		})
 		if meas {
 			for k := range t.At {
 				t.Series[k].Updates += t.cnt[k][0]
