@@ -53,13 +53,18 @@
 //	hidden_types = ["bernoulli", "gaussian"]
 //	order = 8
 //
-//	[learning]                       # RBM trained on Wolff samples; exact KL; trained-RBM observables
-//	T = [1.8, 2.3]
-//	hidden = 16
-//	samples = 5000
-//	epochs = 100
-//	method = "cd"
-//	k = 5
+//	[learning]                       # RBMs trained with rbm train's defaults on Wolff samples,
+//	T = [1.8, 2.3]                   # sampled and compared with exact values (learning.go)
+//	hidden = [16, 64]                # hidden units, one model per entry and hidden type
+//	hidden_types = ["auto"]          # auto (gaussian for spins), bernoulli, spin, gaussian
+//	samples = 50000
+//	sample_every = 2
+//	method = "auto"                  # auto, exact, pl, pcd, cd
+//	gibbs_chains = 200
+//	gibbs_sweeps = 2000
+//	[learning.kl]                    # optional: exact KL vs hidden units and samples on a small lattice
+//	size = "4x4"
+//	T = 2.269
 //
 //	[figures]
 //	formats = ["png", "svg"]         # png, svg, pdf

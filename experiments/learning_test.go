@@ -122,7 +122,7 @@ gibbs_sweeps = 1000
 		if r["observable"] != "energy_per_site" || !strings.HasPrefix(r["model"], "rbm-trained") {
 			continue
 		}
-		v, e, x := num(t, r["value"]), num(t, r["error"]), num(t, r["exact"])
+		v, e, x := num(t, r["mean"]), num(t, r["error"]), num(t, r["exact"])
 		if d := num(t, r["deviation_sigma"]); math.Abs(d-(v-x)/e) > 1e-9*math.Max(1, math.Abs(d)) {
 			t.Errorf("deviation_sigma %v, recomputed %v", d, (v-x)/e)
 		}

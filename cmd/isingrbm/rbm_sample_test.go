@@ -92,7 +92,7 @@ func TestRBMSampleErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--size", "3x3", "--beta", "0.3"}, `Required flag "model" not set`},
+		{[]string{"--size", "3x3", "--beta", "0.3"}, `--model is required`},
 		{[]string{"--model", filepath.Join(dir, "none.json"), "--size", "3x3", "--beta", "0.3"}, "--model: open"},
 		{[]string{"--model", bad, "--size", "3x3", "--beta", "0.3"}, "model JSON: unexpected EOF"},
 		{[]string{"--model", mism, "--size", "3x3", "--beta", "0.3"}, "weights has 3 rows: need one per visible unit (2)"},

@@ -170,7 +170,11 @@ func TestRBMTrainBadInput(t *testing.T) {
 		{[]string{"rbm", "train", "--data", ragged, "--hidden", "2", "--out", out}, "ragged.csv:2: 3 values"},
 		{[]string{"rbm", "train", "--data", data, "--hidden", "2", "--out", filepath.Join(dir, "m.txt")}, "--out"},
 		{[]string{"rbm", "train", "--data", frac, "--init", small, "--out", out}, "--data"},
-		{base("--hidden", "2", "--lr", "1e9", "--hidden-type", "gaussian", "--epochs", "200"), "training diverged"},
+		{base("--hidden", "2", "--method", "pcd", "--lr", "1e9", "--hidden-type", "gaussian", "--epochs", "200"), "training diverged"},
+		{base("--hidden", "2", "--lr", "0.1"), "--lr/--lr-decay: L-BFGS has no learning rate"},
+		{base("--hidden", "2", "--method", "pl", "--k", "3"), "--k: Gibbs sweeps are for --method cd or pcd"},
+		{base("--hidden", "2", "--method", "pcd", "--optimizer", "adam", "--momentum", "0.5"), "--momentum: for --optimizer sgd or scaled-sgd"},
+		{base("--hidden", "2", "--size", "3x3"), "lattice flags without --beta or --T"},
 	} {
 		wantError(t, c.want, c.args...)
 	}
