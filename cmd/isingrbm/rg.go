@@ -15,7 +15,7 @@ import (
 
 func init() { register(rgCommand) }
 
-// rgSubcommands holds the 'isingrbm rg' subcommands (decimate, flow, mcrg),
+// rgSubcommands holds the 'isingrbm rg' subcommands (decimate, flow, mcrg, stack),
 // registered by rgRegister in init functions.
 var rgSubcommands []func() *cli.Command
 
