@@ -105,6 +105,28 @@ full:
 	VMOVDQU64.Z (R8)(BX*1), K2, Z5
 	MOVQ 40(AX), R8
 	VMOVDQU64.Z (R8)(BX*1), K2, Z6
+
+	// ±J (a.sg != nil): XOR every neighbour word with its bond's sign
+	// mask, direction k of word h at sg[k*w+h].
+	MOVQ 248(AX), R8
+	TESTQ R8, R8
+	JZ nosign
+	ADDQ BX, R8
+	MOVQ 56(AX), R10
+	SHLQ $3, R10
+	VPXORQ (R8), Z1, K2, Z1
+	ADDQ R10, R8
+	VPXORQ (R8), Z2, K2, Z2
+	ADDQ R10, R8
+	VPXORQ (R8), Z3, K2, Z3
+	ADDQ R10, R8
+	VPXORQ (R8), Z4, K2, Z4
+	ADDQ R10, R8
+	VPXORQ (R8), Z5, K2, Z5
+	ADDQ R10, R8
+	VPXORQ (R8), Z6, K2, Z6
+
+nosign:
 	VPXORQ Z0, Z1, Z1
 	VPXORQ Z0, Z2, Z2
 	VPXORQ Z0, Z3, Z3

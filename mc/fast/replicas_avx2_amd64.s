@@ -62,6 +62,22 @@ halves:
 	MOVQ 16(AX), R8
 	ADDQ R13, R8
 	VPXOR (R8)(BX*1), Y0, Y3
+	// ±J (a.sg != nil): XOR the neighbour words with their bonds' sign
+	// masks, direction k of word h at sg[k*w+h] (k = 0, 1, 2 here).
+	MOVQ 248(AX), R8
+	TESTQ R8, R8
+	JZ nosigna
+	ADDQ R13, R8
+	ADDQ BX, R8
+	MOVQ 56(AX), R10
+	SHLQ $3, R10
+	VPXOR (R8), Y1, Y1
+	ADDQ R10, R8
+	VPXOR (R8), Y2, Y2
+	ADDQ R10, R8
+	VPXOR (R8), Y3, Y3
+
+nosigna:
 	FA(Y1, Y2, Y3, Y4, Y9)
 	MOVQ 24(AX), R8
 	ADDQ R13, R8
@@ -72,6 +88,23 @@ halves:
 	MOVQ 40(AX), R8
 	ADDQ R13, R8
 	VPXOR (R8)(BX*1), Y0, Y5
+	// ±J: directions 3, 4, 5.
+	MOVQ 248(AX), R8
+	TESTQ R8, R8
+	JZ nosignb
+	ADDQ R13, R8
+	ADDQ BX, R8
+	MOVQ 56(AX), R10
+	SHLQ $3, R10
+	LEAQ (R8)(R10*2), R8
+	ADDQ R10, R8
+	VPXOR (R8), Y2, Y2
+	ADDQ R10, R8
+	VPXOR (R8), Y3, Y3
+	ADDQ R10, R8
+	VPXOR (R8), Y5, Y5
+
+nosignb:
 	FA(Y2, Y3, Y5, Y6, Y9)
 	// Y1 = s1, Y4 = c1, Y2 = s2, Y6 = c2
 	VPXOR Y2, Y1, Y3 // u0

@@ -480,9 +480,6 @@ func (cb *cbReplicas) sweep(d *decider, selc uint64, tracing bool, trace *[]int3
 		a.uf4, a.sf4 = &cb.uf4, &cb.sf4
 		rowFn = replicaRowAVX2Tail
 	}
-	if cb.sg[0] != nil && !pmjAsm {
-		rowFn = replicaRowGo
-	}
 	for c := 0; c < 2; c++ {
 		S, O := cb.c[c], cb.c[1-c]
 		for z := 0; z < lz; z++ {
