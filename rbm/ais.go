@@ -68,12 +68,6 @@ type AISResult struct {
 	ESS         float64 `json:"effective_samples"` // effective sample size of the forward weights
 }
 
-// Stream ids of AIS.
-const (
-	streamAISForward uint64 = 0x616973666f7277 // "aisforw"
-	streamAISReverse uint64 = 0x616973726576   // "aisrev"
-)
-
 // aisChains is a batch of chains on the path p_beta.
 type aisChains struct {
 	r       *RBM
@@ -238,7 +232,7 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 	}
 
 	// Forward.
-	c := newAISChains(r, a0, cfg.Runs, rng.NewRand(cfg.Seed, streamAISForward))
+	c := newAISChains(r, a0, cfg.Runs, rng.NewRand(cfg.Seed, rng.StreamAISForward))
 	c.baseSample()
 	logw := make([]float64, cfg.Runs)
 	prev := make([]float64, cfg.Runs)
@@ -268,7 +262,7 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 	}
 
 	// Reverse: equilibrate chains of the RBM, then walk beta from 1 to 0.
-	c = newAISChains(r, a0, cfg.Runs, rng.NewRand(cfg.Seed, streamAISReverse))
+	c = newAISChains(r, a0, cfg.Runs, rng.NewRand(cfg.Seed, rng.StreamAISReverse))
 	if cfg.Data != nil {
 		rows, _ := cfg.Data.Dims()
 		for k := 0; k < cfg.Runs; k++ {

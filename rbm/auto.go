@@ -270,9 +270,6 @@ func AutoPlan(raw *mat.Dense, o Options) (*Plan, error) {
 	return p, nil
 }
 
-// streamValidation is the stream id of the validation split.
-const streamValidation uint64 = 0x7476616c // "tval"
-
 // SplitValidation shuffles the rows of data with a seeded stream and
 // returns the first rows-v as training data and the last v as validation
 // data (views of one shuffled copy). v = 0 returns data itself and nil.
@@ -281,7 +278,7 @@ func SplitValidation(data *mat.Dense, v int, seed uint64) (train, val *mat.Dense
 	if v <= 0 || v >= rows {
 		return data, nil
 	}
-	perm := rng.NewRand(seed, streamValidation).Perm(rows)
+	perm := rng.NewRand(seed, rng.StreamValidation).Perm(rows)
 	sh := mat.NewDense(rows, n, nil)
 	for k, j := range perm {
 		sh.SetRow(k, data.RawRowView(j))

@@ -50,9 +50,6 @@ type GibbsConfig struct {
 // MaxGibbsMeasurements bounds Chains x Sweeps (16 bytes each are kept).
 const MaxGibbsMeasurements = 1 << 28
 
-// streamGibbsIsing is the stream id of SampleIsing ("gising").
-const streamGibbsIsing uint64 = 0x676973696e67
-
 // SampleIsing samples the visible marginal of r by block Gibbs chains and
 // returns the Ising observables of m at inverse temperature beta (the
 // temperature enters the heat capacity and susceptibilities only). The
@@ -85,7 +82,7 @@ func (r *RBM) SampleIsing(ctx context.Context, m *lattice.Model, beta float64, c
 	if math.IsNaN(beta) || math.IsInf(beta, 0) || beta < 0 {
 		return mc.TempResult{}, fmt.Errorf("rbm: sample Ising observables: beta %v: must be finite and >= 0", beta)
 	}
-	rnd := rng.NewRand(cfg.Seed, streamGibbsIsing)
+	rnd := rng.NewRand(cfg.Seed, rng.StreamGibbsIsing)
 	off, on := r.Visible.Type.values()
 	v := mat.NewDense(cfg.Chains, n, nil)
 	for c := 0; c < cfg.Chains; c++ {

@@ -77,13 +77,6 @@ var ErrDiverged = errors.New("training diverged")
 // that reaches it has diverged.
 const DivergenceLimit = 1e8
 
-// Stream ids of the training random sources.
-const (
-	streamTrainShuffle uint64 = 0x747368756666 // "tshuff"
-	streamTrainGibbs   uint64 = 0x74676962     // "tgib"
-	streamTrainInit    uint64 = 0x74696e6974   // "tinit"
-)
-
 // Optimizer is the update rule applied to the gradient.
 type Optimizer int
 
@@ -372,7 +365,7 @@ func InitRBMWith(n, m int, vis, hid LayerType, data *mat.Dense, init Init) (*RBM
 	if !vis.Discrete() {
 		return nil, fmt.Errorf("rbm: visible type %s: training needs bernoulli or spin visible units", vis)
 	}
-	rnd := rng.NewRand(seed, streamTrainInit)
+	rnd := rng.NewRand(seed, rng.StreamTrainInit)
 	w := mat.NewDense(n, m, nil)
 	raw := w.RawMatrix()
 	for i := range raw.Data {
@@ -491,7 +484,7 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 	if cfg.TargetLogProb != nil && (n > MaxTable || len(cfg.TargetLogProb) != 1<<n) {
 		return nil, fmt.Errorf("rbm: train: target table has %d entries, want 2^%d (N <= %d)", len(cfg.TargetLogProb), n, MaxTable)
 	}
-	src := rng.New(cfg.Seed, streamTrainGibbs)
+	src := rng.New(cfg.Seed, rng.StreamTrainGibbs)
 	t := &trainer{r: r, cfg: cfg, n: n, m: m, gibbs: rand.New(src), src: src}
 	t.alloc()
 	if cfg.Centered {
@@ -525,7 +518,7 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 		r.HiddenMean(t.persist, init)
 		t.sampleFromMean(t.persist)
 	}
-	shuffle := rng.NewRand(cfg.Seed, streamTrainShuffle)
+	shuffle := rng.NewRand(cfg.Seed, rng.StreamTrainShuffle)
 	perm := make([]int, rows)
 	for i := range perm {
 		perm[i] = i

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/bits"
 
 	"github.com/isingrbm/isingrbm/internal/rng"
 )
@@ -137,10 +138,10 @@ func InfiniteStripLimit(ctx context.Context, w int, rowPeriodic bool, jRow, jPro
 	}
 	// Start the second vector in the spin-flip-odd sector plus a small
 	// deterministic generic part.
-	r := rng.NewRand(1, 0x7472616e73666572)
+	r := rng.NewRand(1, rng.StreamStripStart)
 	v1 := make([]float64, S)
 	for s := range v1 {
-		v1[s] = float64(2*bitsOnes(s)-w) + 1e-3*r.NormFloat64()
+		v1[s] = float64(2*bits.OnesCount(uint(s))-w) + 1e-3*r.NormFloat64()
 	}
 	l1, it1, err := power(v1, v0)
 	if err != nil {
@@ -157,12 +158,4 @@ func InfiniteStripLimit(ctx context.Context, w int, rowPeriodic bool, jRow, jPro
 		res.CorrelationLength = math.Inf(1)
 	}
 	return res, nil
-}
-
-func bitsOnes(s int) int {
-	n := 0
-	for ; s != 0; s &= s - 1 {
-		n++
-	}
-	return n
 }

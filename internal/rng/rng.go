@@ -7,13 +7,6 @@ package rng
 
 import "math/rand/v2"
 
-// Stream ids used by the packages, so that two different uses of one user seed
-// never share a random sequence.
-const (
-	StreamDisorder uint64 = 0x6469736f72646572 // lattice disorder ("disorder")
-	StreamFields   uint64 = 0x6669656c64730000 // random fields
-)
-
 // splitmix64 scrambles a seed so that nearby seeds and stream ids give
 // unrelated PCG states.
 func splitmix64(x uint64) uint64 {

@@ -20,3 +20,22 @@ func TestStreamsDiffer(t *testing.T) {
 		}
 	}
 }
+
+// TestNamedStreamsDisjoint checks the registry of streams.go: every named id
+// (with the range its family claims) is disjoint from every other and from
+// the indices below 2^24.
+func TestNamedStreamsDisjoint(t *testing.T) {
+	for i, a := range named {
+		if a.id < 1<<24 {
+			t.Errorf("%s = %#x is below 2^24, where index streams live", a.name, a.id)
+		}
+		if a.id+a.span < a.id {
+			t.Errorf("%s: range [%#x, +%#x) wraps around", a.name, a.id, a.span)
+		}
+		for _, b := range named[i+1:] {
+			if a.id < b.id+b.span && b.id < a.id+a.span {
+				t.Errorf("%s = %#x and %s = %#x overlap", a.name, a.id, b.name, b.id)
+			}
+		}
+	}
+}
