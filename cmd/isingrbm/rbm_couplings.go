@@ -29,7 +29,7 @@ func rbmCouplingsCommand() *cli.Command {
 			&cli.StringFlag{Name: "model", Required: true, Usage: "RBM model FILE.json (discrete visible units, N <= 24)"},
 			&cli.IntFlag{Name: "order", Value: 2, Usage: "truncation order K of the cumulant series, 1..150; terms with |S| <= K are listed"},
 			&cli.BoolFlag{Name: "json", Category: catOutput, Usage: "print {\"terms\": [...], \"order_error\": [...]} as JSON on stdout"},
-			&cli.StringFlag{Name: "out", Category: catOutput, Usage: "write the terms to FILE.csv (columns order, sites, exact, cumulant, difference; sites separated by spaces)"},
+			&cli.StringFlag{Name: "out", Category: catOutput, Usage: "write the terms to FILE.csv (columns order, sites, exact, cumulant, difference; sites separated by spaces) or FILE.json (the --json output)"},
 		},
 		Action: runRBMCouplings,
 	}
@@ -71,8 +71,13 @@ func runRBMCouplings(c *cli.Context) error {
 	if order < 1 || order > rbm.MaxCumulantOrder {
 		return fmt.Errorf("--order %d: allowed 1..%d", order, rbm.MaxCumulantOrder)
 	}
+	var outFormat string
 	if p := c.String("out"); p != "" {
-		if _, err := checkExt("out", p, "csv"); err != nil {
+		var err error
+		if outFormat, err = checkExt("out", p, "csv", "json"); err != nil {
+			return err
+		}
+		if err := checkWritable("out", p); err != nil {
 			return err
 		}
 	}
@@ -90,6 +95,9 @@ func runRBMCouplings(c *cli.Context) error {
 	}
 	if p := c.String("out"); p != "" {
 		err := writeFile(p, func(w io.Writer) error {
+			if outFormat == "json" {
+				return writeJSON(w, ex)
+			}
 			cw := csv.NewWriter(w)
 			cw.Write([]string{"order", "sites", "exact", "cumulant", "difference"})
 			for _, t := range ex.Terms {
