@@ -122,20 +122,76 @@ func kernel(m *lattice.Model, c *Config, k int) (mc.TemperedKernel, error) {
 // with the standard bond list, uniform coupling and uniform field, and
 // returns its parameters.
 func fastParams(m *lattice.Model, beta float64) (fast.Params, bool) {
+	if _, ok := bondAxes(m); !ok {
+		return fast.Params{}, false
+	}
+	j, okJ := m.UniformCoupling()
+	h, okH := m.UniformField()
+	if !okJ || !okH {
+		return fast.Params{}, false
+	}
+	return fast.Params{Dims: append([]int(nil), m.Geometry.Dims...), J: j, H: h, Beta: beta}, true
+}
+
+// replicaParams returns the parameters of the replica kernel for m: those
+// of fastParams (signs nil), or for a ±J instance (every coupling +J or -J
+// with one J != 0, uniform field; the lattice as fastParams) p.J = |J| and
+// the bond signs of fast.NewReplicasPMJ (signs[d i + a] for the bond from
+// site i to its +a neighbour).
+func replicaParams(m *lattice.Model, beta float64) (p fast.Params, signs []int8, ok bool) {
+	if p, ok := fastParams(m, beta); ok {
+		return p, nil, true
+	}
+	axes, ok := bondAxes(m)
+	h, okH := m.UniformField()
+	if !ok || !okH || m.NumBonds() == 0 {
+		return fast.Params{}, nil, false
+	}
+	j := math.Abs(m.Bond(0).Coupling)
+	if !(j > 0) {
+		return fast.Params{}, nil, false
+	}
+	d := len(m.Geometry.Dims)
+	signs = make([]int8, m.N*d)
+	for k, b := range m.Bonds() {
+		switch b.Coupling {
+		case j:
+			signs[d*b.I+axes[k]] = 1
+		case -j:
+			signs[d*b.I+axes[k]] = -1
+		default:
+			return fast.Params{}, nil, false
+		}
+	}
+	return fast.Params{Dims: append([]int(nil), m.Geometry.Dims...), J: j, H: h, Beta: beta}, signs, true
+}
+
+// newReplicaKernel returns the 64-replica kernel of replicaParams' result.
+func newReplicaKernel(p fast.Params, signs []int8, betas []float64, src rand.Source) (*fast.Replicas, error) {
+	if signs != nil {
+		return fast.NewReplicasPMJ(p, signs, betas, src)
+	}
+	return fast.NewReplicas(p, betas, src)
+}
+
+// bondAxes reports whether m is a fully periodic square or cubic lattice
+// with the standard bond list (one bond from every site to its +x, +y (and
+// +z) neighbour, each once) and returns the axis of every bond.
+func bondAxes(m *lattice.Model) ([]int, bool) {
 	g := m.Geometry
 	switch {
 	case g.Kind == lattice.KindSquare && len(g.Dims) == 2:
 	case g.Kind == lattice.KindCubic && len(g.Dims) == 3:
 	default:
-		return fast.Params{}, false
+		return nil, false
 	}
 	for _, b := range g.Boundary {
 		if b != lattice.Periodic {
-			return fast.Params{}, false
+			return nil, false
 		}
 	}
 	if len(g.Boundary) != len(g.Dims) || m.NumBonds() != m.N*len(g.Dims) {
-		return fast.Params{}, false
+		return nil, false
 	}
 	// Every bond must join a site to its +x, +y (or +z) neighbour, each once.
 	d := len(g.Dims)
@@ -143,7 +199,8 @@ func fastParams(m *lattice.Model, beta float64) (fast.Params, bool) {
 		return x%g.Dims[0] + g.Dims[0]*(y%g.Dims[1]+g.Dims[1]*z)
 	}
 	seen := make([]bool, m.N*d)
-	for _, b := range m.Bonds() {
+	axes := make([]int, m.NumBonds())
+	for k, b := range m.Bonds() {
 		x, rest := b.I%g.Dims[0], b.I/g.Dims[0]
 		y, z := rest%g.Dims[1], 0
 		if d == 3 {
@@ -158,19 +215,15 @@ func fastParams(m *lattice.Model, beta float64) (fast.Params, bool) {
 		case d == 3 && b.J == x+g.Dims[0]*(y+g.Dims[1]*((z+1)%g.Dims[2])):
 			axis = 2
 		default:
-			return fast.Params{}, false
+			return nil, false
 		}
 		if seen[b.I*d+axis] {
-			return fast.Params{}, false
+			return nil, false
 		}
 		seen[b.I*d+axis] = true
+		axes[k] = axis
 	}
-	j, okJ := m.UniformCoupling()
-	h, okH := m.UniformField()
-	if !okJ || !okH {
-		return fast.Params{}, false
-	}
-	return fast.Params{Dims: append([]int(nil), g.Dims...), J: j, H: h, Beta: beta}, true
+	return axes, true
 }
 
 // thermalizationTaus is the least thermalization, in units of the largest

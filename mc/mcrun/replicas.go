@@ -28,8 +28,9 @@ const streamReplicas uint64 = 0x7265706c00000000
 // in the bits of one word, updated together with exact, independent
 // acceptance decisions), and returns one result per temperature, averaged
 // over the replicas. It needs what fast.Replicas needs: a periodic square or
-// simple cubic lattice with one coupling J and one field h (any lengths
-// >= 2), Algorithm mc.Metropolis or mc.HeatBath and Order mc.Sequential (a
+// simple cubic lattice with one coupling J, or a ±J instance (every
+// coupling +J or -J: fast.NewReplicasPMJ, all replicas of that one instance),
+// and one field h (any lengths >= 2), Algorithm mc.Metropolis or mc.HeatBath and Order mc.Sequential (a
 // fixed site order: checkerboard when every length is even, typewriter
 // otherwise); Kernel must not be Generic. Shards, checkpoints, snapshots,
 // kept series and parallel tempering are not supported (a *ConfigError
@@ -83,10 +84,10 @@ func RunReplicas(ctx context.Context, m *lattice.Model, cfg Config, r int) (*Res
 	case c.Overlap:
 		return nil, bad("Overlap", "", "not measured with replicas (the overlap has its own twin replica): run without Replicas")
 	}
-	p, ok := fastParams(m, c.Betas[0])
+	p, signs, ok := replicaParams(m, c.Betas[0])
 	if !ok {
 		return nil, bad("Replicas", fmt.Sprint(r), fmt.Sprintf(
-			"needs a periodic square or cubic lattice with uniform coupling and field (this model: %s %v)", m.Geometry.Kind, m.Geometry.Dims))
+			"needs a periodic square or cubic lattice with uniform or ±J coupling and uniform field (this model: %s %v)", m.Geometry.Kind, m.Geometry.Dims))
 	}
 	if c.Algorithm == mc.HeatBath {
 		p.Algorithm = fast.HeatBath
@@ -110,7 +111,7 @@ func RunReplicas(ctx context.Context, m *lattice.Model, cfg Config, r int) (*Res
 			for i := range betas {
 				betas[i] = beta
 			}
-			kern, err := fast.NewReplicas(p, betas, rng.New(c.Seed, streamReplicas+4096*uint64(k)+uint64(g)))
+			kern, err := newReplicaKernel(p, signs, betas, rng.New(c.Seed, streamReplicas+4096*uint64(k)+uint64(g)))
 			if err != nil {
 				return nil, &ConfigError{Field: "Replicas", Value: fmt.Sprint(r), Msg: err.Error(), Err: err}
 			}
