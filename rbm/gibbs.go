@@ -1,15 +1,14 @@
 package rbm
 
 import (
-	"encoding/binary"
 	"fmt"
-	"math/bits"
 	"math/rand/v2"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
 
 	kernel "github.com/isingrbm/isingrbm/internal/gemm"
+	"github.com/isingrbm/isingrbm/internal/rng"
 )
 
 // The block Gibbs methods work on batches: each row of v (B x N) or h (B x M)
@@ -95,58 +94,13 @@ func applyMean(l *Layer, d *mat.Dense) {
 	}
 }
 
-// pcgDXSM mirrors math/rand/v2's PCG (the same 128-bit LCG step and DXSM
-// output), so that the hot loops draw without a call per number: load copies
-// the state of a *rand.PCG, store writes it back, and the draws in between
-// are exactly those src.Uint64 would have returned.
-type pcgDXSM struct{ hi, lo uint64 }
-
-func (p *pcgDXSM) load(src *rand.PCG) {
-	var buf [20]byte
-	b, _ := src.AppendBinary(buf[:0]) // "pcg:" + big-endian hi, lo
-	p.hi, p.lo = binary.BigEndian.Uint64(b[4:12]), binary.BigEndian.Uint64(b[12:20])
-}
-
-func (p *pcgDXSM) store(src *rand.PCG) {
-	var buf [20]byte
-	copy(buf[:4], "pcg:")
-	binary.BigEndian.PutUint64(buf[4:12], p.hi)
-	binary.BigEndian.PutUint64(buf[12:20], p.lo)
-	if err := src.UnmarshalBinary(buf[:]); err != nil {
-		panic("rbm: PCG state: " + err.Error())
-	}
-}
-
-func (p *pcgDXSM) uint64() uint64 {
-	const (
-		mulHi    = 2549297995355413924
-		mulLo    = 4865540595714422341
-		incHi    = 6364136223846793005
-		incLo    = 1442695040888963407
-		cheapMul = 0xda942042e4dd58b5
-	)
-	hi, lo := bits.Mul64(p.lo, mulLo)
-	hi += p.hi*mulLo + p.lo*mulHi
-	lo, c := bits.Add64(lo, incLo, 0)
-	hi, _ = bits.Add64(hi, incHi, c)
-	p.lo, p.hi = lo, hi
-	hi ^= hi >> 32
-	hi *= cheapMul
-	hi ^= hi >> 48
-	hi *= lo | 1
-	return hi
-}
-
-// float64 is rand.Rand.Float64 on the mirrored source.
-func (p *pcgDXSM) float64() float64 { return float64(p.uint64()<<11>>11) / (1 << 53) }
-
 // sampleRow sets row[j] to 1 with probability row[j], else to off, drawing
 // one uniform per element in order (branch-free: the outcome is random).
-func sampleRow(row []float64, off float64, g *pcgDXSM) {
+func sampleRow(row []float64, off float64, g *rng.Mirror) {
 	span := 1 - off
 	for j, p := range row {
 		var on int
-		if g.float64() < p {
+		if g.Float64() < p {
 			on = 1
 		}
 		row[j] = off + span*float64(on)
@@ -163,9 +117,9 @@ func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand, src *rand.PCG) {
 	u := l.Type.unit()
 	dr := draws{rnd: rnd}
 	if src != nil && u.discrete() {
-		dr.g.load(src)
+		dr.g.Load(src)
 		dr.mirror = true
-		defer dr.g.store(src)
+		defer dr.g.Store(src)
 	}
 	raw := d.RawMatrix()
 	for i := 0; i < raw.Rows; i++ {

@@ -713,9 +713,9 @@ func (t *trainer) sampleFromMean(h *mat.Dense) {
 	u := l.Type.unit()
 	dr := draws{rnd: t.gibbs}
 	if u.discrete() {
-		dr.g.load(t.src)
+		dr.g.Load(t.src)
 		dr.mirror = true
-		defer dr.g.store(t.src)
+		defer dr.g.Store(t.src)
 	}
 	raw := h.RawMatrix()
 	for i := 0; i < raw.Rows; i++ {

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 
 	kernel "github.com/isingrbm/isingrbm/internal/gemm"
+	"github.com/isingrbm/isingrbm/internal/rng"
 )
 
 // A unit is what the code needs to know about one type of unit: the prior
@@ -80,10 +81,10 @@ type unit interface {
 
 // draws is where the row samplers take their random numbers: rnd, or, for
 // the uniforms of discrete units when mirror is set, g, a mirror of rnd's
-// PCG that gives the same numbers without a call each (see pcgDXSM).
+// PCG that gives the same numbers without a call each (rng.Mirror).
 type draws struct {
 	rnd    *rand.Rand
-	g      pcgDXSM
+	g      rng.Mirror
 	mirror bool
 }
 

@@ -69,7 +69,7 @@ func (spin) sampleRow(row, b, _ []float64, d *draws) { sampleTwoState(row, b, 2,
 func (spin) sampleMeanRow(row, _ []float64, d *draws) {
 	for j, p := range row {
 		x := -1.0
-		if d.g.float64() < (1+p)/2 {
+		if d.g.Float64() < (1+p)/2 {
 			x = 1
 		}
 		row[j] = x
