@@ -9,6 +9,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/isingrbm/isingrbm/internal/budget"
 	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/rbm"
 )
@@ -218,6 +219,9 @@ func Build(m *lattice.Model, beta float64, cfg Config) (*Result, error) {
 	if err := checkFinite(m, beta); err != nil {
 		return nil, err
 	}
+	if err := checkMemory(m, cfg); err != nil {
+		return nil, err
+	}
 	var res *Result
 	var err error
 	switch cfg.Hidden {
@@ -265,6 +269,21 @@ func checkFinite(m *lattice.Model, beta float64) error {
 		}
 	}
 	return nil
+}
+
+// checkMemory refuses, before anything is allocated, a construction whose
+// dense matrices exceed the memory budget (internal/budget): the Gaussian
+// construction holds about five N x N float64 matrices (beta J, its
+// eigenvectors, the workspace, W), the bond construction the coupling
+// matrix and an N x bonds weight matrix.
+func checkMemory(m *lattice.Model, cfg Config) error {
+	n := float64(m.N)
+	need, what := 5*lattice.DenseBytes(m.N), fmt.Sprintf("hs: the Gaussian construction for %d sites (five dense %d x %d matrices)", m.N, m.N, m.N)
+	if cfg.Hidden == BondHidden {
+		need = lattice.DenseBytes(m.N) + 8*n*float64(max(m.NumBonds(), 1))
+		what = fmt.Sprintf("hs: the bond construction for %d sites and %d bonds (dense %d x %d weights)", m.N, m.NumBonds(), m.N, m.NumBonds())
+	}
+	return budget.Check(what, need, "--size")
 }
 
 // Eigen returns the eigenvalues (increasing) and eigenvectors (columns) of beta J.

@@ -45,3 +45,12 @@ func TestLongValueQuoted(t *testing.T) {
 		t.Errorf("edge list: error of %d bytes", len(err.Error()))
 	}
 }
+
+func TestEdgeListMemoryBudget(t *testing.T) {
+	t.Setenv(budget.EnvVar, "16M")
+	_, err := ReadEdges(strings.NewReader("sites 67108864\n0 1 1\n"), "big.edges")
+	var be *budget.Error
+	if !errors.As(err, &be) || !strings.Contains(err.Error(), "big.edges") {
+		t.Errorf("edge list of 2^26 sites within 16M: %v", err)
+	}
+}

@@ -136,6 +136,9 @@ func ReadEdges(r io.Reader, name string) (*Model, error) {
 	if declared < 0 && !used0 {
 		return nil, fmt.Errorf("%s: site 0 is in no bond or field line and there is no 'sites N' line: indices are 0-based, so a file numbered from 1 would get an isolated site 0; renumber from 0, or add 'sites %d' to keep isolated sites", name, n)
 	}
+	if err := checkBudget("edge list "+name, float64(n), float64(len(bonds))); err != nil {
+		return nil, err
+	}
 	h := make([]float64, n)
 	for i, v := range fields {
 		h[i] = v

@@ -214,3 +214,30 @@ func parseBoundaries(s string, n int) ([]Boundary, error) {
 	}
 	return bc, nil
 }
+
+// UniformChain reports whether s is a chain with uniform coupling J and
+// field h (no disorder), and returns its length and boundary without
+// building it, so that closed forms can serve chains of any length (the
+// model itself is capped at MaxSites and the memory budget). Errors are
+// those Build would give for the size and boundary.
+func (s Spec) UniformChain() (n int, bc Boundary, ok bool, err error) {
+	if Kind(s.Kind) != KindChain || s.Edges != "" || s.Patterns != 0 || s.Sigma != 0 || s.HSigma != 0 ||
+		(s.Disorder != "" && s.Disorder != "none") || (s.HDisord != "" && s.HDisord != "none") || (s.Scale != "" && s.Scale != "none") {
+		return 0, 0, false, nil
+	}
+	dims, err := ParseSize(s.Size)
+	if err != nil {
+		return 0, 0, false, ferr("size", "%w", err)
+	}
+	if len(dims) != 1 {
+		return 0, 0, false, ferr("size", "chain lattice needs 1 dimension(s), got %s", quote.Q(s.Size))
+	}
+	bcs, err := parseBoundaries(s.Boundary, 1)
+	if err != nil {
+		return 0, 0, false, ferr("boundary", "%w", err)
+	}
+	if bcs[0] == Periodic && dims[0] < 2 {
+		return 0, 0, false, ferr("size", "lattice: periodic axis 0 of length 1 would make a self-loop: use length >= 2 or open boundary")
+	}
+	return dims[0], bcs[0], true, nil
+}

@@ -17,6 +17,8 @@ targets=(
 	"./mc/mcrun FuzzCheckpointPayload"
 	"./cmd/isingrbm FuzzMergeShardFile"
 	"./experiments FuzzReadShards"
+	"./experiments FuzzParse"
+	"./lattice FuzzReadEdges"
 )
 for t in "${targets[@]}"; do
 	set -- $t

@@ -258,6 +258,21 @@ func Compute(ctx context.Context, m *lattice.Model, betas []float64, method stri
 	if err := Applicable(m, method); err != nil {
 		return nil, err
 	}
+	res, err := compute(ctx, m, betas, method, opt)
+	if err != nil {
+		return nil, err
+	}
+	// Every method gives ln Z; a missing one is an overflow (Result.set
+	// leaves non-finite values out), which is an error, not an empty row.
+	for _, r := range res {
+		if r.Has&HasLnZ == 0 {
+			return nil, fmt.Errorf("transfer: %s at beta %g: ln Z overflows float64 (beta J or beta h too large for this method)", method, r.Beta)
+		}
+	}
+	return res, nil
+}
+
+func compute(ctx context.Context, m *lattice.Model, betas []float64, method string, opt Options) ([]*Result, error) {
 	out := make([]*Result, 0, len(betas))
 	each := func(f func(b float64) (*Result, error)) ([]*Result, error) {
 		for _, b := range betas {

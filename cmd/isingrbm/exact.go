@@ -50,8 +50,17 @@ func runExact(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
+	if rows, notes, ok, err := exactLongChain(c); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		return exactWrite(c, rows, notes)
+	}
 	models, sizes, err := exactModels(c)
 	if err != nil {
+		return err
+	}
+	if err := noEmpty(c, "method", "out"); err != nil {
 		return err
 	}
 	method := strings.ToLower(c.String("method"))
@@ -83,6 +92,9 @@ func runExact(c *cli.Context) error {
 	var rows []exactRow
 	var notes []string
 	for k, m := range models {
+		if err := checkOverflow(c, m, betas); err != nil {
+			return err
+		}
 		me, note := method, ""
 		if method == "auto" {
 			chosen, why, err := transfer.Auto(m)
@@ -110,6 +122,12 @@ func runExact(c *cli.Context) error {
 			rows = append(rows, exactRow{size: sizes[k], res: r})
 		}
 	}
+	return exactWrite(c, rows, notes)
+}
+
+// exactWrite prints the rows (table or --json) and writes --out.
+func exactWrite(c *cli.Context, rows []exactRow, notes []string) error {
+	var err error
 	if c.Bool("json") {
 		for _, n := range notes {
 			fmt.Fprintln(c.App.ErrWriter, n)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/isingrbm/isingrbm/internal/quote"
 	"github.com/isingrbm/isingrbm/lattice"
 )
 
@@ -77,6 +78,9 @@ func modelFromFlags(c *cli.Context) (*lattice.Model, lattice.Spec, error) {
 	if c.String("lattice") == "edges" && !c.IsSet("size") {
 		spec.Size = ""
 	}
+	if err := noEmpty(c, "lattice", "size", "boundary", "disorder", "h-disorder", "scale", "edges"); err != nil {
+		return nil, spec, err
+	}
 	for _, name := range []string{"J", "h", "sigma", "h-sigma"} {
 		if v := c.Float64(name); math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, spec, fmt.Errorf("--%s %v: must be a finite number", name, v)
@@ -135,6 +139,9 @@ func betasFromFlags(c *cli.Context, def []float64) ([]float64, error) {
 			if t <= 0 {
 				return nil, fmt.Errorf("--T %v: must be > 0", t)
 			}
+			if math.IsInf(1/t, 0) {
+				return nil, fmt.Errorf("--T %v: beta = 1/T = +Inf overflows float64: T must be >= %.3g", t, 1/math.MaxFloat64)
+			}
 			v[i] = 1 / t
 		}
 		return v, nil
@@ -158,33 +165,33 @@ func parseValues(s string) ([]float64, error) {
 	num := func(p string) (float64, error) {
 		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return 0, fmt.Errorf("%q is not a finite number", p)
+			return 0, fmt.Errorf("%s is not a finite number", quote.Q(p))
 		}
 		return v, nil
 	}
 	if strings.Contains(s, ":") {
 		p := strings.Split(s, ":")
 		if len(p) != 3 {
-			return nil, fmt.Errorf("range %q: want start:stop:step", s)
+			return nil, fmt.Errorf("range %s: want start:stop:step", quote.Q(s))
 		}
 		var v [3]float64
 		for i := range p {
 			x, err := num(p[i])
 			if err != nil {
-				return nil, fmt.Errorf("range %q: %w", s, err)
+				return nil, fmt.Errorf("range %s: %w", quote.Q(s), err)
 			}
 			v[i] = x
 		}
 		start, stop, step := v[0], v[1], v[2]
 		if step <= 0 {
-			return nil, fmt.Errorf("range %q: step must be > 0", s)
+			return nil, fmt.Errorf("range %s: step must be > 0", quote.Q(s))
 		}
 		if stop < start {
-			return nil, fmt.Errorf("range %q: stop must be >= start", s)
+			return nil, fmt.Errorf("range %s: stop must be >= start", quote.Q(s))
 		}
 		n := math.Floor((stop-start)/step+1e-6) + 1
 		if n > maxValues {
-			return nil, fmt.Errorf("range %q has %.0f values: at most %d", s, n, maxValues)
+			return nil, fmt.Errorf("range %s has %.0f values: at most %d", quote.Q(s), n, maxValues)
 		}
 		out := make([]float64, int(n))
 		for i := range out {
@@ -212,7 +219,69 @@ func parseValues(s string) ([]float64, error) {
 // noArgs rejects stray positional arguments, which are usually a mistyped flag.
 func noArgs(c *cli.Context) error {
 	if c.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (flags go before any argument; see --help)", c.Args().First())
+		return fmt.Errorf("unexpected argument %s (flags go before any argument; see --help)", quote.Q(c.Args().First()))
+	}
+	return nil
+}
+
+// noEmpty refuses string flags given with an empty value ("--boundary ”"):
+// an empty value is a mistake (an unset shell variable), never the default.
+func noEmpty(c *cli.Context, names ...string) error {
+	for _, n := range names {
+		if c.IsSet(n) && strings.TrimSpace(c.String(n)) == "" {
+			return fmt.Errorf("--%s %s: empty value: give a value or leave the flag out for the default", n, quote.Q(c.String(n)))
+		}
+	}
+	return nil
+}
+
+// tempFlag names the temperature flag the user gave and the value of it
+// that corresponds to beta.
+func tempFlag(c *cli.Context, beta float64) string {
+	if c.IsSet("T") {
+		return fmt.Sprintf("--T %g", 1/beta)
+	}
+	return fmt.Sprintf("--beta %g", beta)
+}
+
+// checkOverflow refuses a model and temperatures whose dimensionless
+// couplings overflow float64: the largest energy change of one spin flip,
+// 2 (sum_j |J_ij| + |h_i|), and beta times it must be finite. The error
+// names the flag that made it infinite (--J, --h, --sigma, --edges, or the
+// temperature flag).
+func checkOverflow(c *cli.Context, m *lattice.Model, betas []float64) error {
+	localJ := make([]float64, m.N)
+	for _, b := range m.Bonds() {
+		localJ[b.I] += math.Abs(b.Coupling)
+		localJ[b.J] += math.Abs(b.Coupling)
+	}
+	var maxJ, maxH, maxLocal float64
+	for i, l := range localJ {
+		h := math.Abs(m.Fields[i])
+		maxJ, maxH, maxLocal = max(maxJ, l), max(maxH, h), max(maxLocal, 2*(l+h))
+	}
+	if math.IsInf(2*maxJ, 0) {
+		f := "--J " + strconv.FormatFloat(c.Float64("J"), 'g', -1, 64)
+		switch {
+		case c.String("lattice") == "edges" && !c.IsSet("J"):
+			f = "--edges " + c.String("edges")
+		case c.Float64("sigma") != 0 && math.Abs(c.Float64("J")) < 1e300:
+			f = "--sigma " + strconv.FormatFloat(c.Float64("sigma"), 'g', -1, 64)
+		}
+		return fmt.Errorf("%s: the energy change of a spin flip, 2 sum_j |J_ij| = +Inf, overflows float64: keep |J| times the coordination below ~1e307", f)
+	}
+	if math.IsInf(maxLocal, 0) {
+		f := "--h " + strconv.FormatFloat(c.Float64("h"), 'g', -1, 64)
+		if c.String("lattice") == "edges" && !c.IsSet("h") {
+			f = "--edges " + c.String("edges")
+		}
+		return fmt.Errorf("%s: the energy change of a spin flip, 2 (sum_j |J_ij| + |h_i|) = +Inf, overflows float64: keep |h| below ~1e307", f)
+	}
+	for _, b := range betas {
+		if math.IsInf(b*maxLocal, 0) {
+			return fmt.Errorf("%s: beta sum_j |J_ij| = %g, beta |h| = %g: beta times the largest energy change of a spin flip (2 (sum_j |J_ij| + |h_i|) = %g) = +Inf overflows float64",
+				tempFlag(c, b), b*maxJ, b*maxH, maxLocal)
+		}
 	}
 	return nil
 }

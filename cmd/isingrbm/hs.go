@@ -85,6 +85,12 @@ func runHS(c *cli.Context) error {
 		return fmt.Errorf("--beta/--T: hs takes one temperature, got %d", len(betas))
 	}
 	beta := betas[0]
+	if err := noEmpty(c, "hidden", "encoding", "shift", "factor", "export"); err != nil {
+		return err
+	}
+	if err := checkOverflow(c, m, betas); err != nil {
+		return err
+	}
 	var cfg hs.Config
 	if cfg.Hidden, err = hs.ParseHiddenKind(c.String("hidden")); err != nil {
 		return fmt.Errorf("--hidden: %w", err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/isingrbm/isingrbm/internal/budget"
 	"github.com/isingrbm/isingrbm/lattice"
 )
 
@@ -64,6 +65,9 @@ func runLattice(c *cli.Context) error {
 	if err := noArgs(c); err != nil {
 		return err
 	}
+	if err := noEmpty(c, "export", "export-matrix"); err != nil {
+		return err
+	}
 	m, _, err := modelFromFlags(c)
 	if err != nil {
 		return err
@@ -76,6 +80,17 @@ func runLattice(c *cli.Context) error {
 	}
 	if p := c.String("export-matrix"); p != "" {
 		if _, err := checkExt("export-matrix", p, "csv"); err != nil {
+			return err
+		}
+		if err := budget.Check(fmt.Sprintf("--export-matrix %s: the dense %d x %d coupling matrix", p, m.N, m.N), lattice.DenseBytes(m.N), "--size"); err != nil {
+			return err
+		}
+	}
+	if p := c.String("export"); exportExt == "json" {
+		// The JSON holds the dense matrix: once as a matrix, once as rows,
+		// and as text in the encoder's buffer (~20 bytes per entry).
+		if err := budget.Check(fmt.Sprintf("--export %s: the JSON with the dense %d x %d coupling matrix", p, m.N, m.N), 4.5*lattice.DenseBytes(m.N),
+			"--size, or export the bond list (.edges or .csv)"); err != nil {
 			return err
 		}
 	}

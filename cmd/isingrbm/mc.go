@@ -107,6 +107,9 @@ func mcConfig(c *cli.Context) (*lattice.Model, mcrun.Config, error) {
 	if cfg.Betas, err = betasFromFlags(c, nil); err != nil {
 		return nil, cfg, err
 	}
+	if err := mcCheckFlags(c, m, cfg.Betas); err != nil {
+		return nil, cfg, err
+	}
 	for _, b := range cfg.Betas {
 		if b == 0 {
 			return nil, cfg, errors.New("--beta 0: must be > 0 for mc (the temperature must be finite)")
@@ -228,6 +231,11 @@ func runMC(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	unlock, err := lockFlags(c, "checkpoint", "out")
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if c.Bool("progress") && isTerminal(c.App.ErrWriter) {
 		bar := newProgressBar(c.App.ErrWriter)
 		defer bar.stop()
