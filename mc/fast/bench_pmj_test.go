@@ -1,6 +1,7 @@
 package fast
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/isingrbm/isingrbm/internal/rng"
@@ -32,5 +33,30 @@ func BenchmarkReplicasPMJ(b *testing.B) {
 	if haveAVX2 {
 		b.Run("L64/metropolis-avx2", func(b *testing.B) { benchReplicasPMJ(b, sq, Metropolis, 1, kernAVX2) })
 		b.Run("L16cubic/metropolis-avx2", func(b *testing.B) { benchReplicasPMJ(b, cu, Metropolis, 1/1.1, kernAVX2) })
+	}
+}
+
+// BenchmarkReplicasPMJMeasure reports ns per call of Measure (energies and
+// magnetizations) and Overlaps (32 pairs) of 64 ±J replicas, L = 64 and
+// 16³ (compare with the ns/op of a sweep in BenchmarkReplicasPMJ).
+func BenchmarkReplicasPMJMeasure(b *testing.B) {
+	for _, dims := range [][]int{{64, 64}, {16, 16, 16}} {
+		k, err := NewReplicasPMJ(Params{Dims: dims, J: 1, Beta: 1}, randomSigns(dims, 1), nil, rng.New(1, 0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		k.Sweep()
+		b.Run(fmt.Sprintf("%v/measure", dims), func(b *testing.B) {
+			var e, m []float64
+			for b.Loop() {
+				e, m = k.Measure(e, m)
+			}
+		})
+		b.Run(fmt.Sprintf("%v/overlaps", dims), func(b *testing.B) {
+			var q []float64
+			for b.Loop() {
+				q = k.Overlaps(32, q)
+			}
+		})
 	}
 }

@@ -27,6 +27,15 @@
 // works for any lengths >= 2. NewReplicaSet groups any number of
 // temperatures into 64-replica kernels with their own random streams.
 //
+// NewReplicasPMJ runs the replicas on one ±J spin-glass instance (every lane
+// a replica of the same disorder): each neighbour word is XORed with its
+// bond's sign mask (all ones for J < 0) before the bit-sliced count, so the
+// count is the number of unsatisfied bonds and the acceptance classes, the
+// probability tables, the exact decisions and the row kernels (Go, AVX-512,
+// AVX2) are those of the uniform kernel. With every sign +1 the chain is,
+// bit for bit, that of NewReplicas. Replicas.Overlaps gives the overlaps of
+// replica pairs (l, l+shift) straight from the words.
+//
 // Cluster implements Wolff single-cluster and Swendsen–Wang updates
 // (J > 0, h = 0). Wolff grows its cluster without data-dependent branches:
 // every neighbour visit consumes one precomputed exact bond bit and a neighbour

@@ -370,3 +370,40 @@ func TestReplicasPMJErrors(t *testing.T) {
 		t.Fatal("sign 0 accepted")
 	}
 }
+
+// TestReplicasOverlaps checks Overlaps against the unpacked configurations
+// on both paths, for several shifts and replica counts.
+func TestReplicasOverlaps(t *testing.T) {
+	for _, dims := range [][]int{{8, 6}, {5, 3}, {4, 2, 6}, {3, 3, 2}} {
+		for _, nr := range []int{64, 40} {
+			betas := make([]float64, nr)
+			for r := range betas {
+				betas[r] = 0.5
+			}
+			k, err := NewReplicasPMJ(Params{Dims: dims, J: 1}, randomSigns(dims, 2), betas, rng.New(6, 6))
+			if err != nil {
+				t.Fatal(err)
+			}
+			k.Sweep()
+			spins := make([][]int8, nr)
+			for r := range spins {
+				spins[r] = k.Spins(r, nil)
+			}
+			for _, shift := range []int{1, 7, nr / 2, nr - 1} {
+				q := k.Overlaps(shift, nil)
+				if len(q) != nr-shift {
+					t.Fatalf("%v shift %d: %d overlaps", dims, shift, len(q))
+				}
+				for l := range q {
+					s := 0
+					for i := range spins[l] {
+						s += int(spins[l][i]) * int(spins[l+shift][i])
+					}
+					if want := float64(s) / float64(k.N()); math.Abs(q[l]-want) > 1e-12 {
+						t.Fatalf("%v %d replicas shift %d pair %d: q %v, want %v", dims, nr, shift, l, q[l], want)
+					}
+				}
+			}
+		}
+	}
+}
