@@ -253,6 +253,3 @@ func (cb *cbReplicas) measurePMJ(up, unsat []int64) {
 	cu.counts(up)
 	c1.counts(unsat)
 }
-
-// pmjAsm says whether the assembly row kernels handle the sign masks.
-const pmjAsm = false
