@@ -179,14 +179,8 @@ func logMeanExp(x []float64) (lme, se, ess float64) {
 	return
 }
 
-// AIS estimates ln Z (the normaliser of exp(-F), as LogZ) by forward and
-// reverse annealed importance sampling and returns the bracket. The visible
-// layer must be discrete. ctx is checked every 100 temperatures.
-func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
-	n, _ := r.Dims()
-	if !r.Visible.Type.Discrete() {
-		return nil, fmt.Errorf("rbm: AIS needs a discrete visible layer, have %s", r.Visible.Type)
-	}
+// defaults fills in the documented defaults and checks the configuration.
+func (cfg *AISConfig) defaults() error {
 	if cfg.Runs == 0 {
 		cfg.Runs = 100
 	}
@@ -203,8 +197,22 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 		cfg.Sigmas = 3
 	}
 	if cfg.Runs < 2 || cfg.Steps < 1 || cfg.Sweeps < 1 || !(cfg.Sigmas > 0) {
-		return nil, fmt.Errorf("rbm: AIS: runs %d (>= 2), steps %d (>= 1), sweeps %d (>= 1), sigmas %v (> 0)",
+		return fmt.Errorf("rbm: AIS: runs %d (>= 2), steps %d (>= 1), sweeps %d (>= 1), sigmas %v (> 0)",
 			cfg.Runs, cfg.Steps, cfg.Sweeps, cfg.Sigmas)
+	}
+	return nil
+}
+
+// AIS estimates ln Z (the normaliser of exp(-F), as LogZ) by forward and
+// reverse annealed importance sampling and returns the bracket. The visible
+// layer must be discrete. ctx is checked every 100 temperatures.
+func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
+	n, _ := r.Dims()
+	if !r.Visible.Type.Discrete() {
+		return nil, fmt.Errorf("rbm: AIS needs a discrete visible layer, have %s", r.Visible.Type)
+	}
+	if err := cfg.defaults(); err != nil {
+		return nil, err
 	}
 	off, on := r.Visible.Type.values()
 	a0 := cfg.BaseBias
@@ -231,7 +239,28 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 		betas[k] = float64(k) / float64(cfg.Steps)
 	}
 
-	// Forward.
+	logw, err := r.forwardAIS(ctx, &cfg, a0, betas)
+	if err != nil {
+		return nil, err
+	}
+	lme, se, ess := logMeanExp(logw)
+	res.LogZ, res.StdErr, res.ESS = lz0+lme, se, ess
+	res.Lower = res.LogZ - cfg.Sigmas*se
+	if cfg.SkipReverse {
+		return res, nil
+	}
+	if logw, err = r.reverseAIS(ctx, &cfg, a0, betas); err != nil {
+		return nil, err
+	}
+	lme, se, _ = logMeanExp(logw)
+	res.ReverseLogZ, res.ReverseErr = lz0-lme, se
+	res.Upper = res.ReverseLogZ + cfg.Sigmas*se
+	return res, nil
+}
+
+// forwardAIS returns the log weights ln w of cfg.Runs chains started at exact
+// samples of the base-rate model and walked from beta = 0 to 1.
+func (r *RBM) forwardAIS(ctx context.Context, cfg *AISConfig, a0, betas []float64) ([]float64, error) {
 	c := newAISChains(r, a0, cfg.Runs, rng.NewRand(cfg.Seed, rng.StreamAISForward))
 	c.baseSample()
 	logw := make([]float64, cfg.Runs)
@@ -254,15 +283,14 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 			}
 		}
 	}
-	lme, se, ess := logMeanExp(logw)
-	res.LogZ, res.StdErr, res.ESS = lz0+lme, se, ess
-	res.Lower = res.LogZ - cfg.Sigmas*se
-	if cfg.SkipReverse {
-		return res, nil
-	}
+	return logw, nil
+}
 
-	// Reverse: equilibrate chains of the RBM, then walk beta from 1 to 0.
-	c = newAISChains(r, a0, cfg.Runs, rng.NewRand(cfg.Seed, rng.StreamAISReverse))
+// reverseAIS equilibrates cfg.Runs chains of the RBM (cfg.BurnIn sweeps,
+// started at the data or the base rate), walks them from beta = 1 to 0 and
+// returns their log weights ln w_rev, E[w_rev] = Z_0/Z.
+func (r *RBM) reverseAIS(ctx context.Context, cfg *AISConfig, a0, betas []float64) ([]float64, error) {
+	c := newAISChains(r, a0, cfg.Runs, rng.NewRand(cfg.Seed, rng.StreamAISReverse))
 	if cfg.Data != nil {
 		rows, _ := cfg.Data.Dims()
 		for k := 0; k < cfg.Runs; k++ {
@@ -280,7 +308,8 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 		}
 		c.sweep(1)
 	}
-	clear(logw)
+	logw := make([]float64, cfg.Runs)
+	prev := make([]float64, cfg.Runs)
 	for k := cfg.Steps; k >= 1; k-- {
 		if k%100 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -300,8 +329,5 @@ func (r *RBM) AIS(ctx context.Context, cfg AISConfig) (*AISResult, error) {
 			logw[j] += c.negF[j] - prev[j]
 		}
 	}
-	lme, se, _ = logMeanExp(logw)
-	res.ReverseLogZ, res.ReverseErr = lz0-lme, se
-	res.Upper = res.ReverseLogZ + cfg.Sigmas*se
-	return res, nil
+	return logw, nil
 }

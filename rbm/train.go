@@ -455,6 +455,28 @@ type trainer struct {
 // Train restores the parameters of the start of the epoch and returns an
 // error wrapping ErrDiverged that names the epoch and update.
 func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]EpochStats, error) {
+	t, err := newTrainer(r, data, cfg)
+	if err != nil {
+		return nil, err
+	}
+	es, err := t.newEpochEnd(ctx, data)
+	if err != nil {
+		return nil, err
+	}
+	if pairwiseApplies(r, &t.cfg) {
+		return es.finish(t.trainPairwise(ctx, data, es))
+	}
+	if t.cfg.Optimizer == LBFGS {
+		return es.finish(t.trainLBFGS(ctx, data, es))
+	}
+	return t.minibatchEpochs(ctx, data, es)
+}
+
+// newTrainer checks the data and the configuration against r, sets the
+// defaults, and prepares the training state: the random sources, the
+// scratch matrices, the centering offsets, PCD's persistent chains and the
+// exact method's tables. Symmetric training zeroes r's biases here.
+func newTrainer(r *RBM, data *mat.Dense, cfg TrainConfig) (*trainer, error) {
 	n, m := r.Dims()
 	rows, cols := data.Dims()
 	if cols != n {
@@ -488,25 +510,7 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 	t := &trainer{r: r, cfg: cfg, n: n, m: m, gibbs: rand.New(src), src: src}
 	t.alloc()
 	if cfg.Centered {
-		t.mu = make([]float64, n)
-		for i := 0; i < n; i++ {
-			var s float64
-			for k := 0; k < rows; k++ {
-				s += data.At(k, i)
-			}
-			t.mu[i] = s / float64(rows)
-		}
-		t.lambda = make([]float64, m)
-		var h mat.Dense
-		r.HiddenMean(&h, data.Slice(0, min(rows, 1000), 0, n).(*mat.Dense))
-		hr, _ := h.Dims()
-		for mu := 0; mu < m; mu++ {
-			var s float64
-			for k := 0; k < hr; k++ {
-				s += h.At(k, mu)
-			}
-			t.lambda[mu] = s / float64(hr)
-		}
+		t.initCentering(data)
 	}
 	if cfg.Method == PCD {
 		// Persistent chains start from hidden samples given random data rows.
@@ -518,21 +522,45 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 		r.HiddenMean(t.persist, init)
 		t.sampleFromMean(t.persist)
 	}
-	shuffle := rng.NewRand(cfg.Seed, rng.StreamTrainShuffle)
-	perm := make([]int, rows)
-	for i := range perm {
-		perm[i] = i
-	}
-	nb := (rows + cfg.BatchSize - 1) / cfg.BatchSize
 	if cfg.Method == Exact {
 		if err := checkExact(n, m); err != nil {
 			return nil, err
 		}
 		t.exact = newExactState(r.Visible.Type, n, m, data)
-		nb = 1 // one full-batch update per epoch
 	}
-	total := nb * cfg.Epochs
-	snap, best := r.Clone(), r.Clone()
+	return t, nil
+}
+
+// initCentering sets the centering offsets: mu the visible means of the
+// data, lambda the mean of E[h | v] over its first 1000 rows.
+func (t *trainer) initCentering(data *mat.Dense) {
+	r, n, m := t.r, t.n, t.m
+	rows, _ := data.Dims()
+	t.mu = make([]float64, n)
+	for i := 0; i < n; i++ {
+		var s float64
+		for k := 0; k < rows; k++ {
+			s += data.At(k, i)
+		}
+		t.mu[i] = s / float64(rows)
+	}
+	t.lambda = make([]float64, m)
+	var h mat.Dense
+	r.HiddenMean(&h, data.Slice(0, min(rows, 1000), 0, n).(*mat.Dense))
+	hr, _ := h.Dims()
+	for mu := 0; mu < m; mu++ {
+		var s float64
+		for k := 0; k < hr; k++ {
+			s += h.At(k, mu)
+		}
+		t.lambda[mu] = s / float64(hr)
+	}
+}
+
+// newEpochEnd checks the validation data and returns the end-of-epoch
+// bookkeeping, its clock started.
+func (t *trainer) newEpochEnd(ctx context.Context, data *mat.Dense) (*epochEnd, error) {
+	cfg := &t.cfg
 	// The validation score costs as much as a training epoch for Exact (one
 	// table of all states), a fraction of one otherwise.
 	valEvery := 1
@@ -540,18 +568,34 @@ func Train(ctx context.Context, r *RBM, data *mat.Dense, cfg TrainConfig) ([]Epo
 		valEvery = 10
 	}
 	if cfg.Validation != nil {
-		if _, c := cfg.Validation.Dims(); c != n {
-			return nil, fmt.Errorf("rbm: train: validation data have %d columns for %d visible units", c, n)
+		if _, c := cfg.Validation.Dims(); c != t.n {
+			return nil, fmt.Errorf("rbm: train: validation data have %d columns for %d visible units", c, t.n)
 		}
 	}
+	return &epochEnd{t: t, ctx: ctx, data: data, start: time.Now(), best: t.r.Clone(), bestScore: math.Inf(-1), valEvery: valEvery}, nil
+}
+
+// minibatchEpochs is the training loop of the gradient methods with SGD,
+// ScaledSGD or Adam: every epoch shuffles the data (Exact: one full-batch
+// update), steps through the minibatches and ends with es.end. It returns
+// at once, without restoring the best parameters, when ctx is cancelled, an
+// update diverges (the parameters are restored to the start of the epoch)
+// or the monitor fails.
+func (t *trainer) minibatchEpochs(ctx context.Context, data *mat.Dense, es *epochEnd) ([]EpochStats, error) {
+	r, cfg, n := t.r, &t.cfg, t.n
+	rows, _ := data.Dims()
+	shuffle := rng.NewRand(cfg.Seed, rng.StreamTrainShuffle)
+	perm := make([]int, rows)
+	for i := range perm {
+		perm[i] = i
+	}
+	nb := (rows + cfg.BatchSize - 1) / cfg.BatchSize
+	if cfg.Method == Exact {
+		nb = 1 // one full-batch update per epoch
+	}
+	total := nb * cfg.Epochs
+	snap := r.Clone()
 	done := 0
-	es := &epochEnd{t: t, ctx: ctx, data: data, start: time.Now(), best: best, bestScore: math.Inf(-1), valEvery: valEvery}
-	if pairwiseApplies(r, &cfg) {
-		return es.finish(t.trainPairwise(ctx, data, es))
-	}
-	if cfg.Optimizer == LBFGS {
-		return es.finish(t.trainLBFGS(ctx, data, es))
-	}
 	for epoch := 0; epoch < cfg.Epochs; epoch++ {
 		snapshotInto(snap, r)
 		shuffle.Shuffle(rows, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
