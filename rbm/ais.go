@@ -76,6 +76,7 @@ type aisChains struct {
 	tv      *mat.Dense // chains x N (h W^T)
 	rnd     *rand.Rand
 	ab      []float64
+	hs      []float64 // hidden widths (zeros without widths)
 	negF    []float64
 }
 
@@ -83,7 +84,7 @@ func newAISChains(r *RBM, a0 []float64, runs int, rnd *rand.Rand) *aisChains {
 	n, m := r.Dims()
 	return &aisChains{r: r, a0: a0, v: mat.NewDense(runs, n, nil), h: mat.NewDense(runs, m, nil),
 		t: mat.NewDense(runs, m, nil), tv: mat.NewDense(runs, n, nil), rnd: rnd,
-		ab: make([]float64, n), negF: make([]float64, runs)}
+		ab: make([]float64, n), hs: r.Hidden.widths(), negF: make([]float64, runs)}
 }
 
 // computeT updates t = v W.
@@ -114,7 +115,7 @@ func (c *aisChains) negFree(beta float64) {
 func (c *aisChains) sweep(beta float64) {
 	rows, n := c.v.Dims()
 	_, m := c.h.Dims()
-	hu, hb, hs := c.r.Hidden.Type.unit(), c.r.Hidden.Bias, c.r.Hidden.widths()
+	hu, hb, hs := c.r.Hidden.Type.unit(), c.r.Hidden.Bias, c.hs
 	for k := 0; k < rows; k++ {
 		tr, hr := c.t.RawRowView(k), c.h.RawRowView(k)
 		for mu := 0; mu < m; mu++ {

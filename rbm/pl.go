@@ -3,6 +3,7 @@ package rbm
 import (
 	"context"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/isingrbm/isingrbm/internal/numeric"
@@ -76,10 +77,7 @@ func plAccumulate(r *RBM, vb *mat.Dense, ws *plWorkspace, grad bool, gW *mat.Den
 	if len(ws.work) < workers {
 		ws.work = make([]plScratch, workers)
 	}
-	// K and K' of the hidden units up to a constant (unit.km).
-	hu, hb, hs := r.Hidden.Type.unit(), r.Hidden.Bias, r.Hidden.widths()
-	off, on := r.Visible.Type.values()
-	wraw := r.W.RawMatrix()
+	pm := newPLModel(r)
 	par.Chunks(context.Background(), nch, func(w, c int) error {
 		sc := &ws.work[w]
 		if len(sc.q) != n*m {
@@ -96,52 +94,7 @@ func plAccumulate(r *RBM, vb *mat.Dense, ws *plWorkspace, grad bool, gW *mat.Den
 		}
 		p.pl = 0
 		for row := c * plChunk; row < min(B, (c+1)*plChunk); row++ {
-			v := vb.RawRowView(row)
-			tr := tb.RawRowView(row)
-			for mu, x := range tr {
-				sc.k0[mu], sc.kp0[mu] = hu.km(hb[mu], hs[mu], x)
-			}
-			clear(sc.s)
-			for i, vi := range v {
-				d := on - vi
-				if vi == on {
-					d = off - vi
-				}
-				wrow := wraw.Data[i*wraw.Stride : i*wraw.Stride+m]
-				q := sc.q[i*m : i*m+m]
-				x := -r.Visible.Bias[i] * d
-				for mu, wv := range wrow {
-					k, kp := hu.km(hb[mu], hs[mu], tr[mu]+d*wv)
-					x += sc.k0[mu] - k
-					q[mu] = kp
-				}
-				p.pl += numeric.LogSigmoid(x)
-				if !grad {
-					continue
-				}
-				wi := numeric.Sigmoid(-x)
-				p.ga[i] -= wi * d
-				g := p.gW[i*m : i*m+m]
-				for mu, kp := range q {
-					sc.s[mu] += wi * (sc.kp0[mu] - kp)
-					g[mu] -= wi * d * kp
-				}
-			}
-			if !grad {
-				continue
-			}
-			for i, vi := range v {
-				if vi == 0 {
-					continue
-				}
-				g := p.gW[i*m : i*m+m]
-				for mu, s := range sc.s {
-					g[mu] += vi * s
-				}
-			}
-			for mu, s := range sc.s {
-				p.gb[mu] += s
-			}
+			sc.addRow(pm, p, vb.RawRowView(row), tb.RawRowView(row), grad)
 		}
 		return nil
 	})
@@ -152,14 +105,89 @@ func plAccumulate(r *RBM, vb *mat.Dense, ws *plWorkspace, grad bool, gW *mat.Den
 	if !grad {
 		return pl
 	}
+	sumPartials(ws.parts[:nch], n, m, gW, ga, gb)
+	r.Hidden.scaleBiasGrad(gb)
+	return pl
+}
+
+// plModel is what addRow reads of the RBM, looked up once per call of
+// plAccumulate.
+type plModel struct {
+	hu      unit      // hidden unit type: K and K' up to a constant (unit.km)
+	hb, hs  []float64 // hidden biases and widths (zeros without widths)
+	a       []float64 // visible biases
+	off, on float64   // visible values
+	wraw    blas64.General
+}
+
+func newPLModel(r *RBM) *plModel {
+	off, on := r.Visible.Type.values()
+	return &plModel{hu: r.Hidden.Type.unit(), hb: r.Hidden.Bias, hs: r.Hidden.widths(), a: r.Visible.Bias,
+		off: off, on: on, wraw: r.W.RawMatrix()}
+}
+
+// addRow adds the pseudo-log-likelihood terms of one sample v, whose hidden
+// inputs are tr, to p.pl and, if grad, their gradient to p.
+func (sc *plScratch) addRow(pm *plModel, p *plPartial, v, tr []float64, grad bool) {
+	m := len(tr)
+	hu, hb, hs, off, on, wraw := pm.hu, pm.hb, pm.hs, pm.off, pm.on, pm.wraw
+	for mu, x := range tr {
+		sc.k0[mu], sc.kp0[mu] = hu.km(hb[mu], hs[mu], x)
+	}
+	clear(sc.s)
+	for i, vi := range v {
+		d := on - vi
+		if vi == on {
+			d = off - vi
+		}
+		wrow := wraw.Data[i*wraw.Stride : i*wraw.Stride+m]
+		q := sc.q[i*m : i*m+m]
+		x := -pm.a[i] * d
+		for mu, wv := range wrow {
+			k, kp := hu.km(hb[mu], hs[mu], tr[mu]+d*wv)
+			x += sc.k0[mu] - k
+			q[mu] = kp
+		}
+		p.pl += numeric.LogSigmoid(x)
+		if !grad {
+			continue
+		}
+		wi := numeric.Sigmoid(-x)
+		p.ga[i] -= wi * d
+		g := p.gW[i*m : i*m+m]
+		for mu, kp := range q {
+			sc.s[mu] += wi * (sc.kp0[mu] - kp)
+			g[mu] -= wi * d * kp
+		}
+	}
+	if !grad {
+		return
+	}
+	for i, vi := range v {
+		if vi == 0 {
+			continue
+		}
+		g := p.gW[i*m : i*m+m]
+		for mu, s := range sc.s {
+			g[mu] += vi * s
+		}
+	}
+	for mu, s := range sc.s {
+		p.gb[mu] += s
+	}
+}
+
+// sumPartials writes the sums of the chunks' gradients, in chunk order, into
+// gW (n x m), ga and gb.
+func sumPartials(parts []plPartial, n, m int, gW *mat.Dense, ga, gb []float64) {
 	gw := gW.RawMatrix()
 	for i := 0; i < n; i++ {
 		clear(gw.Data[i*gw.Stride : i*gw.Stride+m])
 	}
 	clear(ga)
 	clear(gb)
-	for c := 0; c < nch; c++ {
-		p := &ws.parts[c]
+	for c := range parts {
+		p := &parts[c]
 		for i := 0; i < n; i++ {
 			g := gw.Data[i*gw.Stride : i*gw.Stride+m]
 			for mu, x := range p.gW[i*m : i*m+m] {
@@ -173,8 +201,6 @@ func plAccumulate(r *RBM, vb *mat.Dense, ws *plWorkspace, grad bool, gW *mat.Den
 			gb[mu] += x
 		}
 	}
-	r.Hidden.scaleBiasGrad(gb)
-	return pl
 }
 
 // plGradient writes the gradient of the mean pseudo-log-likelihood of the
