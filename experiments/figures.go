@@ -258,9 +258,18 @@ func (r *run) thermoFigures() error {
 	if len(curves) == 0 {
 		return nil
 	}
-	p, err := plots.BinderCrossing(r.modelTitle("")+": Binder cumulant crossing", curves, r.tc())
+	p, err := plots.BinderCrossing(r.modelTitle("")+": Binder cumulant crossing", curves, r.tc(), r.binderStar())
 	if err != nil {
 		return fmt.Errorf("figure binder_crossing: %w", err)
 	}
 	return r.saveFigureSize(p, "binder_crossing", plots.DefaultWidth, plots.DefaultHeight+0.5*vg.Inch)
+}
+
+// binderStar is the universal Binder value to mark in the crossing figure:
+// the square lattice's, or none for other lattices.
+func (r *run) binderStar() float64 {
+	if r.spec.Lattice.Kind == "square" {
+		return plots.BinderStar
+	}
+	return 0
 }

@@ -13,6 +13,7 @@ import (
 // block of an 'isingrbm mc --reweight' output), sorted by temperature.
 type FSSCurve struct {
 	L      int
+	Dim    int // number of lattice axes (2 square, 3 cubic); 0 if unknown
 	Points []ReweightedPoint
 }
 

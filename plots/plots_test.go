@@ -217,7 +217,7 @@ func TestGoldenBinderConvergenceTraining(t *testing.T) {
 		}
 		curves = append(curves, s)
 	}
-	p, err := BinderCrossing("Binder", curves, OnsagerTc)
+	p, err := BinderCrossing("Binder", curves, OnsagerTc, BinderStar)
 	if err != nil {
 		t.Fatal(err)
 	}

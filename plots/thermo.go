@@ -161,16 +161,19 @@ func Thermo(t ThermoPlot) (*plot.Plot, error) {
 }
 
 // BinderCrossing draws U4 against T for several lattice sizes (one series
-// each, e.g. labelled "L = 8"), with the universal value BinderStar and T_c
-// marked: the curves of different L cross near (T_c, U4*). The series keep
-// their Style and Color, so that exact curves and Monte Carlo points of one
-// size can share a colour.
-func BinderCrossing(title string, curves []Series, tc float64) (*plot.Plot, error) {
+// each, e.g. labelled "L = 8"), with T_c and the universal value ustar
+// marked (BinderStar for the square lattice; 0: no mark, e.g. in three
+// dimensions, where U4* is about 0.4655): the curves of different L cross
+// near (T_c, U4*). The series keep their Style and Color, so that exact
+// curves and Monte Carlo points of one size can share a colour.
+func BinderCrossing(title string, curves []Series, tc, ustar float64) (*plot.Plot, error) {
 	f := Figure{Title: title, XLabel: TempLabel, YLabel: Binder.Label(), LegendBottom: true, LegendLeft: true}
 	f.Series = append(f.Series, curves...)
 	if tc > 0 {
 		f.VMarks = []Mark{{Label: fmt.Sprintf("T_c = %.4g", tc), Value: tc}}
 	}
-	f.HMarks = []Mark{{Label: fmt.Sprintf("U₄* = %.5g", BinderStar), Value: BinderStar}}
+	if ustar > 0 {
+		f.HMarks = []Mark{{Label: fmt.Sprintf("U₄* = %.5g", ustar), Value: ustar}}
+	}
 	return XY(f)
 }

@@ -57,7 +57,7 @@ func fssCurve(path string) (mc.FSSCurve, error) {
 	if len(out.Reweighted) < 2 {
 		return mc.FSSCurve{}, fmt.Errorf("fss: %s: %d reweighted temperatures, need at least 2: run mc with --reweight START:STOP:STEP", path, len(out.Reweighted))
 	}
-	return mc.FSSCurve{L: out.Dims[0], Points: out.Reweighted}, nil
+	return mc.FSSCurve{L: out.Dims[0], Dim: len(out.Dims), Points: out.Reweighted}, nil
 }
 
 func runFSS(c *cli.Context) error {
@@ -124,7 +124,14 @@ func fssFigure(base string, curves []mc.FSSCurve, r *mc.FSSResult) error {
 		}
 		ser = append(ser, s)
 	}
-	left, err := plots.BinderCrossing("Binder cumulant (reweighted)", ser, r.Temperature)
+	// The universal U4* is the 2D square-lattice one: mark it only there.
+	ustar := plots.BinderStar
+	for _, c := range curves {
+		if c.Dim != 2 {
+			ustar = 0
+		}
+	}
+	left, err := plots.BinderCrossing("Binder cumulant (reweighted)", ser, r.Temperature, ustar)
 	if err != nil {
 		return err
 	}
