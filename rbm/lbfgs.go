@@ -101,17 +101,49 @@ func (t *trainer) setParams(x []float64) {
 	}
 }
 
+// lbfgsObjective is the optimize.Problem of the full-batch trainers: it
+// minimises pen - obj, where ascend(x, g) sets the parameters to x, writes
+// the gradient of obj - pen into g (len np) and returns obj and pen. Func
+// and Grad at one point share one evaluation; a NaN objective counts as +Inf.
+type lbfgsObjective struct {
+	ascend func(x, g []float64) (obj, pen float64)
+	np     int
+	lastX  []float64
+	lastG  []float64
+	lastF  float64
+}
+
+func (o *lbfgsObjective) eval(x []float64) {
+	if o.lastX != nil && slices.Equal(x, o.lastX) {
+		return
+	}
+	if o.lastG == nil {
+		o.lastG = make([]float64, o.np)
+	}
+	obj, pen := o.ascend(x, o.lastG)
+	for k := range o.lastG {
+		o.lastG[k] = -o.lastG[k]
+	}
+	o.lastF = -obj + pen
+	if math.IsNaN(o.lastF) {
+		o.lastF = math.Inf(1)
+	}
+	o.lastX = append(o.lastX[:0], x...)
+}
+
+func (o *lbfgsObjective) problem() optimize.Problem {
+	return optimize.Problem{
+		Func: func(x []float64) float64 { o.eval(x); return o.lastF },
+		Grad: func(g, x []float64) { o.eval(x); copy(g, o.lastG) },
+	}
+}
+
 // trainLBFGS minimises minus the objective of the method over the whole data.
 func (t *trainer) trainLBFGS(ctx context.Context, data *mat.Dense, es *epochEnd) error {
 	np := t.nParams()
 	x0 := make([]float64, np)
 	t.params(x0)
-	var lastX, lastG []float64
-	var lastF float64
-	eval := func(x []float64) {
-		if lastX != nil && slices.Equal(x, lastX) {
-			return
-		}
+	obj := &lbfgsObjective{np: np, ascend: func(x, g []float64) (float64, float64) {
 		t.setParams(x)
 		var obj float64
 		if t.cfg.Method == Exact {
@@ -124,23 +156,10 @@ func (t *trainer) trainLBFGS(ctx context.Context, data *mat.Dense, es *epochEnd)
 			clear(t.gb)
 		}
 		pen := t.penalize()
-		if lastG == nil {
-			lastG = make([]float64, np)
-		}
-		t.gradVector(lastG)
-		for k := range lastG {
-			lastG[k] = -lastG[k]
-		}
-		lastF = -obj + pen
-		if math.IsNaN(lastF) {
-			lastF = math.Inf(1)
-		}
-		lastX = append(lastX[:0], x...)
-	}
-	p := optimize.Problem{
-		Func: func(x []float64) float64 { eval(x); return lastF },
-		Grad: func(g, x []float64) { eval(x); copy(g, lastG) },
-	}
+		t.gradVector(g)
+		return obj, pen
+	}}
+	p := obj.problem()
 	rec := &lbfgsRecorder{ctx: ctx, es: es, t: t}
 	settings := &optimize.Settings{Converger: optimize.NeverTerminate{}, Recorder: rec, MajorIterations: t.cfg.Epochs + 1}
 	res, err := optimize.Minimize(p, x0, settings, &optimize.LBFGS{})

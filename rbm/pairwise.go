@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/mat"
@@ -259,12 +258,7 @@ func (t *trainer) trainPairwise(ctx context.Context, data *mat.Dense, es *epochE
 	}
 	pack(x0, j, r.Visible.Bias)
 	ga := make([]float64, n)
-	var lastX, lastG []float64
-	var lastF float64
-	eval := func(x []float64) {
-		if lastX != nil && slices.Equal(x, lastX) {
-			return
-		}
+	objective := &lbfgsObjective{np: np, ascend: func(x, g []float64) (float64, float64) {
 		unpack(x)
 		var obj float64
 		if t.cfg.Method == Exact {
@@ -276,40 +270,21 @@ func (t *trainer) trainPairwise(ctx context.Context, data *mat.Dense, es *epochE
 				ga[i] /= float64(rows)
 			}
 		}
-		if lastG == nil {
-			lastG = make([]float64, np)
-		}
 		// Penalties on the couplings.
 		var pen float64
 		if t.cfg.L1 != 0 || t.cfg.L2 != 0 {
 			for i := 0; i < n; i++ {
 				for l := i + 1; l < n; l++ {
-					v := j.At(i, l)
-					pen += t.cfg.L1*math.Abs(v) + 0.5*t.cfg.L2*v*v
-					d := t.cfg.L2 * v
-					if v > 0 {
-						d += t.cfg.L1
-					} else if v < 0 {
-						d -= t.cfg.L1
-					}
+					pv, d := t.cfg.penalty(j.At(i, l))
+					pen += pv
 					p.g.Set(i, l, p.g.At(i, l)-d)
 				}
 			}
 		}
-		pack(lastG, p.g, ga)
-		for k := range lastG {
-			lastG[k] = -lastG[k]
-		}
-		lastF = -obj + pen
-		if math.IsNaN(lastF) {
-			lastF = math.Inf(1)
-		}
-		lastX = append(lastX[:0], x...)
-	}
-	prob := optimize.Problem{
-		Func: func(x []float64) float64 { eval(x); return lastF },
-		Grad: func(g, x []float64) { eval(x); copy(g, lastG) },
-	}
+		pack(g, p.g, ga)
+		return obj, pen
+	}}
+	prob := objective.problem()
 	rec := &lbfgsRecorder{ctx: ctx, es: es, t: t, sync: func(x []float64) error {
 		unpack(x)
 		_, err := setCouplings(r, j)

@@ -1033,17 +1033,25 @@ func (t *trainer) penalize() float64 {
 		grow := gw.Data[i*gw.Stride : i*gw.Stride+t.m]
 		wrow := w.Data[i*w.Stride : i*w.Stride+t.m]
 		for j, x := range wrow {
-			g := t.cfg.L2 * x
-			pen += t.cfg.L1*math.Abs(x) + 0.5*t.cfg.L2*x*x
-			if x > 0 {
-				g += t.cfg.L1
-			} else if x < 0 {
-				g -= t.cfg.L1
-			}
+			pv, g := t.cfg.penalty(x)
+			pen += pv
 			grow[j] -= g
 		}
 	}
 	return pen
+}
+
+// penalty returns the weight penalty lambda1 |x| + lambda2 x^2/2 of one
+// weight or coupling x and its derivative (a subgradient, 0 at x = 0 for
+// the L1 part).
+func (c *TrainConfig) penalty(x float64) (pen, d float64) {
+	d = c.L2 * x
+	if x > 0 {
+		d += c.L1
+	} else if x < 0 {
+		d -= c.L1
+	}
+	return c.L1*math.Abs(x) + 0.5*c.L2*x*x, d
 }
 
 // precondition multiplies the weight gradient on the right by
