@@ -216,34 +216,8 @@ func histogram(ctx context.Context, m *lattice.Model, c *csr, qu *quantum, opt E
 	// the fields F_j from the rest, so each state costs one add and one
 	// histogram increment.
 	b := min(nLow, 10)
-	nb := 1 << uint(b)
 	stride := int64(n + 1)
-	tab := make([]int64, nb)  // H_LL(gray t) * stride + (M_low + b)/2
-	flip := make([]int32, nb) // site flipped at step t of the block
-	{
-		sl := make([]int8, b)
-		for i := range sl {
-			sl[i] = -1
-		}
-		tabulate := func(t uint64) {
-			var e, mg int64
-			for k, bd := range m.Bonds() {
-				if bd.I < b && bd.J < b {
-					e -= qu.bondI[k] * int64(sl[bd.I]*sl[bd.J])
-				}
-			}
-			for _, v := range sl {
-				mg += int64(v)
-			}
-			tab[t] = e*stride + (mg+int64(b))/2
-		}
-		tabulate(0)
-		for t, j := range gray.Steps(b) {
-			flip[t] = int32(j)
-			sl[j] = -sl[j]
-			tabulate(t)
-		}
-	}
+	tab, flip := blockTables(m, qu, b, stride)
 	err := par.ChunksOn(ctx, workers, chunks, func(w, chunk int) error {
 		if hists[w] == nil {
 			hists[w] = make([]uint64, cells)
@@ -310,6 +284,38 @@ func histogram(ctx context.Context, m *lattice.Model, c *csr, qu *quantum, opt E
 		}
 	}
 	return out, nil
+}
+
+// blockTables walks the block of the lowest b sites in Gray order from all
+// spins down and returns, for step t, tab[t] = H_block * stride + (M_block +
+// b)/2 (the block's internal energy in quanta and its number of up spins)
+// and flip[t], the site flipped at step t.
+func blockTables(m *lattice.Model, qu *quantum, b int, stride int64) (tab []int64, flip []int32) {
+	nb := 1 << uint(b)
+	tab, flip = make([]int64, nb), make([]int32, nb)
+	sl := make([]int8, b)
+	for i := range sl {
+		sl[i] = -1
+	}
+	tabulate := func(t uint64) {
+		var e, mg int64
+		for k, bd := range m.Bonds() {
+			if bd.I < b && bd.J < b {
+				e -= qu.bondI[k] * int64(sl[bd.I]*sl[bd.J])
+			}
+		}
+		for _, v := range sl {
+			mg += int64(v)
+		}
+		tab[t] = e*stride + (mg+int64(b))/2
+	}
+	tabulate(0)
+	for t, j := range gray.Steps(b) {
+		flip[t] = int32(j)
+		sl[j] = -sl[j]
+		tabulate(t)
+	}
+	return tab, flip
 }
 
 // blockSweep counts the 2^b states of the block in the histogram h, the rest
