@@ -182,6 +182,7 @@ func newPlot(title, xl, yl string) *plot.Plot {
 // non-positive values on a log axis (which gonum/plot cannot draw).
 func XY(f Figure) (*plot.Plot, error) {
 	p := newPlot(f.Title, f.XLabel, f.YLabel)
+	p.X.Tick.Marker, p.Y.Tick.Marker = precTicks{}, precTicks{}
 	if f.LogX {
 		p.X.Tick.Marker = log10Ticks{}
 	}
@@ -567,4 +568,41 @@ func SaveSize(d Drawer, basePath string, w, h vg.Length, formats ...string) ([]s
 		paths = append(paths, filepath.Clean(path))
 	}
 	return paths, nil
+}
+
+// precTicks are gonum's default linear ticks, relabelled with as many
+// decimals as the spacing of the labelled ticks needs (the default labels
+// of a narrow range such as 4.49-4.53 all read "4.5").
+type precTicks struct{}
+
+func (precTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	var major []float64
+	for _, t := range ts {
+		if t.Label != "" {
+			major = append(major, t.Value)
+		}
+	}
+	if len(major) < 2 {
+		return ts
+	}
+	step := math.Abs(major[1] - major[0])
+	dec := 0
+	if step > 0 && step < 1 {
+		dec = int(math.Ceil(-math.Log10(step) - 1e-9))
+	}
+	for i, t := range ts {
+		if t.Label == "" {
+			continue
+		}
+		v := t.Value
+		if math.Abs(v) < step*1e-9 {
+			v = 0
+		}
+		if math.Abs(v) >= 1e5 || (math.Abs(v) < 1e-4 && v != 0) {
+			continue // leave scientific labels alone
+		}
+		ts[i].Label = strconv.FormatFloat(v, 'f', dec, 64)
+	}
+	return ts
 }
