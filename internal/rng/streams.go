@@ -36,6 +36,9 @@ const (
 	StreamAISReverse   uint64 = 0x616973726576   // reverse AIS ("aisrev")
 	StreamGibbsIsing   uint64 = 0x676973696e67   // rbm.SampleIsing ("gising")
 
+	// rg
+	StreamHopfieldRetrieval uint64 = 0x686f7072657400 // rg.HopfieldRetrieval chains: + chain index k < 2^32 ("hopret")
+
 	// transfer
 	StreamStripStart uint64 = 0x7472616e73666572 // start vector of InfiniteStrip ("transfer")
 )
@@ -60,4 +63,5 @@ var named = []struct {
 	{"StreamAISReverse", StreamAISReverse, 1},
 	{"StreamGibbsIsing", StreamGibbsIsing, 1},
 	{"StreamStripStart", StreamStripStart, 1},
+	{"StreamHopfieldRetrieval", StreamHopfieldRetrieval, 1 << 32},
 }
