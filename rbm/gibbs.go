@@ -110,20 +110,27 @@ func sampleRow(row []float64, off float64, g *rng.Mirror) {
 // applySample replaces each input t in d by a draw from the conditional
 // (Bernoulli: 1 if u < sigmoid(b+t); spin: +1 if u < sigmoid(2(b+t));
 // Gaussian: b + sigma^2 t + sigma z), one random number per element in
-// row-major order; the unit types' sampleRow loops are the hot path of
-// training. src, if non-nil, must be the source of rnd: the uniforms are then
+// row-major order: sampleTwoState for the discrete units, the unit's own
+// sampleRow for the others. These loops are the hot path of training. src, if non-nil, must be the source of rnd: the uniforms are then
 // drawn from a mirror of it (the same numbers, without a call each).
 func applySample(l *Layer, d *mat.Dense, rnd *rand.Rand, src *rand.PCG) {
 	u := l.Type.unit()
-	dr := draws{rnd: rnd}
-	if src != nil && u.discrete() {
-		dr.g.Load(src)
-		dr.mirror = true
-		defer dr.g.Store(src)
-	}
 	raw := d.RawMatrix()
+	if c, ok := u.(continuous); ok {
+		for i := 0; i < raw.Rows; i++ {
+			c.sampleRow(raw.Data[i*raw.Stride:i*raw.Stride+raw.Cols], l.Bias, l.Sigma, rnd)
+		}
+		return
+	}
+	off, on := u.values()
+	var g *rng.Mirror
+	if src != nil {
+		g = new(rng.Mirror)
+		g.Load(src)
+		defer g.Store(src)
+	}
 	for i := 0; i < raw.Rows; i++ {
-		u.sampleRow(raw.Data[i*raw.Stride:i*raw.Stride+raw.Cols], l.Bias, l.Sigma, &dr)
+		sampleTwoState(raw.Data[i*raw.Stride:i*raw.Stride+raw.Cols], l.Bias, off, on, rnd, g)
 	}
 }
 

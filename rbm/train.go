@@ -758,7 +758,6 @@ func (t *trainer) sampleFromMean(h *mat.Dense) {
 	dr := draws{rnd: t.gibbs}
 	if u.discrete() {
 		dr.g.Load(t.src)
-		dr.mirror = true
 		defer dr.g.Store(t.src)
 	}
 	raw := h.RawMatrix()

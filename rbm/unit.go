@@ -61,9 +61,6 @@ type unit interface {
 	noise(rnd *rand.Rand) float64
 	// sample draws x from the conditional given the input t and u = noise().
 	sample(b, s, t, u float64) float64
-	// sampleRow replaces each input t of row by a draw from the
-	// conditional, one random number per element in order.
-	sampleRow(row, b, s []float64, d *draws)
 	// sampleMeanRow replaces each conditional mean of row by a draw from
 	// the conditional with that mean (the hidden samples of CD and PCD).
 	sampleMeanRow(row, s []float64, d *draws)
@@ -79,26 +76,36 @@ type unit interface {
 	absorbShift(b, s, d float64) (nb, dlog float64)
 }
 
-// draws is where the row samplers take their random numbers: rnd, or, for
-// the uniforms of discrete units when mirror is set, g, a mirror of rnd's
-// PCG that gives the same numbers without a call each (rng.Mirror).
+// draws is where sampleMeanRow takes its random numbers: the uniforms of
+// discrete units from g, a mirror of rnd's PCG that gives the same numbers
+// without a call each (rng.Mirror), the normals of Gaussian units from rnd.
 type draws struct {
-	rnd    *rand.Rand
-	g      rng.Mirror
-	mirror bool
+	rnd *rand.Rand
+	g   rng.Mirror
 }
 
-// sampleTwoState is sampleRow of a two-state unit whose "on" probability is
-// sigmoid(scale (b + t)) and whose values are (off, 1).
-func sampleTwoState(row, b []float64, scale, off float64, d *draws) {
-	kernel.SigmoidBias(row, b, scale) // probability of the "on" value
-	if d.mirror {
-		sampleRow(row, off, &d.g)
+// continuous is implemented by the units that are not discrete: sampleRow
+// replaces each input t of row by a draw from the conditional, one random
+// number from rnd per element in order. Discrete units are all sampled by
+// sampleTwoState from their values.
+type continuous interface {
+	sampleRow(row, b, s []float64, rnd *rand.Rand)
+}
+
+// sampleTwoState replaces each input t of row by a draw from the
+// conditional of a discrete unit with values (off, on = 1) and potential
+// b x: on with probability sigmoid((on - off)(b + t)), one uniform per
+// element in order, from g if not nil (the mirror of rnd's source), else
+// from rnd.
+func sampleTwoState(row, b []float64, off, on float64, rnd *rand.Rand, g *rng.Mirror) {
+	kernel.SigmoidBias(row, b, on-off) // probability of the "on" value
+	if g != nil {
+		sampleRow(row, off, g)
 		return
 	}
 	for j, p := range row {
 		x := off
-		if d.rnd.Float64() < p {
+		if rnd.Float64() < p {
 			x = 1
 		}
 		row[j] = x

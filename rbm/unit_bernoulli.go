@@ -62,8 +62,6 @@ func (bernoulli) sample(b, _, t, u float64) float64 {
 	return 0
 }
 
-func (bernoulli) sampleRow(row, b, _ []float64, d *draws) { sampleTwoState(row, b, 1, 0, d) }
-
 // sampleMeanRow draws 1 with probability p, the mean. Discrete units always
 // draw from the mirror.
 func (bernoulli) sampleMeanRow(row, _ []float64, d *draws) { sampleRow(row, 0, &d.g) }

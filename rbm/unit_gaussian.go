@@ -59,12 +59,12 @@ func (gaussian) noise(rnd *rand.Rand) float64 { return rnd.NormFloat64() }
 // sample is b + sigma^2 t + sigma u, u a standard normal draw.
 func (gaussian) sample(b, s, t, u float64) float64 { return b + s*s*t + s*u }
 
-// sampleRow draws its normals from d.rnd (the mirror is for uniforms).
-func (gaussian) sampleRow(row, b, s []float64, d *draws) {
+// sampleRow implements continuous.
+func (gaussian) sampleRow(row, b, s []float64, rnd *rand.Rand) {
 	b, s = b[:len(row)], s[:len(row)]
 	for j, t := range row {
 		sj := s[j]
-		row[j] = b[j] + sj*sj*t + sj*d.rnd.NormFloat64()
+		row[j] = b[j] + sj*sj*t + sj*rnd.NormFloat64()
 	}
 }
 

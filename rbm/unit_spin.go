@@ -62,8 +62,6 @@ func (spin) sample(b, _, t, u float64) float64 {
 	return -1
 }
 
-func (spin) sampleRow(row, b, _ []float64, d *draws) { sampleTwoState(row, b, 2, -1, d) }
-
 // sampleMeanRow draws +1 with probability (1 + m)/2, m the mean. Discrete
 // units always draw from the mirror.
 func (spin) sampleMeanRow(row, _ []float64, d *draws) {
