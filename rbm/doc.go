@@ -34,6 +34,10 @@
 // unit_gaussian.go. LayerType indexes the registry in layer.go, which holds
 // each type's name and aliases. A new unit type touches those two files only:
 // a LayerType constant and a registry entry in layer.go, and its unit_*.go.
+// A discrete type takes two values (off, 1) with the potential b x, which
+// the enumerators and the shared two-state sampler of unit.go rely on; a
+// continuous one also implements continuous (its row sampler) and is never
+// enumerated. TestRegistryContract checks both.
 // The rest of the package calls the unit through Layer or LayerType.unit and
 // does not name a type, with these exceptions, which are algorithms for
 // particular models rather than properties of a unit: the visible-layer
