@@ -35,6 +35,25 @@ var (
 	}
 )
 
+// Interactions of the linearised MCRG on the periodic l x l x l simple cubic
+// lattice (site x + l(y + l z)), each summed over the lattice with every
+// translate and orientation counted once.
+var (
+	EvenInteractions3D = []string{
+		"nn: s(r) s(r + e) over the 3 axes e",
+		"nnn: s(r) s(r + d) over the 6 face diagonals d = (1,±1,0), ...",
+		"third: s(r) s(r + d) over the 4 body diagonals d = (1,±1,±1)",
+		"fourth: s(r) s(r + 2e) over the 3 axes",
+		"plaquette: the four-spin product of each of the 3l^3 plaquettes",
+		"knight: s(r) s(r + d) over the 12 vectors d of type (2,1,0)",
+	}
+	OddInteractions3D = []string{
+		"magnetization: s(r)",
+		"plaquette3: the four three-spin products of each plaquette",
+		"line3: s(r - e) s(r) s(r + e) over the 3 axes",
+	}
+)
+
 const (
 	nEven = 6
 	nOdd  = 3
@@ -73,6 +92,84 @@ func interactions(s []int8, l int, out *[nOps]float64) {
 	}
 }
 
+// interactions3 returns the even then odd interaction sums of the periodic
+// l x l x l configuration s (site x + l(y + l z)).
+func interactions3(s []int8, l int, out *[nOps]float64) {
+	var e [nEven]int
+	var o [nOdd]int
+	at := func(x, y, z int) int {
+		return int(s[((x+2*l)%l)+l*(((y+2*l)%l)+l*((z+2*l)%l))])
+	}
+	// the 12 vectors of type (2,1,0), one of each pair +-d
+	var knight [][3]int
+	for _, p := range [][3]int{{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}} {
+		for _, sg := range []int{1, -1} {
+			var d [3]int
+			d[p[0]], d[p[1]] = 2, sg // the 2 positive: each pair counted once
+			knight = append(knight, d)
+		}
+	}
+	for z := 0; z < l; z++ {
+		for y := 0; y < l; y++ {
+			for x := 0; x < l; x++ {
+				c := at(x, y, z)
+				ax := [3]int{at(x+1, y, z), at(x, y+1, z), at(x, y, z+1)}
+				e[0] += c * (ax[0] + ax[1] + ax[2])
+				e[1] += c * (at(x+1, y+1, z) + at(x+1, y-1, z) + at(x+1, y, z+1) + at(x+1, y, z-1) + at(x, y+1, z+1) + at(x, y+1, z-1))
+				e[2] += c * (at(x+1, y+1, z+1) + at(x+1, y+1, z-1) + at(x+1, y-1, z+1) + at(x+1, y-1, z-1))
+				e[3] += c * (at(x+2, y, z) + at(x, y+2, z) + at(x, y, z+2))
+				for _, d := range knight {
+					e[5] += c * at(x+d[0], y+d[1], z+d[2])
+				}
+				o[0] += c
+				o[2] += at(x-1, y, z)*c*ax[0] + at(x, y-1, z)*c*ax[1] + at(x, y, z-1)*c*ax[2]
+				// plaquettes in the xy, xz and yz planes with corner r
+				for _, pl := range [3][3]int{{at(x+1, y, z), at(x, y+1, z), at(x+1, y+1, z)},
+					{at(x+1, y, z), at(x, y, z+1), at(x+1, y, z+1)}, {at(x, y+1, z), at(x, y, z+1), at(x, y+1, z+1)}} {
+					r, u, ru := pl[0], pl[1], pl[2]
+					e[4] += c * r * u * ru
+					o[1] += c*r*u + c*r*ru + c*u*ru + r*u*ru
+				}
+			}
+		}
+	}
+	for i, v := range e {
+		out[i] = float64(v)
+	}
+	for i, v := range o {
+		out[nEven+i] = float64(v)
+	}
+}
+
+// BlockMajority3 writes into dst (l/2 on a side) the majority-rule block
+// spins of the l x l x l configuration s: the sign of the sum of the 8 spins
+// of each 2 x 2 x 2 cube, a tie (sum 0) broken by a fair coin from r.
+func BlockMajority3(dst, s []int8, l int, r *rand.Rand) {
+	h := l / 2
+	for z := 0; z < h; z++ {
+		for y := 0; y < h; y++ {
+			for x := 0; x < h; x++ {
+				sum := 0
+				for dz := 0; dz < 2; dz++ {
+					for dy := 0; dy < 2; dy++ {
+						i := 2*x + l*(2*y+dy+l*(2*z+dz))
+						sum += int(s[i]) + int(s[i+1])
+					}
+				}
+				j := x + h*(y+h*z)
+				switch {
+				case sum > 0:
+					dst[j] = 1
+				case sum < 0:
+					dst[j] = -1
+				default:
+					dst[j] = int8(2*(r.Uint64()&1)) - 1
+				}
+			}
+		}
+	}
+}
+
 // BlockMajority writes into dst (l/2 x l/2) the majority-rule block spins of
 // the l x l configuration s: block (X, Y) is the sign of the sum of the spins
 // (2X, 2Y), (2X+1, 2Y), (2X, 2Y+1), (2X+1, 2Y+1), a tie (sum 0) being broken
@@ -96,10 +193,12 @@ func BlockMajority(dst, s []int8, l int, r *rand.Rand) {
 }
 
 // MCRGConfig configures a Monte Carlo renormalization-group run on the
-// periodic L x L square lattice with J = 1, h = 0.
+// periodic L x L square lattice (Dim 2) or L x L x L simple cubic lattice
+// (Dim 3) with J = 1, h = 0.
 type MCRGConfig struct {
 	L          int     // linear size, divisible by 2^Levels with L/2^Levels >= 4; required
-	Beta       float64 // inverse temperature; zero value: Onsager's K_c
+	Dim        int     // dimension, 2 (square) or 3 (simple cubic); zero value 2
+	Beta       float64 // inverse temperature; zero value: K_c (Onsager's in 2D, KcCubic in 3D)
 	Levels     int     // blocking levels (b = 2 each); zero value 3
 	Sweeps     int     // measured Wolff sweeps (about N flipped spins each); zero value 10000
 	Thermalize int     // discarded sweeps; zero value 1000, a negative value none
@@ -127,6 +226,7 @@ type MCRGLevel struct {
 // MCRGResult is the result of MCRG.
 type MCRGResult struct {
 	L        int         `json:"L"`
+	Dim      int         `json:"dim"`
 	Beta     float64     `json:"beta"`
 	Sweeps   int         `json:"sweeps"`
 	Bins     int         `json:"bins"`
@@ -138,12 +238,38 @@ type MCRGResult struct {
 	Seconds  float64     `json:"seconds"`
 }
 
-// MaxMCRGSide bounds L (the run keeps a few L x L configurations only).
-const MaxMCRGSide = 4096
+// MaxMCRGSide bounds L (the run keeps a few L x L configurations only);
+// MaxMCRGSide3 bounds L in 3D.
+const (
+	MaxMCRGSide  = 4096
+	MaxMCRGSide3 = 256
+)
+
+// KcCubic is the critical coupling of the simple cubic Ising model, 0.221654626
+// (A. L. Talapov and H. W. J. Blöte, J. Phys. A 29, 5727 (1996); Ferrenberg,
+// Xu and Landau, PRE 97, 043301 (2018): 0.221654626(5)).
+const KcCubic = 0.221654626
+
+// The 3D Ising exponents MCRG is compared with: y_t = 1/nu, y_h = (d + 2 -
+// eta)/2 with nu = 0.629971(4), eta = 0.036298(2) (conformal bootstrap,
+// Kos, Poland, Simmons-Duffin and Vichi, JHEP 08 (2016) 036).
+const (
+	YT3D = 1.5874
+	YH3D = 2.4819
+)
 
 func (c *MCRGConfig) defaults() error {
+	if c.Dim == 0 {
+		c.Dim = 2
+	}
+	if c.Dim != 2 && c.Dim != 3 {
+		return fmt.Errorf("rg: mcrg: dim = %d: allowed 2 (square) or 3 (simple cubic)", c.Dim)
+	}
 	if c.Beta == 0 {
 		c.Beta = KcExact
+		if c.Dim == 3 {
+			c.Beta = KcCubic
+		}
 	}
 	if c.Levels == 0 {
 		c.Levels = 3
@@ -160,9 +286,13 @@ func (c *MCRGConfig) defaults() error {
 	if c.Bins == 0 {
 		c.Bins = 20
 	}
+	maxL := MaxMCRGSide
+	if c.Dim == 3 {
+		maxL = MaxMCRGSide3
+	}
 	switch {
-	case c.L < 8 || c.L > MaxMCRGSide:
-		return fmt.Errorf("rg: mcrg: L = %d: allowed 8..%d", c.L, MaxMCRGSide)
+	case c.L < 8 || c.L > maxL:
+		return fmt.Errorf("rg: mcrg: L = %d: allowed 8..%d in %d dimensions", c.L, maxL, c.Dim)
 	case c.Levels < 1 || c.Levels > 10:
 		return fmt.Errorf("rg: mcrg: levels = %d: allowed 1..10", c.Levels)
 	case c.L%(1<<c.Levels) != 0 || c.L>>c.Levels < 4:
@@ -208,8 +338,9 @@ func (b *mcrgBin) add(o *mcrgBin, sign float64) {
 
 // MCRG runs Swendsen's linearised Monte Carlo renormalization group (R. H.
 // Swendsen, PRL 42, 859 (1979)). Wolff updates (package mc) sample the
-// square-lattice Ising model at c.Beta; every sweep the configuration is
-// blocked c.Levels times by the b = 2 majority rule, and the interaction sums
+// square-lattice (c.Dim 2) or simple cubic (c.Dim 3) Ising model at c.Beta;
+// every sweep the configuration is blocked c.Levels times by the b = 2
+// majority rule (2x2 or 2x2x2 blocks), and the interaction sums
 // S_a^(n) of every level are recorded. With H^(n) = -sum_a K_a^(n) S_a^(n),
 //
 //	d<S_a^(n)>/dK_b^(n-1) = sum_c (dK_c^(n)/dK_b^(n-1)) d<S_a^(n)>/dK_c^(n),
@@ -225,9 +356,25 @@ func MCRG(ctx context.Context, c MCRGConfig) (*MCRGResult, error) {
 		return nil, err
 	}
 	start := time.Now()
-	m, err := lattice.Square(c.L, c.L, lattice.Periodic, lattice.Periodic)
+	var m *lattice.Model
+	var err error
+	block, measure := BlockMajority, interactions
+	even, odd := EvenInteractions, OddInteractions
+	if c.Dim == 3 {
+		m, err = lattice.Cubic(c.L, c.L, c.L, lattice.Periodic, lattice.Periodic, lattice.Periodic)
+		block, measure = BlockMajority3, interactions3
+		even, odd = EvenInteractions3D, OddInteractions3D
+	} else {
+		m, err = lattice.Square(c.L, c.L, lattice.Periodic, lattice.Periodic)
+	}
 	if err != nil {
 		return nil, err
+	}
+	sites := func(l int) int {
+		if c.Dim == 3 {
+			return l * l * l
+		}
+		return l * l
 	}
 	k := mc.NewWolff(m, c.Beta, rng.New(c.Seed, 0))
 	ties := rng.NewRand(c.Seed, 1)
@@ -240,7 +387,7 @@ func MCRG(ctx context.Context, c MCRGConfig) (*MCRGResult, error) {
 	k.EndAdaptation()
 	confs := make([][]int8, c.Levels+1)
 	for n := range confs {
-		confs[n] = make([]int8, (c.L>>n)*(c.L>>n))
+		confs[n] = make([]int8, sites(c.L>>n))
 	}
 	bins := make([]*mcrgBin, c.Bins)
 	for i := range bins {
@@ -257,9 +404,9 @@ func MCRG(ctx context.Context, c MCRGConfig) (*MCRGResult, error) {
 		k.Spins(confs[0])
 		for n := 0; n <= c.Levels; n++ {
 			if n > 0 {
-				BlockMajority(confs[n], confs[n-1], c.L>>(n-1), ties)
+				block(confs[n], confs[n-1], c.L>>(n-1), ties)
 			}
-			interactions(confs[n], c.L>>n, &s[n])
+			measure(confs[n], c.L>>n, &s[n])
 		}
 		if ref == nil {
 			ref = make([][nOps]float64, c.Levels+1)
@@ -288,8 +435,8 @@ func MCRG(ctx context.Context, c MCRGConfig) (*MCRGResult, error) {
 	for _, b := range bins {
 		total.add(b, 1)
 	}
-	res := &MCRGResult{L: c.L, Beta: c.Beta, Sweeps: per * c.Bins, Bins: c.Bins, Seed: c.Seed,
-		Even: EvenInteractions, Odd: OddInteractions, Clusters: k.ClustersPerSweep()}
+	res := &MCRGResult{L: c.L, Dim: c.Dim, Beta: c.Beta, Sweeps: per * c.Bins, Bins: c.Bins, Seed: c.Seed,
+		Even: even, Odd: odd, Clusters: k.ClustersPerSweep()}
 	for n := 1; n <= c.Levels; n++ {
 		lt, lh, err := total.eigen(n)
 		if err != nil {

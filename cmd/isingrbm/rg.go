@@ -228,7 +228,9 @@ func init() { rgRegister(rgMCRGCommand) }
 func rgMCRGCommand() *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "size", Value: "64", Category: catLattice,
-			Usage: "side L (or LxL) of the periodic square lattice, J = 1, h = 0; 8 <= L <= 4096, divisible by 2^levels, L/2^levels >= 4"},
+			Usage: "side L (or LxL, or LxLxL with --lattice cubic) of the periodic lattice, J = 1, h = 0; 8 <= L <= 4096 (256 cubic), divisible by 2^levels, L/2^levels >= 4"},
+		&cli.StringFlag{Name: "lattice", Value: "square", Category: catLattice,
+			Usage: "square (2D) or cubic (3D simple cubic: 2x2x2 majority blocks, default at beta_c = 0.221654626)"},
 	}
 	flags = append(flags, temperatureFlags(false)...)
 	flags = append(flags,
@@ -242,14 +244,17 @@ func rgMCRGCommand() *cli.Command {
 	)
 	return &cli.Command{
 		Name:  "mcrg",
-		Usage: "Monte Carlo renormalization group (Swendsen 1979): y_t and y_h of the 2D Ising model",
+		Usage: "Monte Carlo renormalization group (Swendsen 1979): y_t and y_h of the 2D and 3D Ising models",
 		Description: "Samples the periodic L x L square lattice (J = 1, h = 0; default at Onsager's T_c) with Wolff\n" +
 			"updates, blocks every configuration by the b = 2 majority rule (ties broken by a fair coin) levels\n" +
 			"times, and records 6 even (nn, nnn, third neighbour, plaquette, knight, (2,2) diagonal) and 3 odd\n" +
 			"(magnetization, plaquette three-spin, straight three-spin) interaction sums per level. The\n" +
 			"linearised RG matrix T^(n) = B^-1 A from the correlations A = <S^(n) S^(n-1)>_c and\n" +
 			"B = <S^(n) S^(n)>_c gives y = ln(lambda_max)/ln 2 per level and sector: y_t (even; exact 1) and\n" +
-			"y_h (odd; exact 15/8). Errors are jackknife errors over --bins bins.",
+			"y_h (odd; exact 15/8). Errors are jackknife errors over --bins bins.\n" +
+			"--lattice cubic: the L x L x L simple cubic lattice (default at beta_c = 0.221654626), 2x2x2\n" +
+			"majority blocks (8 spins, ties by a fair coin), 6 even (nn, face diagonal, body diagonal, (2,0,0),\n" +
+			"plaquette, (2,1,0)) and the same 3 odd interactions; 3D Ising: y_t = 1/nu = 1.5874, y_h = 2.4819.",
 		Flags:  flags,
 		Action: runRGMCRG,
 	}
@@ -263,10 +268,21 @@ func runRGMCRG(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("--size: %w", err)
 	}
-	if len(dims) > 2 || (len(dims) == 2 && dims[0] != dims[1]) {
+	dim := 2
+	switch c.String("lattice") {
+	case "square":
+	case "cubic":
+		dim = 3
+	default:
+		return fmt.Errorf("--lattice %s: rg mcrg needs square or cubic", c.String("lattice"))
+	}
+	if len(dims) != 1 && len(dims) != dim || slices.ContainsFunc(dims, func(d int) bool { return d != dims[0] }) {
+		if dim == 3 {
+			return fmt.Errorf("--size %s: give L or LxLxL (a cubic lattice)", c.String("size"))
+		}
 		return fmt.Errorf("--size %s: give L or LxL (a square lattice)", c.String("size"))
 	}
-	cfg := rg.MCRGConfig{L: dims[0], Levels: c.Int("levels"), Sweeps: c.Int("sweeps"),
+	cfg := rg.MCRGConfig{L: dims[0], Dim: dim, Levels: c.Int("levels"), Sweeps: c.Int("sweeps"),
 		Thermalize: c.Int("thermalize"), Bins: c.Int("bins"), Seed: c.Uint64("seed")}
 	if c.IsSet("beta") || c.IsSet("T") {
 		if cfg.Beta, err = oneBeta(c, "rg mcrg"); err != nil {
@@ -298,9 +314,15 @@ func runRGMCRG(c *cli.Context) error {
 		return writeJSON(c.App.Writer, res)
 	}
 	w := c.App.Writer
-	fmt.Fprintf(w, "# MCRG, %dx%d torus, beta = %.10g, %d Wolff sweeps (%d clusters each), %d bins, seed %d, %.1f s\n",
-		res.L, res.L, res.Beta, res.Sweeps, res.Clusters, res.Bins, res.Seed, res.Seconds)
-	fmt.Fprintf(w, "# exact 2D Ising: y_t = 1, y_h = 15/8 = 1.875\n")
+	if res.Dim == 3 {
+		fmt.Fprintf(w, "# MCRG, %dx%dx%d periodic simple cubic, beta = %.10g, %d Wolff sweeps (%d clusters each), %d bins, seed %d, %.1f s\n",
+			res.L, res.L, res.L, res.Beta, res.Sweeps, res.Clusters, res.Bins, res.Seed, res.Seconds)
+		fmt.Fprintf(w, "# 3D Ising: y_t = 1/nu = %.4f, y_h = %.4f\n", rg.YT3D, rg.YH3D)
+	} else {
+		fmt.Fprintf(w, "# MCRG, %dx%d torus, beta = %.10g, %d Wolff sweeps (%d clusters each), %d bins, seed %d, %.1f s\n",
+			res.L, res.L, res.Beta, res.Sweeps, res.Clusters, res.Bins, res.Seed, res.Seconds)
+		fmt.Fprintf(w, "# exact 2D Ising: y_t = 1, y_h = 15/8 = 1.875\n")
+	}
 	fmt.Fprintf(w, "%-6s %-6s %-22s %-22s\n", "level", "side", "y_t", "y_h")
 	for _, l := range res.Levels {
 		fmt.Fprintf(w, "%-6d %-6d %-22s %-22s\n", l.Level, l.Side,
@@ -317,7 +339,7 @@ func rgRunMCRG(c *cli.Context, cfg rg.MCRGConfig) (*rg.MCRGResult, error) {
 	}
 	msg := err.Error()
 	for _, f := range []struct{ key, flag string }{{"L =", "--size"}, {"levels =", "--levels"}, {"sweeps =", "--sweeps"},
-		{"bins =", "--bins"}, {"beta =", "--beta/--T"}, {"thermalize =", "--thermalize"}} {
+		{"bins =", "--bins"}, {"beta =", "--beta/--T"}, {"dim =", "--lattice"}, {"thermalize =", "--thermalize"}} {
 		if strings.Contains(msg, f.key) {
 			return nil, fmt.Errorf("%s: %w", f.flag, err)
 		}

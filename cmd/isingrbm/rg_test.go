@@ -132,3 +132,30 @@ func TestRGHopfieldHS(t *testing.T) {
 	wantError(t, "--patterns", "lattice", "--lattice", "hopfield", "--size", "12")
 	wantError(t, "--patterns", "lattice", "--size", "4x4", "--patterns", "2")
 }
+
+func TestRGMCRGCubic(t *testing.T) {
+	out, _, err := execApp("rg", "mcrg", "--lattice", "cubic", "--size", "8x8x8", "--levels", "1", "--sweeps", "500", "--bins", "10", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res rg.MCRGResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err, out)
+	}
+	if res.Dim != 3 || res.Beta != rg.KcCubic || len(res.Levels) != 1 || res.Levels[0].Side != 4 || len(res.Even) != 6 {
+		t.Fatalf("got dim %d, beta %v, %d levels: want 3, %v, 1", res.Dim, res.Beta, len(res.Levels), rg.KcCubic)
+	}
+	if y := res.Levels[0].YH.Mean; math.Abs(y-rg.YH3D) > 0.1 {
+		t.Errorf("y_h = %v, want near %v", y, rg.YH3D)
+	}
+	for _, c := range []struct{ args []string }{
+		{[]string{"--lattice", "cubic", "--size", "8x8"}},
+		{[]string{"--lattice", "triangular"}},
+		{[]string{"--lattice", "cubic", "--size", "512"}},
+	} {
+		_, _, err := execApp(append([]string{"rg", "mcrg"}, c.args...)...)
+		if err == nil || !strings.Contains(err.Error(), "--") {
+			t.Errorf("%v: error %v, want one naming the flag", c.args, err)
+		}
+	}
+}
