@@ -233,6 +233,7 @@ func Run(ctx context.Context, s *Spec, dir string, opt Options) (*Manifest, erro
 		{"thermo_figures", s.Exact != nil || s.MC != nil || s.RBMSampling != nil || s.Learning != nil, r.thermoFigures},
 		{"hs", s.HS != nil, r.runHS},
 		{"cumulants", s.Cumulants != nil, r.runCumulants},
+		{"rg", s.RG != nil, r.runRG},
 	}
 	for _, st := range steps {
 		if !st.on || opt.Shard.N > 0 && st.name != "mc" && st.name != "rbm_sampling" {

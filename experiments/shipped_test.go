@@ -291,6 +291,10 @@ func TestLongShipped(t *testing.T) {
 		dir, _, _ := runShipped(t, "learning")
 		checkLearningOutputs(t, dir, 0.01)
 	})
+	t.Run("rg", func(t *testing.T) {
+		dir, man, _ := runShipped(t, "rg")
+		checkRGOutputs(t, dir, man, 0.05, 0.0375)
+	})
 	for _, name := range []string{"thermodynamics", "rbm-sampling"} {
 		t.Run(name, func(t *testing.T) {
 			dir, _, _ := runShipped(t, name)

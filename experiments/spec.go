@@ -39,6 +39,7 @@ type Spec struct {
 	RBMSampling *RBMSamplingSpec `toml:"rbm_sampling" json:"rbm_sampling,omitempty"`
 	Cumulants   *CumulantSpec    `toml:"cumulants" json:"cumulants,omitempty"`
 	Learning    *LearningSpec    `toml:"learning" json:"learning,omitempty"`
+	RG          *RGSpec          `toml:"rg" json:"rg,omitempty"`
 	Figures     FigureSpec       `toml:"figures" json:"figures"`
 }
 
@@ -179,6 +180,44 @@ type KLSpec struct {
 	Epochs       int      `toml:"epochs" json:"epochs"`
 }
 
+// RGSpec is the renormalization-group study (package rg). The spec's
+// lattice must be a periodic square lattice with J = 1, h = 0 and no
+// disorder, of side L divisible by 2^Levels with L/2^Levels >= 4: it is the
+// lattice of the Monte Carlo RG. The study draws the flow diagram of the
+// exact chain recursion and the truncated square-lattice maps (no
+// parameters); runs MCRG (rg.MCRG) at T_c with Levels blocking levels (zero
+// value 3, 1..10), Sweeps Wolff sweeps (zero value 50000, 100..MaxSweeps)
+// and Bins jackknife bins (zero value 20, 2..1000); trains a stack of RBMs
+// (rg.Stack, CD-1, spin hidden units, L1 0.02, layers N/4 and N/16) on
+// StackSamples Wolff samples (zero value 5000, 100..1000000) of the
+// StackSize x StackSize torus (zero value 16, 4..64) at T_c for StackEpochs
+// epochs per layer (zero value 30, 1..100000) and runs the RBM flow of layer
+// 1 for FlowSteps reconstructions (zero value 20, 0..10000) from
+// FlowSamples configurations (zero value 500, 2..100000) at each FlowT
+// (zero value [1.5, 2.269, 3.5], each in 0.1..100); and measures Hopfield
+// retrieval (rg.HopfieldRetrieval) with HopfieldNeurons neurons (zero value
+// 200, 2..4096), each of HopfieldPatterns (zero value [1, 10, 20, 28], each
+// 1..100000), at the temperatures HopfieldT (zero value 0.1, 0.2, ..., 1.4,
+// each > 0), HopfieldSweeps Metropolis sweeps (zero value 2000,
+// 100..MaxSweeps) after 500, averaged over HopfieldRealizations pattern sets
+// (zero value 4, 1..10000) drawn from lattice.disorder_seed + r.
+type RGSpec struct {
+	Levels               int       `toml:"levels" json:"levels"`
+	Sweeps               int       `toml:"sweeps" json:"sweeps"`
+	Bins                 int       `toml:"bins" json:"bins"`
+	StackSize            int       `toml:"stack_size" json:"stack_size"`
+	StackSamples         int       `toml:"stack_samples" json:"stack_samples"`
+	StackEpochs          int       `toml:"stack_epochs" json:"stack_epochs"`
+	FlowT                []float64 `toml:"flow_T" json:"flow_T"`
+	FlowSteps            int       `toml:"flow_steps" json:"flow_steps"`
+	FlowSamples          int       `toml:"flow_samples" json:"flow_samples"`
+	HopfieldNeurons      int       `toml:"hopfield_neurons" json:"hopfield_neurons"`
+	HopfieldPatterns     []int     `toml:"hopfield_patterns" json:"hopfield_patterns"`
+	HopfieldT            []float64 `toml:"hopfield_T" json:"hopfield_T"`
+	HopfieldSweeps       int       `toml:"hopfield_sweeps" json:"hopfield_sweeps"`
+	HopfieldRealizations int       `toml:"hopfield_realizations" json:"hopfield_realizations"`
+}
+
 // FigureSpec chooses the figures. Zero values: Formats ["png", "svg"],
 // Thermo ["u", "c", "absm", "chi", "U4"] (the quantities drawn against T).
 type FigureSpec struct {
@@ -272,7 +311,7 @@ func Parse(src []byte, name string) (*Spec, error) {
 // knownKeys lists the allowed keys of the table of k, for the error message.
 func knownKeys(k toml.Key) string {
 	allowed := map[string]string{
-		"":             "name, description, seed, lattice, sizes, exact, exact_z, mc, hs, rbm_sampling, cumulants, learning, figures",
+		"":             "name, description, seed, lattice, sizes, exact, exact_z, mc, hs, rbm_sampling, cumulants, learning, rg, figures",
 		"exact_z":      "T, methods, convergence_L",
 		"lattice":      "kind, size, boundary, J, h, disorder, sigma, h_disorder, h_sigma, disorder_seed, scale, edges",
 		"exact":        "T, T_range, beta, methods",
@@ -283,6 +322,8 @@ func knownKeys(k toml.Key) string {
 		"figures":      "formats, thermo",
 		"learning":     "T, T_range, beta, hidden, hidden_types, samples, sample_every, method, epochs, gibbs_chains, gibbs_sweeps, kl",
 		"learning.kl":  "size, T, samples, hidden, hidden_types, sample_hidden, sample_sizes, epochs",
+		"rg": "levels, sweeps, bins, stack_size, stack_samples, stack_epochs, flow_T, flow_steps, flow_samples, " +
+			"hopfield_neurons, hopfield_patterns, hopfield_T, hopfield_sweeps, hopfield_realizations",
 	}
 	parent := ""
 	if len(k) > 1 {
@@ -525,8 +566,13 @@ func (s *Spec) validate() error {
 	for _, m := range ms {
 		maxN = max(maxN, m.N)
 	}
-	if s.Exact == nil && s.ExactZ == nil && s.MC == nil && s.HS == nil && s.RBMSampling == nil && s.Cumulants == nil && s.Learning == nil {
-		return bad("exact", "no computation: add at least one of [exact], [exact_z], [mc], [hs], [rbm_sampling], [cumulants], [learning]")
+	if s.Exact == nil && s.ExactZ == nil && s.MC == nil && s.HS == nil && s.RBMSampling == nil && s.Cumulants == nil && s.Learning == nil && s.RG == nil {
+		return bad("exact", "no computation: add at least one of [exact], [exact_z], [mc], [hs], [rbm_sampling], [cumulants], [learning], [rg]")
+	}
+	if g := s.RG; g != nil {
+		if err := g.validateRG(s); err != nil {
+			return err
+		}
 	}
 	if l := s.Learning; l != nil {
 		if err := l.validateLearning(maxN); err != nil {
@@ -913,6 +959,85 @@ func (l *LearningSpec) validateLearning(maxN int) error {
 		}
 		if k.Epochs < 1 || k.Epochs > 100000 {
 			return bad("learning.kl.epochs", "%d: must be in 1..100000", k.Epochs)
+		}
+	}
+	return nil
+}
+
+// validateRG checks [rg] and the lattice it needs, and sets its zero values.
+func (g *RGSpec) validateRG(s *Spec) error {
+	ls := s.Lattice
+	if ls.Kind != "square" || len(s.Sizes) > 0 || !s.uniformFerro() || ls.J != nil && *ls.J != 1 ||
+		ls.Boundary != "" && ls.Boundary != "periodic" {
+		return bad("lattice", "[rg] needs one periodic square lattice (lattice.size, no sizes) with J = 1, h = 0 and no disorder: the MCRG lattice")
+	}
+	def := func(p *int, v int) {
+		if *p == 0 {
+			*p = v
+		}
+	}
+	def(&g.Levels, 3)
+	def(&g.Sweeps, 50000)
+	def(&g.Bins, 20)
+	def(&g.StackSize, 16)
+	def(&g.StackSamples, 5000)
+	def(&g.StackEpochs, 30)
+	def(&g.FlowSteps, 20)
+	def(&g.FlowSamples, 500)
+	def(&g.HopfieldNeurons, 200)
+	def(&g.HopfieldSweeps, 2000)
+	def(&g.HopfieldRealizations, 4)
+	if g.FlowT == nil {
+		g.FlowT = []float64{1.5, 2.269, 3.5}
+	}
+	if len(g.HopfieldPatterns) == 0 {
+		g.HopfieldPatterns = []int{1, 10, 20, 28}
+	}
+	if len(g.HopfieldT) == 0 {
+		for k := 1; k <= 14; k++ {
+			g.HopfieldT = append(g.HopfieldT, float64(k)/10)
+		}
+	}
+	for _, c := range []struct {
+		key       string
+		v, lo, hi int
+	}{
+		{"rg.levels", g.Levels, 1, 10}, {"rg.sweeps", g.Sweeps, 100, MaxSweeps}, {"rg.bins", g.Bins, 2, 1000},
+		{"rg.stack_size", g.StackSize, 4, 64}, {"rg.stack_samples", g.StackSamples, 100, 1_000_000},
+		{"rg.stack_epochs", g.StackEpochs, 1, 100000}, {"rg.flow_steps", g.FlowSteps, 0, 10000},
+		{"rg.flow_samples", g.FlowSamples, 2, 100000}, {"rg.hopfield_neurons", g.HopfieldNeurons, 2, lattice.MaxHopfieldNeurons},
+		{"rg.hopfield_sweeps", g.HopfieldSweeps, 100, MaxSweeps}, {"rg.hopfield_realizations", g.HopfieldRealizations, 1, 10000},
+	} {
+		if c.v < c.lo || c.v > c.hi {
+			return bad(c.key, "%d: must be in %d..%d", c.v, c.lo, c.hi)
+		}
+	}
+	if g.Sweeps < g.Bins {
+		return bad("rg.sweeps", "%d: must be at least bins (%d)", g.Sweeps, g.Bins)
+	}
+	dims, err := lattice.ParseSize(ls.Size)
+	if err != nil || len(dims) > 2 || len(dims) == 2 && dims[0] != dims[1] {
+		return bad("lattice.size", "%q: [rg] needs L or LxL", ls.Size)
+	}
+	if l := dims[0]; l%(1<<g.Levels) != 0 || l>>g.Levels < 4 {
+		return bad("lattice.size", "L = %d with rg.levels = %d: L must be divisible by 2^levels = %d with L/2^levels >= 4", l, g.Levels, 1<<g.Levels)
+	}
+	if len(g.FlowT) > 20 || len(g.HopfieldT) > MaxTemps || len(g.HopfieldPatterns) > 20 {
+		return bad("rg", "at most 20 flow_T, %d hopfield_T and 20 hopfield_patterns", MaxTemps)
+	}
+	for _, t := range g.FlowT {
+		if !(t >= 0.1 && t <= 100) {
+			return bad("rg.flow_T", "%v: must be in 0.1..100", t)
+		}
+	}
+	for _, t := range g.HopfieldT {
+		if !finite(t) || t <= 0 {
+			return bad("rg.hopfield_T", "%v: must be finite and > 0", t)
+		}
+	}
+	for _, p := range g.HopfieldPatterns {
+		if p < 1 || p > lattice.MaxHopfieldPatterns {
+			return bad("rg.hopfield_patterns", "%d: must be in 1..%d", p, lattice.MaxHopfieldPatterns)
 		}
 	}
 	return nil
