@@ -84,6 +84,23 @@ type draws struct {
 	g   rng.Mirror
 }
 
+// twoState holds the methods that every discrete unit type shares; the
+// discrete types embed it.
+type twoState struct{}
+
+func (twoState) discrete() bool               { return true }
+func (twoState) hasWidth() bool               { return false }
+func (twoState) polynomialCGF() bool          { return false }
+func (twoState) noise(rnd *rand.Rand) float64 { return rnd.Float64() }
+func (twoState) scaleBiasGrad(_, _ []float64) {}
+
+// absorbTwoState is absorbShift of a discrete unit type u: the input shift
+// moves into the bias, and ln Z changes by the change of the normaliser.
+func absorbTwoState(u unit, b, s, d float64) (nb, dlog float64) {
+	nb = b - d
+	return nb, -(u.logNorm(nb, s) - u.logNorm(b, s))
+}
+
 // continuous is implemented by the units that are not discrete: sampleRow
 // replaces each input t of row by a draw from the conditional, one random
 // number from rnd per element in order. Discrete units are all sampled by

@@ -2,7 +2,6 @@ package rbm
 
 import (
 	"math"
-	"math/rand/v2"
 
 	kernel "github.com/isingrbm/isingrbm/internal/gemm"
 	"github.com/isingrbm/isingrbm/internal/numeric"
@@ -11,13 +10,10 @@ import (
 // bernoulli units take the values {0, 1} with the potential a(x) = b x: the
 // prior is Bernoulli with P(1) = sigmoid(b), K(t) = softplus(b + t) -
 // softplus(b), E[x | t] = sigmoid(b + t).
-type bernoulli struct{}
+type bernoulli struct{ twoState }
 
-func (bernoulli) discrete() bool            { return true }
 func (bernoulli) values() (off, on float64) { return 0, 1 }
-func (bernoulli) hasWidth() bool            { return false }
 func (bernoulli) symmetric() bool           { return false }
-func (bernoulli) polynomialCGF() bool       { return false }
 
 func (bernoulli) potential(b, _, x float64) float64 { return b * x }
 func (bernoulli) logNorm(b, _ float64) float64      { return numeric.Softplus(b) }
@@ -52,8 +48,6 @@ func (bernoulli) meanRow(row, b, _ []float64) { kernel.SigmoidBias(row, b, 1) }
 
 func (bernoulli) cumulants(b, _ float64, n int) []float64 { return BernoulliCumulants(b, n) }
 
-func (bernoulli) noise(rnd *rand.Rand) float64 { return rnd.Float64() }
-
 // sample is 1 if u < sigmoid(b + t), else 0.
 func (bernoulli) sample(b, _, t, u float64) float64 {
 	if u < numeric.Sigmoid(b+t) {
@@ -66,9 +60,6 @@ func (bernoulli) sample(b, _, t, u float64) float64 {
 // draw from the mirror.
 func (bernoulli) sampleMeanRow(row, _ []float64, d *draws) { sampleRow(row, 0, &d.g) }
 
-func (bernoulli) scaleBiasGrad(_, _ []float64) {}
-
 func (u bernoulli) absorbShift(b, s, d float64) (nb, dlog float64) {
-	nb = b - d
-	return nb, -(u.logNorm(nb, s) - u.logNorm(b, s))
+	return absorbTwoState(u, b, s, d)
 }

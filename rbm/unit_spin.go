@@ -2,7 +2,6 @@ package rbm
 
 import (
 	"math"
-	"math/rand/v2"
 
 	"github.com/isingrbm/isingrbm/internal/numeric"
 )
@@ -11,13 +10,10 @@ import (
 // prior has P(+1) = sigmoid(2b), K(t) = ln cosh(b + t) - ln cosh(b),
 // E[x | t] = tanh(b + t); the values differ by 2, hence the factor 2 in the
 // probability of +1, sigmoid(2 (b + t)).
-type spin struct{}
+type spin struct{ twoState }
 
-func (spin) discrete() bool            { return true }
 func (spin) values() (off, on float64) { return -1, 1 }
-func (spin) hasWidth() bool            { return false }
 func (spin) symmetric() bool           { return true }
-func (spin) polynomialCGF() bool       { return false }
 
 func (spin) potential(b, _, x float64) float64 { return b * x }
 func (spin) logNorm(b, _ float64) float64      { return numeric.Log2Cosh(b) }
@@ -52,8 +48,6 @@ func (spin) meanRow(row, b, _ []float64) {
 
 func (spin) cumulants(b, _ float64, n int) []float64 { return SpinCumulants(b, n) }
 
-func (spin) noise(rnd *rand.Rand) float64 { return rnd.Float64() }
-
 // sample is +1 if u < sigmoid(2 (b + t)), else -1.
 func (spin) sample(b, _, t, u float64) float64 {
 	if u < numeric.Sigmoid(2*(b+t)) {
@@ -74,9 +68,6 @@ func (spin) sampleMeanRow(row, _ []float64, d *draws) {
 	}
 }
 
-func (spin) scaleBiasGrad(_, _ []float64) {}
-
 func (u spin) absorbShift(b, s, d float64) (nb, dlog float64) {
-	nb = b - d
-	return nb, -(u.logNorm(nb, s) - u.logNorm(b, s))
+	return absorbTwoState(u, b, s, d)
 }
