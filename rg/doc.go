@@ -1,6 +1,8 @@
 // Package rg is the renormalization-group side of isingrbm: exact decimation
 // as the marginal of a restricted Boltzmann machine, RG flows with their
-// fixed points, and Monte Carlo renormalization group.
+// fixed points, Monte Carlo renormalization group in two and three
+// dimensions, stacked RBMs trained on Ising samples, and the retrieval of
+// Hopfield networks.
 //
 // # Conventions
 //
@@ -79,10 +81,54 @@
 // y_t = 0.961(4), 0.995(5), 0.996(6) and y_h = 1.8807(1), 1.8756(3), 1.8741(4)
 // against the exact 1 and 15/8.
 //
+// The same on the simple cubic lattice (MCRGConfig.Dim = 3, default at
+// beta_c = 0.221654626): 2x2x2 blocks, majority of 8 with a fair coin for
+// ties, and 6 even interactions (nearest, face-diagonal, body-diagonal and
+// (2,0,0) pairs, plaquette, (2,1,0) pairs) with the same 3 odd ones. On
+// 32^3 with 6000 Wolff sweeps (110 s on one shared core), levels 1, 2, 3:
+// y_t = 1.424(10), 1.512(11), 1.556(14) against 1/nu = 1.5874, y_h =
+// 2.4586(4), 2.4605(12), 2.4739(26) against 2.4819 (YT3D, YH3D); 16^3 with
+// 20000 sweeps gives y_t = 1.423(5), 1.499(9) and y_h = 2.4593(5),
+// 2.4597(15) at levels 1, 2. The estimates approach the 3D values from below
+// with the level, more slowly than in 2D: six even couplings truncate the
+// 3D Hamiltonian more, and the largest lattice blocked three times ends on
+// a 4^3 lattice.
+//
+// # Stacked RBMs
+//
+// Stack trains the stack of P. Mehta and D. J. Schwab (arXiv:1410.3831) on
+// Wolff samples (IsingSamples): layer 1 on the spins, layer l+1 on hidden
+// samples of layer l, CD-1 with an L1 penalty and spin hidden units.
+// ReceptiveFields, Gyration and LayerLocality measure how local the hidden
+// units' receptive fields are against random Gaussian maps (and a stack
+// trained on site-permuted samples); Flow runs the RBM flow of repeated
+// reconstructions (S. Iso, S. Shiba and S. Yokoo, PRE 97, 053304 (2018)).
+// FieldsFigure, LocalityFigure and StackFlowFigure draw them. On 16x16 at
+// T_c (5000 samples, layers 64 and 16, 30 epochs) the mean radius of
+// gyration is 0.39 of the random maps' in layer 1 and 0.67 in layer 2: the
+// receptive fields are local and grow with depth, like Kadanoff blocks.
+//
 // # Hopfield networks
 //
 // lattice.KindHopfield adds the Hopfield network, the model in which the RBM
 // is most literal: its Hubbard–Stratonovich transform with the minimal shift
 // has exactly P Gaussian hidden units with W W^T = (beta/N) Xi Xi^T (A. Barra,
 // A. Bernacchia, E. Santucci and P. Contucci, Neural Networks 34, 1 (2012)).
+//
+// HopfieldRetrieval measures the retrieval overlaps m_mu = (1/N) sum_i
+// xi_i^mu s_i by Metropolis chains started in a pattern, in the pattern
+// representation (O(P) per update, checked against the mc Metropolis kernel
+// on the same lattice.Hopfield network), against T and the load P/N;
+// HopfieldFigure draws <max_mu |m_mu|> with the P/N -> 0 Curie–Weiss curve
+// m = tanh(m/T). In the thermodynamic limit (Amit, Gutfreund and Sompolinsky,
+// PRL 55, 1530 (1985)) retrieval holds below T_M(P/N), T_M -> 1 as P/N -> 0,
+// up to P/N ~ 0.138 at T = 0. With N = 200 (4 pattern sets, 2000 sweeps):
+// P/N = 0.005 follows m = tanh(m/T) (0.956 at T = 0.5, 0.24 at T = 1 where
+// the finite network has no sharp transition); P/N = 0.05 retrieves
+// (m > 0.99) up to T = 0.3 and loses it between 0.4 and 0.7; P/N = 0.1 only
+// at T <= 0.2; P/N = 0.14 does not retrieve reliably even at T = 0.1
+// (0.74 ± 0.15 over the pattern sets). Without retrieval max_mu |m_mu| stays
+// near 0.5 (spin-glass and mixture states overlap with some pattern) and, in
+// the paramagnet, at the O(1/sqrt N) level of fluctuations: small networks
+// show smooth crossovers, not the transitions of the limit.
 package rg

@@ -313,7 +313,7 @@ func CurieWeissOverlap(T float64) float64 {
 // P/N in the label), with the P/N -> 0 curve m = tanh(m/T) dashed.
 func HopfieldFigure(res *HopfieldResult) (*plot.Plot, error) {
 	f := plots.Figure{
-		Title: fmt.Sprintf("Hopfield retrieval, N = %d neurons, Metropolis from pattern 1 (%d realization(s))",
+		Title: fmt.Sprintf("Hopfield retrieval, N = %d, Metropolis from pattern 1, %d pattern set(s)",
 			res.N, res.Realizations),
 		XLabel:       "T (units of J/k_B)",
 		YLabel:       "<max_mu |m_mu|> (overlap with the nearest pattern)",
