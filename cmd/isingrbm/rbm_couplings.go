@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -46,7 +47,40 @@ func rbmReadModel(flag, path string) (*rbm.RBM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("--%s %s: %w", flag, path, err)
 	}
+	if err := rbmCheckFinite(r); err != nil {
+		return nil, fmt.Errorf("--%s %s: %w", flag, path, err)
+	}
 	return r, nil
+}
+
+// rbmCheckFinite refuses a model whose free energy can overflow: finite
+// parameters (1e308 each) can still give an infinite sum_i |a_i| or hidden
+// input sum_i |W_i_mu| (times sigma^2 for gaussian units), and then ln Z
+// and every probability are meaningless.
+func rbmCheckFinite(r *rbm.RBM) error {
+	n, m := r.Dims()
+	var sa float64
+	for _, a := range r.Visible.Bias {
+		sa += math.Abs(a)
+	}
+	if math.IsInf(sa, 0) {
+		return fmt.Errorf("visible biases: sum of |a_i| overflows float64")
+	}
+	for mu := 0; mu < m; mu++ {
+		t := math.Abs(r.Hidden.Bias[mu])
+		for i := 0; i < n; i++ {
+			t += math.Abs(r.W.At(i, mu))
+		}
+		k := t
+		if r.Hidden.Type == rbm.Gaussian {
+			s := r.Hidden.Sigma[mu]
+			k = s * s * t * t
+		}
+		if math.IsInf(t, 0) || math.IsInf(k, 0) {
+			return fmt.Errorf("hidden unit %d: its largest input (bias plus sum_i |W_i_mu|) overflows the free energy", mu)
+		}
+	}
+	return nil
 }
 
 // rbmReadDiscreteModel is rbmReadModel for a command that needs a discrete

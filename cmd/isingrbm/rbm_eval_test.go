@@ -175,3 +175,15 @@ func TestRBMEvalLogZJointAndSampled(t *testing.T) {
 		t.Errorf("energy error bar %v, want in (0, 0.01)", e)
 	}
 }
+
+// A model whose free energy overflows (weights 1e308) is refused, naming
+// the file; so is a hidden layer too large for the memory budget.
+func TestRBMModelOverflowAndBudget(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "big.json")
+	os.WriteFile(p, []byte(`{"visible": {"type": "spin", "bias": [0, 0]}, "hidden": {"type": "spin", "bias": [0]}, "weights": [[1e308], [1e308]]}`), 0o644)
+	wantError(t, "overflows the free energy", "rbm", "eval", "--model", p)
+	data := filepath.Join(dir, "d.csv")
+	os.WriteFile(data, []byte("1,-1\n-1,1\n"), 0o644)
+	wantError(t, "--hidden", "rbm", "train", "--data", data, "--hidden", "100000000000", "--out", filepath.Join(dir, "m.json"))
+}

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/term"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/isingrbm/isingrbm/internal/budget"
 	"github.com/isingrbm/isingrbm/internal/gemm"
 	"github.com/isingrbm/isingrbm/lattice"
 	"github.com/isingrbm/isingrbm/rbm"
@@ -454,6 +455,12 @@ func runRBMTrain(c *cli.Context) error {
 	}
 	seed := c.Uint64("seed")
 	if r == nil {
+		// Weights, gradients and optimizer state (about 4 N x M doubles), the
+		// training data as doubles, and the hidden activations of a batch.
+		need := 32*float64(n)*float64(st.opts.Hidden) + 8*float64(rows)*float64(n) + 24*1000*float64(st.opts.Hidden)
+		if err := budget.Check(fmt.Sprintf("rbm train: %d visible x %d hidden units", n, st.opts.Hidden), need, "--hidden"); err != nil {
+			return err
+		}
 		plan.Init.Seed = seed
 		if r, err = rbm.InitRBMWith(n, st.opts.Hidden, plan.Visible, plan.Hidden, data, plan.Init); err != nil {
 			return err
