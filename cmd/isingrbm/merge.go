@@ -88,7 +88,7 @@ func readShardFile(p string) (*mergeShard, error) {
 	}
 	s := &mergeShard{}
 	if extOf(p) == "json" {
-		if err := json.Unmarshal(b, &s.meta); err != nil {
+		if err := decodeStrict(b, &s.meta); err != nil {
 			return nil, fmt.Errorf("%s: not an 'isingrbm mc' JSON output: %w", p, err)
 		}
 		return s, nil
@@ -101,7 +101,7 @@ func readShardFile(p string) (*mergeShard, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: its metadata file %s (written next to every 'isingrbm mc --out FILE.csv'): %v", p, sc, err)
 	}
-	if err := json.Unmarshal(jb, &s.meta); err != nil {
+	if err := decodeStrict(jb, &s.meta); err != nil {
 		return nil, fmt.Errorf("%s: not an 'isingrbm mc' JSON output: %w", sc, err)
 	}
 	var want bytes.Buffer
@@ -113,4 +113,18 @@ func readShardFile(p string) (*mergeShard, error) {
 	}
 	s.header, _, _ = strings.Cut(string(b), "\n")
 	return s, nil
+}
+
+// decodeStrict decodes one JSON value, refusing unknown keys and trailing
+// data: a shard that is not exactly an 'isingrbm mc' output is not merged.
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("trailing data after the JSON value")
+	}
+	return nil
 }

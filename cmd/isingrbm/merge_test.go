@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -53,4 +54,17 @@ func TestMergeIdentity(t *testing.T) {
 	}
 	wantError(t, "extension", "merge", "--out", filepath.Join(dir, "x.json"), filepath.Join(dir, "s1.csv"))
 	wantError(t, "--out", "merge", "--out", filepath.Join(dir, "x.txt"), filepath.Join(dir, "s1.csv"))
+}
+
+// A shard with a key 'isingrbm mc' never writes is refused, not merged.
+func TestMergeRefusesUnknownKeys(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.json")
+	if _, _, err := execApp("mc", "--size", "4x4", "--T", "2.0,2.5", "--sweeps", "200", "--seconds=false", "--shard", "1/2", "--out", a, "--progress=false"); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(a)
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, bytes.Replace(b, []byte(`"algorithm"`), []byte(`"extra": 1, "algorithm"`), 1), 0o644)
+	wantError(t, "unknown field", "merge", "--out", filepath.Join(dir, "m.json"), bad)
 }
