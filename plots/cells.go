@@ -17,17 +17,19 @@ import (
 
 func colorAt(i int) color.Color { return plotutil.Color(i) }
 
-// cells draws a rows x cols grid of unit squares, cell (r, c) centred at
-// (c, r) with colour col(r, c): crisp in every format, unlike a resampled image.
-type cells struct {
-	rows, cols int
-	col        func(r, c int) color.Color
+// Cells is a plot.Plotter of a Rows x Cols grid of unit squares, cell (r, c)
+// centred at (c, r) with colour Col(r, c): crisp in every format, unlike a
+// resampled image. A lattice map of lx x ly sites, site x + lx*y, is
+// Cells{Rows: ly, Cols: lx, Col: func(y, x int) color.Color {...}}.
+type Cells struct {
+	Rows, Cols int
+	Col        func(r, c int) color.Color
 }
 
-func (g cells) Plot(c draw.Canvas, p *plot.Plot) {
+func (g Cells) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	for r := 0; r < g.rows; r++ {
-		for k := 0; k < g.cols; k++ {
+	for r := 0; r < g.Rows; r++ {
+		for k := 0; k < g.Cols; k++ {
 			x0, x1 := trX(float64(k)-0.5), trX(float64(k)+0.5)
 			y0, y1 := trY(float64(r)-0.5), trY(float64(r)+0.5)
 			var path vg.Path
@@ -36,14 +38,15 @@ func (g cells) Plot(c draw.Canvas, p *plot.Plot) {
 			path.Line(vg.Point{X: x1, Y: y1})
 			path.Line(vg.Point{X: x0, Y: y1})
 			path.Close()
-			c.SetColor(g.col(r, k))
+			c.SetColor(g.Col(r, k))
 			c.Fill(path)
 		}
 	}
 }
 
-func (g cells) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return -0.5, float64(g.cols) - 0.5, -0.5, float64(g.rows) - 0.5
+// DataRange implements plot.DataRanger.
+func (g Cells) DataRange() (xmin, xmax, ymin, ymax float64) {
+	return -0.5, float64(g.Cols) - 0.5, -0.5, float64(g.Rows) - 0.5
 }
 
 // integerTicks labels integer positions only (site or unit indices).
@@ -112,7 +115,7 @@ func Heatmap(title, xlabel, ylabel, valueLabel string, m mat.Matrix) (*Panel, er
 		return col
 	}
 	p := newPlot(title, xlabel, ylabel)
-	p.Add(cells{rows: r, cols: c, col: func(row, k int) color.Color {
+	p.Add(Cells{Rows: r, Cols: c, Col: func(row, k int) color.Color {
 		return colorOf(m.At(r-1-row, k)) // row 0 drawn at the top
 	}})
 	p.X.Tick.Marker = integerTicks{}
@@ -152,7 +155,7 @@ func Snapshot(title string, s []int8, lx, ly int) (*plot.Plot, error) {
 	}
 	// The colour key: black and white squares in the title's second line.
 	p := newPlot(title+"\n■ s = +1    □ s = −1", "x", "y")
-	p.Add(cells{rows: ly, cols: lx, col: func(y, x int) color.Color {
+	p.Add(Cells{Rows: ly, Cols: lx, Col: func(y, x int) color.Color {
 		if s[x+lx*y] > 0 {
 			return color.Gray{Y: 20}
 		}

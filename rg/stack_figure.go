@@ -17,36 +17,6 @@ import (
 	"github.com/isingrbm/isingrbm/plots"
 )
 
-// mapCells draws an lx x ly map, site x + lx*y at (x, y), with the colour
-// of its value.
-type mapCells struct {
-	w      []float64
-	lx, ly int
-	col    func(float64) color.Color
-}
-
-func (g mapCells) Plot(c draw.Canvas, p *plot.Plot) {
-	trX, trY := p.Transforms(&c)
-	for y := 0; y < g.ly; y++ {
-		for x := 0; x < g.lx; x++ {
-			x0, x1 := trX(float64(x)-0.5), trX(float64(x)+0.5)
-			y0, y1 := trY(float64(y)-0.5), trY(float64(y)+0.5)
-			var path vg.Path
-			path.Move(vg.Point{X: x0, Y: y0})
-			path.Line(vg.Point{X: x1, Y: y0})
-			path.Line(vg.Point{X: x1, Y: y1})
-			path.Line(vg.Point{X: x0, Y: y1})
-			path.Close()
-			c.SetColor(g.col(g.w[x+g.lx*y]))
-			c.Fill(path)
-		}
-	}
-}
-
-func (g mapCells) DataRange() (xmin, xmax, ymin, ymax float64) {
-	return -0.5, float64(g.lx) - 0.5, -0.5, float64(g.ly) - 0.5
-}
-
 // fieldGrid is a figure of many small maps in a grid, a title line on top
 // and a colour key on the right.
 type fieldGrid struct {
@@ -113,8 +83,8 @@ func FieldsFigure(title string, fields *mat.Dense, lx, ly int) (plots.Drawer, er
 		p.Title.Text = fmt.Sprintf("%d: Rg %.1f", mu, Gyration(w, lx, ly))
 		p.Title.TextStyle.Font.Size = small
 		p.Title.Padding = vg.Points(1)
-		p.Add(mapCells{w: w, lx: lx, ly: ly, col: func(v float64) color.Color {
-			c, err := cm.At(v / amax)
+		p.Add(plots.Cells{Rows: ly, Cols: lx, Col: func(y, x int) color.Color {
+			c, err := cm.At(w[x+lx*y] / amax)
 			if err != nil {
 				return color.Black
 			}
