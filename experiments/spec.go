@@ -294,6 +294,16 @@ func Parse(src []byte, name string) (*Spec, error) {
 		s.Lattice.Edges = filepath.Join(filepath.Dir(name), s.Lattice.Edges)
 	}
 	loc := newLocator(src)
+	// The TOML library stores a negative integer in a uint64 seed as a huge
+	// one; refuse it like any out-of-range value.
+	if md.IsDefined("seed") {
+		var raw map[string]any
+		if _, err := toml.Decode(string(src), &raw); err == nil {
+			if v, ok := raw["seed"].(int64); ok && v < 0 {
+				return nil, &SpecError{File: name, Line: loc.line([]string{"seed"}), Key: "seed", Msg: fmt.Sprintf("%d: must be an integer in 0..%d", v, uint64(math.MaxUint64))}
+			}
+		}
+	}
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
 		return nil, &SpecError{File: name, Line: loc.line(k), Key: k.String(), Msg: "unknown key" + knownKeys(k)}

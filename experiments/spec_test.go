@@ -279,3 +279,12 @@ func TestSpecErrorCause(t *testing.T) {
 		}
 	}
 }
+
+// A negative seed is refused (the TOML library would store it in the
+// uint64 as a huge number).
+func TestSpecNegativeSeed(t *testing.T) {
+	_, err := Parse([]byte("name = \"x\"\nseed = -1\n[lattice]\nkind = \"square\"\nsize = \"4x4\"\n[exact]\nmethods = [\"auto\"]\nT = [2.0]\n"), "x.toml")
+	if err == nil || !strings.Contains(err.Error(), "x.toml:2: seed: -1: must be an integer in 0..") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -193,6 +193,9 @@ func runRBMEval(c *cli.Context) error {
 	// Exact Ising model.
 	var model *lattice.Model
 	var beta float64
+	if !c.IsSet("beta") && !c.IsSet("T") && rbmLatticeFlagsSet(c) {
+		return fmt.Errorf("lattice flags without --beta or --T: they describe the Ising model to compare with; give the temperature too")
+	}
 	if c.IsSet("beta") || c.IsSet("T") {
 		betas, err := betasFromFlags(c, nil)
 		if err != nil {

@@ -187,3 +187,15 @@ func TestRBMModelOverflowAndBudget(t *testing.T) {
 	os.WriteFile(data, []byte("1,-1\n-1,1\n"), 0o644)
 	wantError(t, "--hidden", "rbm", "train", "--data", data, "--hidden", "100000000000", "--out", filepath.Join(dir, "m.json"))
 }
+
+// Flags that cannot take effect are refused: lattice flags without a
+// temperature in rbm eval, an empty --formats in run.
+func TestFlagsWithoutEffect(t *testing.T) {
+	dir := t.TempDir()
+	m := filepath.Join(dir, "m.json")
+	if _, _, err := execApp("hs", "--size", "2x2", "--beta", "0.3", "--export", m); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, "lattice flags without --beta or --T", "rbm", "eval", "--model", m, "--size", "4x")
+	wantError(t, "--formats ''", "run", "--formats", "", "--out", filepath.Join(dir, "o"), filepath.Join("..", "..", "experiments", "quickstart.toml"))
+}

@@ -119,6 +119,9 @@ func runRun(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.IsSet("formats") && strings.TrimSpace(c.String("formats")) == "" {
+		return fmt.Errorf("--formats '': give one or more of png, svg, pdf (comma separated)")
+	}
 	if f := c.String("formats"); f != "" {
 		var fs []string
 		for _, x := range strings.Split(f, ",") {
