@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/gob"
 	"encoding/json"
 	"math"
 	"os"
@@ -273,6 +274,26 @@ func TestShardMerge(t *testing.T) {
 			t.Errorf("data/%s differs between the unsharded and the merged run", name)
 		}
 	}
+	// A shard file with a chain removed (altered) is refused, not recomputed.
+	g := filepath.Join(split, "shards", "tiny.2-of-3.gob")
+	orig, err := os.ReadFile(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sf shardFile
+	if err := gob.NewDecoder(bytes.NewReader(orig)).Decode(&sf); err != nil {
+		t.Fatal(err)
+	}
+	sf.MC = sf.MC[1:]
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&sf); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(g, buf.Bytes(), 0o644)
+	if _, err := Run(context.Background(), mustParse(t, tiny), split, Options{Merge: true, Force: true}); err == nil || !strings.Contains(err.Error(), "is in no shard file") {
+		t.Errorf("merge with a chain missing: %v", err)
+	}
+	os.WriteFile(g, orig, 0o644)
 	// Shards of another spec are refused.
 	other := strings.Replace(tiny, "seed = 7", "seed = 8", 1)
 	if _, err := Run(context.Background(), mustParse(t, other), split, Options{Merge: true}); err == nil || !strings.Contains(err.Error(), "different spec") {

@@ -186,6 +186,9 @@ func (r *run) runMC() error {
 			out[i] = mcRow{algorithm: done.Algorithm, res: done.Res}
 			return nil
 		}
+		if r.shardRows.loaded {
+			return fmt.Errorf("--merge: Monte Carlo chain %d of %d is in no shard file: the shards are incomplete or altered; rerun the shard that owns it", i, len(jobs))
+		}
 		if !r.mine(i) {
 			return nil
 		}
@@ -278,6 +281,9 @@ func (r *run) runRBMSampling() error {
 		if done, ok := r.shardRows.rbm[i]; ok {
 			out[i] = done.Res
 			return nil
+		}
+		if r.shardRows.loaded {
+			return fmt.Errorf("--merge: RBM sampling chain %d of %d is in no shard file: the shards are incomplete or altered; rerun the shard that owns it", i, len(jobs))
 		}
 		if !r.mine(i) {
 			return nil
