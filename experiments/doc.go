@@ -66,6 +66,9 @@
 //	size = "4x4"
 //	T = 2.269
 //
+//	[rg]                             # renormalization group (rg.go): flow diagram, MCRG at T_c,
+//	                                 # stacked RBMs, Hopfield retrieval; see RGSpec for the keys
+//
 //	[figures]
 //	formats = ["png", "svg"]         # png, svg, pdf
 //	thermo = ["u", "c", "absm", "chi_abs", "U4"]

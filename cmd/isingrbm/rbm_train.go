@@ -400,6 +400,12 @@ func runRBMTrain(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// Two trainings writing the same model or log would overwrite each other.
+	release, err := lockFlags(c, "out", "log")
+	if err != nil {
+		return err
+	}
+	defer release()
 	if c.String("init") == "" && st.opts.Hidden < 1 {
 		return fmt.Errorf("--hidden %d: need the number of hidden units, >= 1", st.opts.Hidden)
 	}
