@@ -66,12 +66,13 @@
 //	size = "4x4"
 //	T = 2.269
 //
-//	[rg]                             # renormalization group (rg.go): flow diagram, MCRG at T_c,
-//	                                 # stacked RBMs, Hopfield retrieval; see RGSpec for the keys
-//
 //	[figures]
 //	formats = ["png", "svg"]         # png, svg, pdf
 //	thermo = ["u", "c", "absm", "chi_abs", "U4"]
+//
+// An [rg] section (RGSpec; experiments/rg.toml) adds the renormalization-group
+// study: the flow diagram, MCRG at T_c on the spec's periodic square lattice,
+// stacked RBMs and Hopfield retrieval.
 //
 // Unknown keys, wrong types and bad values are errors of the form
 // FILE:LINE: key: problem (allowed values).
