@@ -342,15 +342,57 @@ func writeMCOutput(w io.Writer, ext string, out *mc.Output) error {
 	if ext == "json" {
 		return writeJSON(w, out)
 	}
-	if _, err := io.WriteString(w, strings.Join(mcCSVHeader, ",")+"\n"); err != nil {
+	extra := mcExtraColumns(out.Results)
+	h := append([]string(nil), mcCSVHeader...)
+	for _, x := range extra {
+		h = append(h, x.key, x.key+"_error", x.key+"_tau_int")
+	}
+	if _, err := io.WriteString(w, strings.Join(h, ",")+"\n"); err != nil {
 		return err
 	}
+	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, r := range out.Results {
-		if _, err := io.WriteString(w, mcCSVRow(&r)+"\n"); err != nil {
+		row := mcCSVRow(&r)
+		for _, x := range extra {
+			if e := x.get(&r); e != nil {
+				row += "," + f(e.Mean) + "," + f(e.Error) + "," + f(e.TauInt)
+			} else {
+				row += ",,,"
+			}
+		}
+		if _, err := io.WriteString(w, row+"\n"); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mcExtra is an optional estimate (--correlations, --overlap) with its key.
+type mcExtra struct {
+	key string
+	get func(*mc.TempResult) *mc.Estimate
+}
+
+// mcExtraColumns returns the optional estimates present in any result, in
+// a fixed order: their CSV columns follow the schema's (the correlation
+// function itself, a list per temperature, stays in the JSON).
+func mcExtraColumns(rs []mc.TempResult) []mcExtra {
+	all := []mcExtra{
+		{"correlation_length", func(r *mc.TempResult) *mc.Estimate { return r.CorrelationLength }},
+		{"overlap_q2", func(r *mc.TempResult) *mc.Estimate { return r.OverlapQ2 }},
+		{"overlap_q4", func(r *mc.TempResult) *mc.Estimate { return r.OverlapQ4 }},
+		{"overlap_binder", func(r *mc.TempResult) *mc.Estimate { return r.OverlapBinder }},
+	}
+	var out []mcExtra
+	for _, x := range all {
+		for i := range rs {
+			if x.get(&rs[i]) != nil {
+				out = append(out, x)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // mcSidecar is the metadata file of a CSV output FILE.csv: FILE.json, the

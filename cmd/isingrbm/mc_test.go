@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -407,4 +408,33 @@ func TestMCObservablesFlags(t *testing.T) {
 	wantError(t, "--shard", "mc", "--size", "4x4", "--T", "2", "--disorder-seeds", "1:2", "--shard", "1/2")
 	wantError(t, "FILE.json", "mc", "--size", "4x4", "--T", "2", "--disorder-seeds", "1:2", "--out", filepath.Join(t.TempDir(), "x.csv"))
 	wantError(t, "--overlap", "mc", "--size", "8x8", "--T", "2", "--replicas", "64", "--overlap")
+}
+
+// --correlations and --overlap add their estimates to the CSV as columns
+// of the schema's form (KEY, KEY_error, KEY_tau_int), loadable like the rest.
+func TestMCCSVExtraColumns(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "r.csv")
+	if _, _, err := execApp("mc", "--size", "4x4", "--T", "2.5", "--sweeps", "500", "--correlations", "--overlap", "--out", p, "--progress=false"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	head := strings.Split(lines[0], ",")
+	row := strings.Split(lines[1], ",")
+	if len(head) != len(row) {
+		t.Fatalf("header %d columns, row %d", len(head), len(row))
+	}
+	for _, k := range []string{"correlation_length", "correlation_length_error", "overlap_q2", "overlap_q4_tau_int", "overlap_binder"} {
+		i := slices.Index(head, k)
+		if i < 0 {
+			t.Fatalf("column %s missing from %v", k, head)
+		}
+		if row[i] == "" {
+			t.Errorf("column %s empty", k)
+		}
+	}
 }
