@@ -34,9 +34,11 @@ import (
 //     for; for pseudo-likelihood with spin visible and at least N
 //     Gaussian hidden units: L-BFGS in coupling space to convergence (at
 //     most 300 iterations; pairwise.go), all samples, no held-out set, an L1
-//     penalty 0.07/sqrt(samples) on the couplings; for
-//     other pseudo-likelihood training: ScaledSGD with momentum 0.9,
-//     learning rate 0.005 decaying as 1/(1 + 0.2 e), batch 500, 20 epochs;
+//     penalty 0.07/sqrt(samples) on the couplings; for fewer gaussian
+//     hidden units: ScaledSGD with momentum 0.9, learning rate 0.005
+//     decaying as 1/(1 + 0.2 e), batch 500, 20 epochs; for discrete hidden
+//     units: Adam, learning rate 0.01 decaying as 1/(1 + 0.2 e), batch 500,
+//     20 epochs;
 //     for CD and PCD: plain SGD, learning rate 0.01, batch 100, 10 epochs
 //     (scikit-learn's BernoulliRBM);
 //   - identity initial weights (Init.Identity = 1) for spin data;
@@ -228,7 +230,17 @@ func AutoPlan(raw *mat.Dense, o Options) (*Plan, error) {
 			say("optimizer: lbfgs in coupling space (the pseudo-likelihood of a gaussian-hidden RBM is a concave function of J = W W^T; W from J with the minimal shift), at most 300 iterations, all samples, L1 penalty %.3g on the couplings (0.07/sqrt(samples))", cfg.L1)
 			break
 		}
-		cfg.Optimizer, cfg.LearningRate, cfg.LRDecay, cfg.Epochs, cfg.BatchSize, cfg.Momentum, cfg.Patience = ScaledSGD, 0.005, 0.2, 20, 500, 0.9, 5
+		if p.Hidden == Gaussian {
+			// Fewer gaussian hidden units than visible ones: steps in W,
+			// preconditioned so that all modes of W W^T move alike.
+			cfg.Optimizer, cfg.LearningRate, cfg.LRDecay, cfg.Epochs, cfg.BatchSize, cfg.Momentum, cfg.Patience = ScaledSGD, 0.005, 0.2, 20, 500, 0.9, 5
+			break
+		}
+		// Discrete hidden units: Adam. Measured (held-out pseudo-likelihood):
+		// 8x8 Ising at T_c, 64 spin hidden units, -14.95 (Adam) vs -15.33
+		// (ScaledSGD); 10000 x 64 binary prototype data, 32 Bernoulli hidden
+		// units, -20.7 vs -23.5 (scikit-learn's PCD: -21.5).
+		cfg.Optimizer, cfg.LearningRate, cfg.LRDecay, cfg.Epochs, cfg.BatchSize, cfg.Momentum, cfg.Patience = Adam, 0.01, 0.2, 20, 500, 0, 5
 	default:
 		cfg.Optimizer, cfg.LearningRate, cfg.Epochs, cfg.BatchSize = SGD, 0.01, 10, 100
 	}
