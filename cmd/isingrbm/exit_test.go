@@ -87,8 +87,10 @@ func TestMCExitStatusEndToEnd(t *testing.T) {
 		t.Skip("no SIGTERM on windows")
 	}
 	dir := t.TempDir()
-	// The generic kernel: a fast one could finish before the first checkpoint.
-	base := []string{"mc", "--size", "24x24", "--T", "2.1,2.2,2.3,2.4", "--sweeps", "30000", "--algorithm", "metropolis",
+	// The generic kernel and 300000 sweeps (about 1.5 s on one core): a
+	// shorter run can finish its sampling before the first 100 ms checkpoint,
+	// and the signal then lands in the analysis.
+	base := []string{"mc", "--size", "24x24", "--T", "2.1,2.2,2.3,2.4", "--sweeps", "300000", "--algorithm", "metropolis",
 		"--kernel", "generic", "--seconds=false", "--progress=false", "--shard", "2/2"}
 	ck := filepath.Join(dir, "s.ckpt")
 	interrupted := append(append([]string{}, base...), "--out", filepath.Join(dir, "resumed.json"),
