@@ -292,19 +292,9 @@ func runRGMCRG(c *cli.Context) error {
 			return fmt.Errorf("--beta 0: must be > 0")
 		}
 	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"levels", cfg.Levels}, {"sweeps", cfg.Sweeps}, {"bins", cfg.Bins}} {
-		if f.v <= 0 {
-			return fmt.Errorf("--%s %d: must be > 0", f.name, f.v)
-		}
-	}
-	switch {
-	case cfg.Thermalize < 0:
-		return fmt.Errorf("--thermalize %d: must be >= 0", cfg.Thermalize)
-	case cfg.Thermalize == 0:
-		cfg.Thermalize = -1 // none (the config's zero value means the default)
+	if err := rgCounts(&cfg.Thermalize, intFlag{"levels", cfg.Levels}, intFlag{"sweeps", cfg.Sweeps},
+		intFlag{"bins", cfg.Bins}); err != nil {
+		return err
 	}
 	res, err := rgRunMCRG(c, cfg)
 	if err != nil {
@@ -345,4 +335,28 @@ func rgRunMCRG(c *cli.Context, cfg rg.MCRGConfig) (*rg.MCRGResult, error) {
 		}
 	}
 	return nil, err
+}
+
+// intFlag is an integer flag's name and value, for rgCounts.
+type intFlag struct {
+	name string
+	v    int
+}
+
+// rgCounts refuses a count flag <= 0 and a --thermalize < 0, and maps
+// --thermalize 0 (no thermalization) onto the rg configs' -1, since their
+// zero value means the default.
+func rgCounts(thermalize *int, counts ...intFlag) error {
+	for _, f := range counts {
+		if f.v <= 0 {
+			return fmt.Errorf("--%s %d: must be > 0", f.name, f.v)
+		}
+	}
+	switch {
+	case *thermalize < 0:
+		return fmt.Errorf("--thermalize %d: must be >= 0", *thermalize)
+	case *thermalize == 0:
+		*thermalize = -1
+	}
+	return nil
 }

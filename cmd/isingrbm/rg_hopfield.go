@@ -71,19 +71,9 @@ func runRGHopfield(c *cli.Context) error {
 		}
 		cfg.Temps = append(cfg.Temps, 1/b)
 	}
-	for _, f := range []struct {
-		name string
-		v    int
-	}{{"size", cfg.N}, {"sweeps", cfg.Sweeps}, {"realizations", cfg.Realizations}} {
-		if f.v <= 0 {
-			return fmt.Errorf("--%s %d: must be > 0", f.name, f.v)
-		}
-	}
-	switch {
-	case cfg.Thermalize < 0:
-		return fmt.Errorf("--thermalize %d: must be >= 0", cfg.Thermalize)
-	case cfg.Thermalize == 0:
-		cfg.Thermalize = -1 // none (the config's zero value means the default)
+	if err := rgCounts(&cfg.Thermalize, intFlag{"size", cfg.N}, intFlag{"sweeps", cfg.Sweeps},
+		intFlag{"realizations", cfg.Realizations}); err != nil {
+		return err
 	}
 	res, err := rg.HopfieldRetrieval(c.Context, cfg)
 	if err != nil {
