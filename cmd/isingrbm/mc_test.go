@@ -236,8 +236,10 @@ func TestMCSignalResume(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	ck := filepath.Join(dir, "sig.ckpt")
-	// The generic kernel (a fast one would finish before the first checkpoint).
-	args := []string{"mc", "--size", "32x32", "--T", "2.2,2.3", "--sweeps", "15000", "--algorithm", "metropolis", "--kernel", "generic",
+	// The generic kernel and 150000 sweeps (about 1 s): a shorter run can
+	// finish its sampling before the first 100 ms checkpoint, and the signal
+	// then lands in the analysis.
+	args := []string{"mc", "--size", "32x32", "--T", "2.2,2.3", "--sweeps", "150000", "--algorithm", "metropolis", "--kernel", "generic",
 		"--seconds=false", "--json", "--checkpoint", ck, "--checkpoint-every", "100ms"}
 	cmd := exec.Command(bin, args...)
 	var stderr bytes.Buffer
