@@ -198,6 +198,27 @@ func BinningError(x []float64, l int) float64 {
 	if nb < 2 {
 		return math.NaN()
 	}
+	_, v := meanVar(blockMeans(x, l, nb))
+	return math.Sqrt(v / float64(nb-1))
+}
+
+// groupLayout is BinLayout for nm measurements kept in nbins bins of
+// binSize: ng groups of per whole bins each (at least 10 groups, fewer only
+// when there are fewer bins).
+func groupLayout(nm, nbins, binSize int, tau float64) (per, ng int) {
+	lb, _ := BinLayout(nm, tau)
+	per = max(1, lb/binSize)
+	ng = nbins / per
+	if ng < 10 {
+		ng = min(10, nbins)
+		per = nbins / ng
+	}
+	return per, ng
+}
+
+// blockMeans returns the means of the first nb blocks of l consecutive
+// values of x.
+func blockMeans(x []float64, l, nb int) []float64 {
 	means := make([]float64, nb)
 	for b := range means {
 		var s float64
@@ -206,8 +227,39 @@ func BinningError(x []float64, l int) float64 {
 		}
 		means[b] = s / float64(l)
 	}
-	_, v := meanVar(means)
-	return math.Sqrt(v / float64(nb-1))
+	return means
+}
+
+// groupJackknife returns f evaluated on the exact means tot[k]/n of the
+// series ks and its jackknife error from the leave-one-out means of
+// grouped[k], the ng >= 2 equal-weight group means of series k (the streamed
+// analyses, where the full-sample means need not equal the groups' mean).
+func groupJackknife(ks []int, tot []float64, n float64, grouped [][]float64, f func(a []float64) float64) (value, err float64) {
+	a := make([]float64, len(ks))
+	sum := make([]float64, len(ks))
+	for j, k := range ks {
+		a[j] = tot[k] / n
+		for _, v := range grouped[k] {
+			sum[j] += v
+		}
+	}
+	value = f(a)
+	ng := len(grouped[ks[0]])
+	fb := make([]float64, ng)
+	var fbar float64
+	for g := range ng {
+		for j, k := range ks {
+			a[j] = (sum[j] - grouped[k][g]) / float64(ng-1)
+		}
+		fb[g] = f(a)
+		fbar += fb[g]
+	}
+	fbar /= float64(ng)
+	var ss float64
+	for _, v := range fb {
+		ss += (v - fbar) * (v - fbar)
+	}
+	return value, math.Sqrt(ss * float64(ng-1) / float64(ng))
 }
 
 // BinLayout is the block rule of the binning and jackknife analyses of

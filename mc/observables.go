@@ -266,52 +266,15 @@ func (s *VecStream) analyze(ctx context.Context, r *TempResult, tauMain, c, minR
 		tauMax = math.Max(tauMax, e.TauInt)
 	}
 	// Jackknife blocks of at least 10 tau_int (BinLayout), whole bins.
-	lb, _ := BinLayout(int(s.Count), tauMax)
-	per := max(1, lb/int(s.BinSize))
-	ng := nb / per
-	if ng < 10 {
-		ng = min(10, nb)
-		per = nb / ng
-	}
+	per, ng := groupLayout(int(s.Count), nb, int(s.BinSize), tauMax)
 	grouped := make([][]float64, s.D)
 	for k, x := range series {
-		g := make([]float64, ng)
-		for i := range ng {
-			var sum float64
-			for _, v := range x[i*per : (i+1)*per] {
-				sum += v
-			}
-			g[i] = sum / float64(per)
-		}
-		grouped[k] = g
-		_, v := meanVar(g)
+		grouped[k] = blockMeans(x, per, ng)
+		_, v := meanVar(grouped[k])
 		est[k].BinningError = math.Sqrt(v / float64(ng-1))
 	}
 	jack := func(ks []int, f func(a []float64) float64) (float64, float64) {
-		a := make([]float64, len(ks))
-		tot := make([]float64, len(ks))
-		for j, k := range ks {
-			a[j] = s.Tot[k] / fn
-			for _, v := range grouped[k] {
-				tot[j] += v
-			}
-		}
-		value := f(a)
-		fb := make([]float64, ng)
-		var fbar float64
-		for g := range ng {
-			for j, k := range ks {
-				a[j] = (tot[j] - grouped[k][g]) / float64(ng-1)
-			}
-			fb[g] = f(a)
-			fbar += fb[g]
-		}
-		fbar /= float64(ng)
-		var ss float64
-		for _, v := range fb {
-			ss += (v - fbar) * (v - fbar)
-		}
-		return value, math.Sqrt(ss * float64(ng-1) / float64(ng))
+		return groupJackknife(ks, s.Tot, fn, grouped, f)
 	}
 	every := float64(s.Every)
 	scale := func(e Estimate) *Estimate {

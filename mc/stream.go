@@ -239,27 +239,10 @@ func (s *Stream) Analyze(ctx context.Context, beta float64, opt AnalysisOptions)
 	// Blocks of the binning and jackknife analyses: BinLayout in
 	// measurements, rounded to whole bins.
 	nbins := s.NumBins()
-	lb, _ := BinLayout(nm, tauMax)
-	per := max(1, lb/int(s.BinSize))
-	ng := nbins / per
-	if ng < 10 {
-		ng = min(10, nbins)
-		per = nbins / ng
-	}
-	group := func(x []float64) []float64 {
-		g := make([]float64, ng)
-		for i := range ng {
-			var sum float64
-			for _, v := range x[i*per : (i+1)*per] {
-				sum += v
-			}
-			g[i] = sum / float64(per)
-		}
-		return g
-	}
+	per, ng := groupLayout(nm, nbins, int(s.BinSize), tauMax)
 	grouped := [numObs][]float64{}
 	for k := range numObs {
-		grouped[k] = group(series[k])
+		grouped[k] = blockMeans(series[k], per, ng)
 	}
 	binErr := func(g []float64) float64 {
 		_, v := meanVar(g)
@@ -274,33 +257,7 @@ func (s *Stream) Analyze(ctx context.Context, beta float64, opt AnalysisOptions)
 	// Jackknife over the ng groups (equal weights); the values use the
 	// exact means over every measurement.
 	jack := func(ks []int, f func(a []float64) float64) (float64, float64) {
-		full := make([]float64, len(ks))
-		for j, k := range ks {
-			full[j] = mean(k)
-		}
-		value := f(full)
-		tot := make([]float64, len(ks))
-		for j, k := range ks {
-			for _, v := range grouped[k] {
-				tot[j] += v
-			}
-		}
-		a := make([]float64, len(ks))
-		fb := make([]float64, ng)
-		var fbar float64
-		for g := range ng {
-			for j, k := range ks {
-				a[j] = (tot[j] - grouped[k][g]) / float64(ng-1)
-			}
-			fb[g] = f(a)
-			fbar += fb[g]
-		}
-		fbar /= float64(ng)
-		var ss float64
-		for _, v := range fb {
-			ss += (v - fbar) * (v - fbar)
-		}
-		return value, math.Sqrt(ss * float64(ng-1) / float64(ng))
+		return groupJackknife(ks, s.Tot[:], fn, grouped[:], f)
 	}
 	nsites := float64(s.N)
 	b2 := beta * beta
