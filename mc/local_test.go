@@ -9,12 +9,10 @@ import (
 	"github.com/isingrbm/isingrbm/lattice"
 )
 
-// TestMetropolisCompactSameChain checks that the compact Metropolis sweep
-// (fixed-stride neighbours, inlined PCG) is the general integer path bit for
-// bit: the same spins, energy, magnetization, flip counts and random-source
-// state after every sweep, in both site orders, on uniform, triangular,
-// ±J-disordered and field-carrying models.
-func TestMetropolisCompactSameChain(t *testing.T) {
+// compactModels are the models of the compact-sweep equivalence tests: 4
+// and 6 neighbours (square, triangular, cubic), uniform couplings, and ±J
+// couplings with fields.
+func compactModels() []*lattice.Model {
 	sq, _ := lattice.Square(6, 5, lattice.Periodic, lattice.Periodic)
 	tri, _ := lattice.Triangular(6, 6, lattice.Periodic, lattice.Periodic)
 	cub, _ := lattice.Cubic(3, 4, 2, lattice.Periodic, lattice.Periodic, lattice.Periodic)
@@ -25,7 +23,16 @@ func TestMetropolisCompactSameChain(t *testing.T) {
 	for b := range pm.NumBonds() {
 		pm.SetCoupling(b, float64(1-2*(b*7%3%2)))
 	}
-	for mi, m := range []*lattice.Model{sq, tri, cub, pm} {
+	return []*lattice.Model{sq, tri, cub, pm}
+}
+
+// TestMetropolisCompactSameChain checks that the compact Metropolis sweep
+// (fixed-stride neighbours, inlined PCG) is the general integer path bit for
+// bit: the same spins, energy, magnetization, flip counts and random-source
+// state after every sweep, in both site orders, on uniform, triangular,
+// ±J-disordered and field-carrying models.
+func TestMetropolisCompactSameChain(t *testing.T) {
+	for mi, m := range compactModels() {
 		for _, order := range []Order{Sequential, Random} {
 			name := fmt.Sprintf("model %d %s", mi, order)
 			a := NewMetropolis(m, 0.45, order, rng.New(2, uint64(mi)))
