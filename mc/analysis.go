@@ -246,20 +246,29 @@ func groupJackknife(ks []int, tot []float64, n float64, grouped [][]float64, f f
 	value = f(a)
 	ng := len(grouped[ks[0]])
 	fb := make([]float64, ng)
-	var fbar float64
 	for g := range ng {
 		for j, k := range ks {
 			a[j] = (sum[j] - grouped[k][g]) / float64(ng-1)
 		}
 		fb[g] = f(a)
-		fbar += fb[g]
 	}
-	fbar /= float64(ng)
+	return value, jackknifeError(fb)
+}
+
+// jackknifeError returns the jackknife error sqrt((n-1)/n sum_b (fb_b -
+// mean fb)^2) of the n leave-one-block-out values fb.
+func jackknifeError(fb []float64) float64 {
+	var fbar float64
+	for _, v := range fb {
+		fbar += v
+	}
+	nb := float64(len(fb))
+	fbar /= nb
 	var ss float64
 	for _, v := range fb {
 		ss += (v - fbar) * (v - fbar)
 	}
-	return value, math.Sqrt(ss * float64(ng-1) / float64(ng))
+	return math.Sqrt(ss * (nb - 1) / nb)
 }
 
 // BinLayout is the block rule of the binning and jackknife analyses of
@@ -314,7 +323,6 @@ func Jackknife(series [][]float64, nb int, f func(means []float64) float64) (val
 	}
 	value = f(means)
 	fb := make([]float64, nb)
-	var fbar float64
 	for b := range blk {
 		cnt := l
 		if b == nb-1 {
@@ -324,14 +332,8 @@ func Jackknife(series [][]float64, nb int, f func(means []float64) float64) (val
 			means[j] = (tot[j] - blk[b][j]) / float64(n-cnt)
 		}
 		fb[b] = f(means)
-		fbar += fb[b]
 	}
-	fbar /= float64(nb)
-	var s float64
-	for _, v := range fb {
-		s += (v - fbar) * (v - fbar)
-	}
-	return value, math.Sqrt(s * float64(nb-1) / float64(nb))
+	return value, jackknifeError(fb)
 }
 
 // Analyze computes every observable of TempResult from the time series of one
